@@ -1,0 +1,93 @@
+"""An issue as display-ready content: the one shape the email renderer and the web archive share.
+
+Both the email (mailing.render) and the archive page draw from `issue_content`, so what an
+editor previews, what subscribers receive and what the archive shows cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import markdown as md
+import nh3
+from django.db.models import Prefetch
+
+from curator.editions.models import Issue, Pick, Section
+
+ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "h3", "h4", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def markdown_to_html(text: str) -> str:
+    """Editors write Markdown; only a small, email-safe subset of HTML survives."""
+    raw = md.markdown(text or "", extensions=["sane_lists"])
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain-text alternative: Markdown is already readable as text, minus the link syntax noise."""
+    return (text or "").strip()
+
+
+@dataclass
+class PickContent:
+    title: str
+    url: str
+    blurb_html: str
+    blurb_text: str
+    byline: str
+    source_name: str = ""
+
+
+@dataclass
+class SectionContent:
+    title: str
+    picks: list[PickContent] = field(default_factory=list)
+
+
+@dataclass
+class IssueContent:
+    issue: Issue
+    title: str
+    month_label: str
+    intro_html: str
+    intro_text: str
+    sign_off_html: str
+    sign_off_text: str
+    sections: list[SectionContent] = field(default_factory=list)
+
+
+def issue_content(issue: Issue) -> IssueContent:
+    """Build the content in a fixed number of queries, whatever the number of picks."""
+    picks = Pick.objects.select_related("entry__source").order_by("position", "id")
+    sections = Section.objects.filter(issue=issue).prefetch_related(Prefetch("picks", queryset=picks))
+    content = IssueContent(
+        issue=issue,
+        title=issue.title,
+        month_label=issue.month.strftime("%B %Y"),
+        intro_html=markdown_to_html(issue.intro),
+        intro_text=markdown_to_text(issue.intro),
+        sign_off_html=markdown_to_html(issue.sign_off),
+        sign_off_text=markdown_to_text(issue.sign_off),
+    )
+    for section in sections:
+        items = [
+            PickContent(
+                title=pick.title,
+                url=pick.url,
+                blurb_html=markdown_to_html(pick.blurb),
+                blurb_text=markdown_to_text(pick.blurb),
+                byline=pick.byline,
+                source_name=pick.entry.source.name if pick.entry_id and pick.entry else "",
+            )
+            for pick in section.picks.all()
+        ]
+        if items:  # empty sections are an editing state, not something readers should see
+            content.sections.append(SectionContent(title=section.title, picks=items))
+    return content

@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("curator.mailing.urls")),
+    path("", include("curator.editions.urls")),
+]

@@ -1,0 +1,154 @@
+"""Shared fixtures: named users, eager Celery by default, and a real worker when asked for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from curator.celery import app as celery_app
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run in-process unless a test starts a real worker."""
+    eager = "worker" not in request.keywords
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database the test run is using right now (the test database)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("worker tests need PostgreSQL: set DATABASE_URL=postgres://...")
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start real `celery worker` subprocesses against REDIS_URL and the test database.
+
+    Returns a starter: start(queues="ingest", extra_env={...}) -> Popen. Every started worker
+    is killed at teardown. The broker queues are purged first so a previous run's leftovers
+    cannot leak into this test.
+    """
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.fail("worker tests need REDIS_URL pointing at a real Redis")
+    procs: list[subprocess.Popen] = []
+
+    def start(
+        queues: str = "default,ingest,summarize,mail",
+        extra_env: dict | None = None,
+        concurrency: int = 1,
+        name: str = "w",
+    ) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_subprocess(),
+            "REDIS_URL": redis_url,
+            "CELERY_TASK_ALWAYS_EAGER": "False",
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        log = tmp_path / f"worker-{name}-{len(procs)}.log"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "curator",
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                str(concurrency),
+                "-n",
+                f"{name}{len(procs)}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        proc.log_path = log  # type: ignore[attr-defined]
+        procs.append(proc)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "ready." in log.read_text():
+                return proc
+            if proc.poll() is not None:
+                pytest.fail(f"worker exited early:\n{log.read_text()}")
+            time.sleep(0.2)
+        pytest.fail(f"worker did not become ready:\n{log.read_text()}")
+
+    with celery_app.connection_for_write() as conn:
+        for queue in ("default", "ingest", "summarize", "mail"):
+            conn.default_channel.queue_purge(queue)
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 60, interval: float = 0.2) -> bool:
+    """Poll a condition that another process makes true; False when it never happens."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@pytest.fixture
+def editor(django_user_model):  # type: ignore[no-untyped-def]
+    """A staff member in the Editor group (groups come from a migration, when it exists)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "edna", "edna@example.org", "edna-password", is_staff=True, first_name="Edna", last_name="Editor"
+    )
+    group = Group.objects.filter(name="Editor").first()
+    if group:
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def publisher(django_user_model):  # type: ignore[no-untyped-def]
+    """A staff member in the Publisher group: may also send."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "paula", "paula@example.org", "paula-password", is_staff=True, first_name="Paula", last_name="Publisher"
+    )
+    group = Group.objects.filter(name="Publisher").first()
+    if group:
+        user.groups.add(group)
+    return user
