@@ -1,0 +1,78 @@
+"""No Docker engine runs in CI, so the docker/ files are checked for consistency with the code instead."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DOCKER = REPO / "docker"
+
+
+def compose() -> dict:
+    return yaml.safe_load((DOCKER / "compose.yaml").read_text())
+
+
+def settings_variables() -> set[str]:
+    source = (REPO / "curator" / "settings.py").read_text()
+    return set(re.findall(r'(?:env(?:str|bool|int|float|list)|os\.getenv)\(\s*"([A-Z_][A-Z0-9_]*)"', source))
+
+
+def env_example_variables() -> set[str]:
+    names = set()
+    for line in (DOCKER / ".env.example").read_text().splitlines():
+        match = re.match(r"^#?\s*([A-Z_][A-Z0-9_]*)=", line)
+        if match:
+            names.add(match.group(1))
+    return names
+
+
+def test_it_lists_every_setting_in_the_env_example() -> None:
+    missing = settings_variables() - env_example_variables()
+    assert not missing, f"docker/.env.example lacks {sorted(missing)}"
+
+
+def test_it_runs_every_role_with_a_healthcheck() -> None:
+    services = compose()["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    for name, service in services.items():
+        assert "healthcheck" in service, f"{name} has no healthcheck"
+    assert services["web"]["command"] == ["web"]
+    assert services["worker"]["command"][0] == "worker"
+    assert services["beat"]["command"] == ["beat"]
+
+
+def test_it_points_the_app_at_the_compose_database_and_broker() -> None:
+    web = compose()["services"]["web"]
+    assert web["environment"]["DATABASE_URL"].startswith("postgres://")
+    assert "@postgres:5432/" in web["environment"]["DATABASE_URL"]
+    assert web["environment"]["REDIS_URL"].startswith("redis://redis:6379")
+    assert web["env_file"] == ".env"
+    assert web["build"]["dockerfile"] == "docker/Dockerfile"
+
+
+def test_it_knows_every_role_the_compose_file_asks_for() -> None:
+    entrypoint = (DOCKER / "entrypoint.sh").read_text()
+    for name in ("web", "worker", "beat"):
+        assert re.search(rf"^\s*{name}\)", entrypoint, re.M), f"entrypoint has no {name} role"
+    subprocess.run(["sh", "-n", str(DOCKER / "entrypoint.sh")], check=True)
+
+
+def test_it_builds_from_files_that_exist_with_the_cpu_torch_pin() -> None:
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert "torch==2.13.0" in dockerfile
+    for line in re.findall(r"^COPY\s+(.+)$", dockerfile, re.M):
+        for part in line.split()[:-1]:  # the last word is the destination
+            assert (REPO / part).exists(), f"Dockerfile copies missing {part}"
+    assert "docker/entrypoint.sh" in dockerfile
+
+
+def test_it_serves_the_healthcheck_the_compose_file_probes(client, db) -> None:
+    probe = " ".join(compose()["services"]["web"]["healthcheck"]["test"])
+    path = re.search(r"http://127\.0\.0\.1:8000(/\S*)", probe).group(1)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
