@@ -179,10 +179,19 @@ EDITIONS_DEFAULT_SECTIONS = envlist(
 )
 MAILING_RATE_LIMIT = envfloat("MAILING_RATE_LIMIT", "0")  # messages per second, 0 = unlimited
 MAILING_BATCH_SIZE = envint("MAILING_BATCH_SIZE", "100")
+# A `sending` row older than this was claimed by a worker that died; it goes back to the queue.
+# Keep it well above the time one batch takes (MAILING_BATCH_SIZE / MAILING_RATE_LIMIT).
+MAILING_CLAIM_TIMEOUT = envint("MAILING_CLAIM_TIMEOUT", "600")
+MAILING_MAX_ATTEMPTS = envint("MAILING_MAX_ATTEMPTS", "6")  # transient failures before a row is failed
+MAILING_RETRY_BACKOFF = envint("MAILING_RETRY_BACKOFF", "60")  # seconds, doubled per attempt
+MAILING_BOUNCE_LIMIT = envint("MAILING_BOUNCE_LIMIT", "3")  # hard failures before a subscriber is bounced
+MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600))  # seconds a confirm link lives
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # httpx logs every request at INFO; a weekly ingest of hundreds of feeds would drown everything else.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }

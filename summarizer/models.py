@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import models
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+
+from summarizer import decoding
+from summarizer.presets import DEFAULT_PRESET
 
 
 class DecodingProfile(models.Model):
@@ -16,23 +22,85 @@ class DecodingProfile(models.Model):
         CONTRASTIVE = "contrastive", "contrastive search"
 
     name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    strategy = models.CharField(max_length=20, choices=Strategy.choices, default=Strategy.BEAM)
-    num_beams = models.PositiveSmallIntegerField(default=1)
-    num_return_sequences = models.PositiveSmallIntegerField(default=1)
-    temperature = models.FloatField(default=1.0)
-    top_k = models.PositiveIntegerField(null=True, blank=True)
-    top_p = models.FloatField(null=True, blank=True)
-    typical_p = models.FloatField(null=True, blank=True)
-    penalty_alpha = models.FloatField(null=True, blank=True)
-    repetition_penalty = models.FloatField(default=1.0)
-    no_repeat_ngram_size = models.PositiveSmallIntegerField(default=0)
-    length_penalty = models.FloatField(default=1.0)
-    early_stopping = models.BooleanField(default=False)
-    min_new_tokens = models.PositiveIntegerField(default=0)
-    max_new_tokens = models.PositiveIntegerField(default=96)
-    seed = models.PositiveIntegerField(null=True, blank=True)
-    is_default = models.BooleanField(default=False)
+    description = models.TextField(blank=True, help_text="What this profile is for, in a sentence.")
+    strategy = models.CharField(
+        max_length=20,
+        choices=Strategy.choices,
+        default=Strategy.BEAM,
+        help_text=(
+            "How the next word is chosen. Greedy: always the most likely word (same text every time). "
+            "Beam search: keeps several candidate sentences and returns the most likely whole text (faithful, a bit "
+            "bland). Top-k / nucleus / temperature sampling: draws at random among likely words (more varied; set "
+            "a seed to make it repeatable). Contrastive search: likely words that do not repeat what was said."
+        ),
+    )
+    num_beams = models.PositiveSmallIntegerField(
+        default=1, help_text="Beam search only: how many candidate texts are kept at each step (4 is typical)."
+    )
+    num_return_sequences = models.PositiveSmallIntegerField(
+        default=1,
+        verbose_name="drafts per entry",
+        help_text="How many alternative drafts to produce per entry (sampling or beam search only).",
+    )
+    temperature = models.FloatField(
+        default=1.0,
+        help_text="Sampling only: below 1 sticks to likely words, above 1 takes more risks. Must be above 0.",
+    )
+    top_k = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Top-k sampling: draw only among the k most likely words (e.g. 50). "
+        "Contrastive search: how many candidates are compared (e.g. 4).",
+    )
+    top_p = models.FloatField(
+        null=True,
+        blank=True,
+        verbose_name="top-p",
+        help_text="Nucleus sampling: draw among the smallest set of words whose chances add up to p (e.g. 0.9).",
+    )
+    typical_p = models.FloatField(
+        null=True,
+        blank=True,
+        verbose_name="typical-p",
+        help_text="Sampling only, optional: keeps words whose surprise is close to average (e.g. 0.95).",
+    )
+    penalty_alpha = models.FloatField(
+        null=True,
+        blank=True,
+        verbose_name="degeneration penalty",
+        help_text="Contrastive search only: how strongly to avoid repeating earlier content (0.6 is typical).",
+    )
+    repetition_penalty = models.FloatField(
+        default=1.0, help_text="Above 1 makes words already used less likely (1.2 is mild). 1.0 is off."
+    )
+    no_repeat_ngram_size = models.PositiveSmallIntegerField(
+        default=0,
+        verbose_name="no-repeat n-gram size",
+        help_text="Never repeat any run of this many words (3 stops most loops). 0 is off.",
+    )
+    length_penalty = models.FloatField(
+        default=1.0,
+        help_text="Beam search only: above 1 favours longer texts, below 1 shorter ones. 1.0 is neutral.",
+    )
+    early_stopping = models.BooleanField(
+        default=False, help_text="Beam search only: stop as soon as enough complete candidates exist (faster)."
+    )
+    min_new_tokens = models.PositiveIntegerField(
+        default=0, help_text="The draft has at least this many tokens (a token is about three quarters of a word)."
+    )
+    max_new_tokens = models.PositiveIntegerField(
+        default=96, help_text="The draft is cut after this many tokens; 96 is roughly three sentences."
+    )
+    seed = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Sampling only matters: the same seed gives the same text every time. Empty = new text each run.",
+    )
+    is_default = models.BooleanField(
+        default=False,
+        verbose_name="default",
+        help_text="Used for new entries. Exactly one profile is the default; ticking this unticks the others.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -45,6 +113,37 @@ class DecodingProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Unticking the previous default and saving this one happen in one transaction, so the partial
+        # unique constraint never sees two defaults and readers never see none.
+        with transaction.atomic():
+            if self.is_default:
+                DecodingProfile.objects.filter(is_default=True).exclude(pk=self.pk).update(is_default=False)
+            super().save(*args, **kwargs)
+
+    def parameters(self) -> dict:
+        return decoding.parameters_of(self)
+
+    def clean(self) -> None:
+        errors = decoding.validate(self.parameters())
+        if not self.is_default and self.pk and DecodingProfile.objects.filter(pk=self.pk, is_default=True).exists():
+            errors.setdefault("is_default", []).append(
+                "This is the default profile: make another profile the default instead of unticking this one."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def to_generation_config(self) -> Any:
+        return decoding.to_generation_config(self.parameters())
+
+    @classmethod
+    def default(cls) -> DecodingProfile:
+        """The default profile; recreated from the built-in preset if someone deleted them all."""
+        profile = cls.objects.filter(is_default=True).first() or cls.objects.order_by("pk").first()
+        if profile is None:
+            profile, _ = cls.objects.get_or_create(name=DEFAULT_PRESET["name"], defaults={**DEFAULT_PRESET})
+        return profile
 
 
 class Draft(models.Model):
@@ -67,6 +166,9 @@ class Draft(models.Model):
     seconds = models.FloatField(default=0)
     flags = models.JSONField(default=list, blank=True, help_text="Numbers and names not found in the source.")
     fallback_reason = models.TextField(blank=True)
+    task_id = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="Celery task that made it; a redelivered task finds it."
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

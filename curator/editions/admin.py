@@ -1,18 +1,487 @@
-from django.contrib import admin
+"""Editors' admin: triage on the entry list, issue assembly on the issue page.
 
-from curator.editions.models import Issue
+Actions and buttons stay thin: they check the permission, call a function of workflow.py or
+triage.py, and turn a WorkflowError into a message the editor can act on.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
+
+from curator.editions import workflow
+from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
+from curator.editions.content import markdown_to_html
+from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
+from curator.editions.featured import featured_in_title
+from curator.editions.models import Issue, Pick, Section
+from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
 from summarizer.admin import EntryWithDraftsAdmin
+from summarizer.models import Draft
+
+EDITABLE_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
+
+
+def _merge(*groups: object) -> list:
+    """Parents' entries first, ours after, each once: the admins are chained by subclassing."""
+    merged: list = []
+    for group in groups:
+        for item in group or ():
+            if item not in merged:
+                merged.append(item)
+    return merged
+
+
+# --- Triage ---------------------------------------------------------------------------------
+
+
+class AddToIssueForm(forms.Form):
+    """Issue and section in one grouped choice: a section already says which issue it is in."""
+
+    section = forms.TypedChoiceField(coerce=int, label="Issue and section")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        sections = Section.objects.filter(issue__status__in=EDITABLE_STATUSES).select_related("issue")
+        groups: dict[Issue, list[tuple[int, str]]] = {}
+        for section in sections.order_by("-issue__month", "-issue_id", "position", "id"):
+            groups.setdefault(section.issue, []).append((section.pk, section.title))
+        self.fields["section"].choices = [
+            (f"{issue} ({issue.month:%B %Y}, {issue.status})", choices) for issue, choices in groups.items()
+        ]
+
+    def clean_section(self) -> Section:
+        section = Section.objects.select_related("issue").filter(pk=self.cleaned_data["section"]).first()
+        if section is None or section.issue.status not in EDITABLE_STATUSES:
+            raise forms.ValidationError("Choose a section of an issue that is still being edited.")
+        return section
 
 
 class TriageEntryAdmin(EntryWithDraftsAdmin):
     """The entry admin as editors triage with it: filters, bulk actions, add to issue."""
+
+    triage_list_display = ("title", "source", "kind", "triage", "published_at", "best_draft_line", "featured_warning")
+    triage_list_filter = ("source", "kind", "triage", PublishedRangeFilter, HasDraftFilter, FeaturedFilter)
+    triage_search_fields = ("title", "authors", "abstract")
+    ordering = (F("published_at").desc(nulls_last=True), "-id")
+    list_per_page = 100
+    actions = (*(EntryWithDraftsAdmin.actions or ()), "shortlist_entries", "reject_entries", "add_to_issue")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source")
+            .annotate(triage_best_draft=best_draft_text(), triage_featured_in=featured_in_title())
+        )
+
+    def get_list_display(self, request: HttpRequest) -> list:
+        return _merge(super().get_list_display(request), self.triage_list_display)
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        return _merge(super().get_list_filter(request), self.triage_list_filter)
+
+    def get_search_fields(self, request: HttpRequest) -> list:
+        return _merge(super().get_search_fields(request), self.triage_search_fields)
+
+    def get_list_select_related(self, request: HttpRequest) -> list:
+        parent = super().get_list_select_related(request)
+        return _merge(parent if isinstance(parent, list | tuple) else (), ["source"])
+
+    @admin.display(description="best draft")
+    def best_draft_line(self, obj: Entry) -> str:
+        return first_line(getattr(obj, "triage_best_draft", "")) or "—"
+
+    @admin.display(description="featured before")
+    def featured_warning(self, obj: Entry) -> str | SafeString:
+        title = getattr(obj, "triage_featured_in", None)
+        if not title:
+            return ""
+        return format_html('<strong class="featured-warning">⚠ in “{}”</strong>', title)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):  # type: ignore[no-untyped-def]
+        if request.method == "GET":
+            picks = Pick.objects.filter(entry_id=object_id, issue__status__in=Issue.LOCKED_STATUSES)
+            for issue in Issue.objects.filter(pk__in=picks.values("issue_id")):
+                self.message_user(request, f"Already featured in “{issue}” ({issue.month:%B %Y}).", messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Actions ---------------------------------------------------------------------------------
+
+    def has_add_to_issue_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perms(["feeds.change_entry", "editions.add_pick"])
+
+    def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None:
+        result = set_triage(queryset, status)
+        self.message_user(request, f"{result.changed} entries marked {status}.", messages.SUCCESS)
+        if result.skipped_picked:
+            self.message_user(
+                request,
+                f"{result.skipped_picked} picked entries left as they are: remove them from their issue first.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Shortlist selected entries", permissions=["change"])
+    def shortlist_entries(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
+        self._triage(request, queryset, Entry.Triage.SHORTLISTED)
+
+    @admin.action(description="Reject selected entries", permissions=["change"])
+    def reject_entries(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
+        self._triage(request, queryset, Entry.Triage.REJECTED)
+
+    @admin.action(description="Add selected entries to issue…", permissions=["add_to_issue"])
+    def add_to_issue(self, request: HttpRequest, queryset: QuerySet[Entry]) -> HttpResponse | None:
+        form = AddToIssueForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            section = form.cleaned_data["section"]
+            try:
+                result = workflow.add_entries_to_issue(queryset, section.issue, section, request.user)
+            except workflow.WorkflowError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            self._report_added(request, result, section)
+            return None
+        if not form.fields["section"].choices:
+            self.message_user(request, "There is no issue being edited: create one first.", messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add entries to an issue",
+            "opts": self.model._meta,
+            "form": form,
+            "entries": queryset,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "action_name": "add_to_issue",
+        }
+        return TemplateResponse(request, "admin/editions/entry/add_to_issue.html", context)
+
+    def _report_added(self, request: HttpRequest, result: workflow.AddResult, section: Section) -> None:
+        url = reverse("admin:editions_issue_change", args=[section.issue_id])
+        self.message_user(
+            request,
+            format_html(
+                '{} entries added to “{}” in <a href="{}">{}</a>.', len(result.added), section, url, section.issue
+            ),
+            messages.SUCCESS,
+        )
+        if result.already_in_issue:
+            titles = ", ".join(f"“{entry}”" for entry in result.already_in_issue)
+            self.message_user(request, f"Already in this issue, skipped: {titles}.", messages.WARNING)
+        for entry in result.featured_before:
+            self.message_user(request, f"“{entry}” was already featured in an earlier issue.", messages.WARNING)
 
 
 admin.site.unregister(Entry)
 admin.site.register(Entry, TriageEntryAdmin)
 
 
+# --- Issues ---------------------------------------------------------------------------------
+
+
+def _move_button(kind: str, pk: int, direction: str, label: str, title: str) -> SafeString:
+    # Submit buttons of the change form itself: moving saves pending edits first and never loses them.
+    return format_html(
+        '<button type="submit" class="button order-button" name="_move" value="{}:{}:{}" title="{}">{}</button>',
+        kind,
+        pk,
+        direction,
+        title,
+        label,
+    )
+
+
+class LockedIssueInlineMixin:
+    """Inlines follow their issue: nothing to add, change or delete once it is sending or sent."""
+
+    def _parent_editable(self, obj: Issue | None) -> bool:
+        return obj is None or not obj.is_locked
+
+    def has_add_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
+        return self._parent_editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
+        return self._parent_editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
+        return self._parent_editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class SectionInline(LockedIssueInlineMixin, admin.TabularInline):
+    model = Section
+    fields = ("title", "order_controls")
+    readonly_fields = ("order_controls",)
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Section]:
+        return super().get_queryset(request).select_related("issue")
+
+    @admin.display(description="order")
+    def order_controls(self, obj: Section) -> str | SafeString:
+        if not obj.pk or obj.issue.is_locked:
+            return ""
+        return _move_button("section", obj.pk, "up", "▲", "Move section up") + _move_button(
+            "section", obj.pk, "down", "▼", "Move section down"
+        )
+
+
+class PickForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Pick
+        fields = ("section", "title", "url", "byline", "blurb")
+        widgets = {"blurb": forms.Textarea(attrs={"rows": 7, "cols": 60})}
+
+
+class PickInline(LockedIssueInlineMixin, admin.StackedInline):
+    model = Pick
+    form = PickForm
+    fk_name = "issue"
+    extra = 0
+    fields = (("section", "title"), ("url", "byline"), ("blurb", "draft_panel"), ("entry_info", "order_controls"))
+    readonly_fields = ("draft_panel", "entry_info", "order_controls")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pick]:
+        drafts = Prefetch("entry__drafts", queryset=ranked_drafts())
+        return (
+            super().get_queryset(request).select_related("issue", "section", "entry__source").prefetch_related(drafts)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name != "section":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        issue_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        kwargs["queryset"] = Section.objects.filter(issue_id=issue_id)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Evaluated once here and copied into every pick form: one query, not one per pick.
+        field.choices = [("", "---------"), *((s.pk, s.title) for s in kwargs["queryset"])]
+        return field
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "byline" and field is not None:
+            field.initial = workflow.display_name(request.user)
+        if db_field.name == "section" and field is not None:
+            for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+                setattr(field.widget, flag, False)  # sections are edited in their own inline above
+        return field
+
+    @admin.display(description="drafts")
+    def draft_panel(self, obj: Pick) -> str | SafeString:
+        if not obj.pk or obj.issue.is_locked:
+            return ""
+        if not obj.entry_id or obj.entry is None:
+            return "Hand-added link: no drafts."
+        drafts = list(obj.entry.drafts.all())
+        if not drafts:
+            return "No drafts yet."
+        return format_html_join(
+            "",
+            '<div class="draft"><div class="draft-meta">{} · {} · {}</div><div class="draft-text">{}</div>'
+            '<button type="submit" class="button use-draft" name="_use_draft" value="{}:{}">Use this draft</button>'
+            "</div>",
+            (
+                (
+                    draft.get_engine_display(),
+                    draft.profile_name or "no profile",
+                    timezone.localtime(draft.created_at).strftime("%Y-%m-%d %H:%M"),
+                    draft.text,
+                    obj.pk,
+                    draft.pk,
+                )
+                for draft in drafts
+            ),
+        )
+
+    @admin.display(description="entry")
+    def entry_info(self, obj: Pick) -> str | SafeString:
+        if not obj.pk or obj.entry is None:
+            return "—"
+        url = reverse("admin:feeds_entry_change", args=[obj.entry_id])
+        return format_html('<a href="{}">{}</a> ({})', url, obj.entry.source, obj.entry.get_kind_display())
+
+    @admin.display(description="order")
+    def order_controls(self, obj: Pick) -> str | SafeString:
+        if not obj.pk or obj.issue.is_locked:
+            return ""
+        return _move_button("pick", obj.pk, "up", "▲", "Move pick up") + _move_button(
+            "pick", obj.pk, "down", "▼", "Move pick down"
+        )
+
+
+class IssueForm(forms.ModelForm):
+    month = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        help_text="The month this issue covers.",
+    )
+
+    class Meta:
+        model = Issue
+        fields = ("title", "month", "slug", "intro", "sign_off")
+
+
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["title", "month", "status"]
+    form = IssueForm
+    list_display = ["title", "month", "status", "pick_count", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug"]
+    readonly_fields = ("status", "sent_at", "intro_preview")
+    fieldsets = (
+        (None, {"fields": ("title", "month", "slug", "status", "sent_at", ("intro", "intro_preview"), "sign_off")}),
+    )
+    inlines = [SectionInline, PickInline]
+    actions = ["mark_ready", "back_to_draft"]
+    change_form_template = "admin/editions/issue/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Issue]:
+        return super().get_queryset(request).annotate(pick_total=Count("picks"))
+
+    @admin.display(description="picks", ordering="pick_total")
+    def pick_count(self, obj: Issue) -> int:
+        return obj.pick_total
+
+    @admin.display(description="intro as readers see it")
+    def intro_preview(self, obj: Issue) -> SafeString:
+        return SafeString(markdown_to_html(obj.intro)) if obj.pk else SafeString("")
+
+    def get_inlines(self, request: HttpRequest, obj: Issue | None) -> list:
+        # On the add page the default sections do not exist yet; the change page follows right after.
+        return list(super().get_inlines(request, obj)) if obj is not None else []
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        today = timezone.localdate()
+        initial = {"title": "Recommended reading", "month": today.replace(day=1)}
+        return {**initial, **super().get_changeform_initial_data(request)}
+
+    def has_change_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
+        return (obj is None or not obj.is_locked) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
+        return (obj is None or not obj.is_locked) and super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Issue]) -> None:
+        locked = queryset.filter(status__in=Issue.LOCKED_STATUSES)
+        if locked.exists():
+            raise PermissionDenied("Sent issues stay in the archive.")
+        super().delete_queryset(request, queryset)
+
+    def save_model(self, request: HttpRequest, obj: Issue, form: forms.ModelForm, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset, change: bool) -> None:  # type: ignore[no-untyped-def]
+        if formset.model is Pick:
+            self._save_picks(request, formset)
+        elif formset.model is Section:
+            self._save_sections(formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def _save_picks(self, request: HttpRequest, formset) -> None:  # type: ignore[no-untyped-def]
+        instances = formset.save(commit=False)
+        for pick in formset.deleted_objects:
+            pick.delete()  # releases its entry back to the shortlist
+        moved = {f.instance.pk for f in formset.initial_forms if "section" in f.changed_data}
+        for pick in instances:
+            if pick.pk is None or pick.pk in moved:
+                pick.position = workflow.next_position(pick.section)  # new or moved: end of its section
+            if pick.pk is None and not pick.byline:
+                pick.byline = workflow.display_name(request.user)
+            pick.save()
+
+    def _save_sections(self, formset) -> None:  # type: ignore[no-untyped-def]
+        instances = formset.save(commit=False)
+        for section in formset.deleted_objects:
+            section.delete()
+        top = max((s.position for s in Section.objects.filter(issue=formset.instance)), default=-1)
+        for section in instances:
+            if section.pk is None:
+                top += 1
+                section.position = top
+            section.save()
+
+    def response_change(self, request: HttpRequest, obj: Issue) -> HttpResponse:
+        try:
+            if "_move" in request.POST:
+                self._move(request, obj, request.POST["_move"])
+            elif "_use_draft" in request.POST:
+                self._use_draft(request, obj, request.POST["_use_draft"])
+            else:
+                return super().response_change(request, obj)
+        except workflow.WorkflowError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        return HttpResponseRedirect(request.path)
+
+    def _move(self, request: HttpRequest, issue: Issue, value: str) -> None:
+        kind, pk, direction = [*value.split(":"), "", "", ""][:3]
+        step = {"up": -1, "down": 1}.get(direction)
+        if step is None or not pk.isdigit():
+            raise workflow.WorkflowError("Unknown move.")
+        if kind == "pick":
+            workflow.move_pick(get_object_or_404(Pick, pk=pk, issue=issue), step)
+        elif kind == "section":
+            workflow.move_section(get_object_or_404(Section, pk=pk, issue=issue), step)
+        else:
+            raise workflow.WorkflowError("Unknown move.")
+
+    def _use_draft(self, request: HttpRequest, issue: Issue, value: str) -> None:
+        pick_id, _, draft_id = value.partition(":")
+        if not (pick_id.isdigit() and draft_id.isdigit()):
+            raise workflow.WorkflowError("Unknown draft.")
+        pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
+        workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id))
+        self.message_user(request, f"Blurb of “{pick}” replaced by the draft; edit it as you like.", messages.SUCCESS)
+
+    # Status ----------------------------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        urls = [
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(require_POST(self.status_view)),
+                name="editions_issue_status",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Draft <-> ready from the issue page; sending belongs to the send button of the mailing app."""
+        issue = get_object_or_404(Issue, pk=object_id)
+        target = request.POST.get("target", "")
+        if target not in EDITABLE_STATUSES or not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        self._transition(request, issue, target)
+        return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]))
+
+    def _transition(self, request: HttpRequest, issue: Issue, target: str) -> None:
+        try:
+            workflow.transition(issue, target, user=request.user)
+        except workflow.WorkflowError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"“{issue}” is now {target}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected issues ready", permissions=["change"])
+    def mark_ready(self, request: HttpRequest, queryset: QuerySet[Issue]) -> None:
+        for issue in queryset:
+            self._transition(request, issue, Issue.Status.READY)
+
+    @admin.action(description="Move selected issues back to draft", permissions=["change"])
+    def back_to_draft(self, request: HttpRequest, queryset: QuerySet[Issue]) -> None:
+        for issue in queryset:
+            self._transition(request, issue, Issue.Status.DRAFT)

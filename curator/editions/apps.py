@@ -5,3 +5,6 @@ class EditionsConfig(AppConfig):
     name = "curator.editions"
     label = "editions"
     verbose_name = "Editions"
+
+    def ready(self) -> None:
+        from curator.editions import signals  # noqa: F401  (connects the receivers)

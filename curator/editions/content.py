@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import markdown as md
 import nh3
+from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from curator.editions.models import Issue, Pick, Section
 
@@ -61,6 +63,11 @@ class IssueContent:
     sign_off_html: str
     sign_off_text: str
     sections: list[SectionContent] = field(default_factory=list)
+    web_url: str = ""  # where the archive shows it once sent; emails link to it as "read on the web"
+
+
+def issue_web_url(issue: Issue) -> str:
+    return f"{settings.SITE_URL}{reverse('editions:issue', args=[issue.slug])}"
 
 
 def issue_content(issue: Issue) -> IssueContent:
@@ -75,6 +82,7 @@ def issue_content(issue: Issue) -> IssueContent:
         intro_text=markdown_to_text(issue.intro),
         sign_off_html=markdown_to_html(issue.sign_off),
         sign_off_text=markdown_to_text(issue.sign_off),
+        web_url=issue_web_url(issue),
     )
     for section in sections:
         items = [

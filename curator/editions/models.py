@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
+
+
+class WorkflowError(Exception):
+    """An editorial step that the issue's state does not allow; the message is shown to the editor."""
+
+
+class IssueLocked(WorkflowError):
+    """Raised on any attempt to change what a sending or sent issue contains."""
 
 
 class Issue(models.Model):
@@ -14,9 +26,14 @@ class Issue(models.Model):
         SENDING = "sending", "sending"
         SENT = "sent", "sent"
 
+    # Once sending starts, every subscriber must get the same content the archive shows.
+    LOCKED_STATUSES = (Status.SENDING, Status.SENT)
+
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    month = models.DateField(help_text="First day of the month this issue covers.")
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text="Left empty: built from month and title."
+    )
+    month = models.DateField(help_text="The month this issue covers (stored as its first day).")
     intro = models.TextField(blank=True, help_text="Editorial intro, Markdown.")
     sign_off = models.TextField(blank=True, help_text="Closing words, Markdown.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -33,6 +50,45 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        """Normalise the month, fill the slug and give a brand-new issue its default sections."""
+        if self.month:
+            self.month = first_of_month(self.month)
+        if not self.slug and self.title and self.month:
+            self.slug = unique_slug(self.title, self.month, exclude_pk=self.pk)
+        creating = self._state.adding
+        super().save(*args, **kwargs)
+        if creating:
+            Section.objects.bulk_create(
+                Section(issue=self, title=title, position=index)
+                for index, title in enumerate(settings.EDITIONS_DEFAULT_SECTIONS)
+            )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED_STATUSES
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def unique_slug(title: str, month: datetime.date, exclude_pk: int | None = None) -> str:
+    """`2026-11-recommended-reading`, with -2, -3... when two issues of a month share a title."""
+    base = slugify(f"{month:%Y-%m} {title}")[:190].strip("-") or f"{month:%Y-%m}"
+    taken = set(Issue.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def assert_issue_editable(issue_id: int) -> None:
+    """Reads the stored status: the in-memory object may predate a send that just started."""
+    status = Issue.objects.filter(pk=issue_id).values_list("status", flat=True).first()
+    if status in Issue.LOCKED_STATUSES:
+        raise IssueLocked(f"Issue {issue_id} is {status}: its content can no longer change.")
+
 
 class Section(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sections")
@@ -45,6 +101,15 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        if self.issue_id:
+            assert_issue_editable(self.issue_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        assert_issue_editable(self.issue_id)
+        return super().delete(*args, **kwargs)
+
 
 class Pick(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="picks")
@@ -53,12 +118,31 @@ class Pick(models.Model):
     title = models.CharField(max_length=1000)
     url = models.URLField(max_length=2000, blank=True)
     blurb = models.TextField(blank=True, help_text="Markdown.")
-    byline = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(max_length=200, blank=True, help_text="Who chose it; defaults to you.")
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["section__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "entry"], condition=models.Q(entry__isnull=False), name="pick_unique_issue_entry"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        assert_issue_editable(self.issue_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        assert_issue_editable(self.issue_id)
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.section_id and self.issue_id and self.section.issue_id != self.issue_id:
+            raise ValidationError({"section": "This section belongs to another issue."})
+        if not self.entry_id and not self.url:
+            raise ValidationError({"url": "A hand-added link needs a URL."})

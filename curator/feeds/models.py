@@ -72,6 +72,7 @@ class Entry(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
     arxiv_id = models.CharField(max_length=50, blank=True, db_index=True)
+    arxiv_version = models.PositiveSmallIntegerField(default=0, help_text="Latest arXiv version seen (0: unknown).")
     doi = models.CharField(max_length=200, blank=True, db_index=True)
     pdf_url = models.URLField(max_length=2000, blank=True)
     categories = models.JSONField(default=list, blank=True)

@@ -1,12 +1,152 @@
-from django.contrib import admin
+"""Admin: subscribers (filters, search, CSV import/export) and the sending side of the issue page."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from curator.editions.admin import IssueAdmin
 from curator.editions.models import Issue
-from curator.mailing.models import Subscriber
+from curator.mailing import send
+from curator.mailing.csvio import ImportFileError, decode_upload, export_subscribers, import_subscribers
+from curator.mailing.forms import SubscriberImportForm
+from curator.mailing.models import Delivery, Subscriber
+from curator.mailing.render import render_issue
+from curator.mailing.testsend import preview_subscriber, send_test_message
+
+SEND_PERMISSION = "editions.send_issue"
 
 
 class IssueSendingAdmin(IssueAdmin):
     """The editions issue admin plus preview, test send, send, progress, pause and resume."""
+
+    change_form_template = "admin/mailing/issue_change_form.html"
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view
+        urls = [
+            path("<int:object_id>/preview/", wrap(self.preview_view), name="editions_issue_preview"),
+            path("<int:object_id>/send-test/", wrap(self.send_test_view), name="editions_issue_send_test"),
+            path("<int:object_id>/send/", wrap(self.send_view), name="editions_issue_send"),
+            path("<int:object_id>/progress/", wrap(self.progress_view), name="editions_issue_progress"),
+            path("<int:object_id>/pause/", wrap(self.pause_view), name="editions_issue_pause"),
+            path("<int:object_id>/resume/", wrap(self.resume_view), name="editions_issue_resume"),
+        ]
+        return urls + super().get_urls()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+        # Extend whatever template the parent admin would have used, so its additions survive.
+        opts = self.model._meta
+        parent = IssueAdmin.change_form_template or [
+            f"admin/{opts.app_label}/{opts.model_name}/change_form.html",
+            f"admin/{opts.app_label}/change_form.html",
+            "admin/change_form.html",
+        ]
+        context["mailing_parent_template"] = select_template([parent] if isinstance(parent, str) else parent)
+        if obj is not None and obj.pk:
+            context["mailing"] = {
+                "progress": send.progress(obj),
+                "can_send": request.user.has_perm(SEND_PERMISSION),
+            }
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_issue(self, request: HttpRequest, object_id: int) -> Issue:
+        issue = get_object_or_404(Issue, pk=object_id)
+        if not self.has_view_or_change_permission(request, issue):
+            raise PermissionDenied
+        return issue
+
+    def require_send_permission(self, request: HttpRequest) -> None:
+        if not request.user.has_perm(SEND_PERMISSION):
+            raise PermissionDenied("Only publishers may send, pause or resume an issue.")
+
+    def change_url(self, issue: Issue) -> str:
+        return reverse("admin:editions_issue_change", args=[issue.pk])
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = self.get_issue(request, object_id)
+        subject, html, text = render_issue(issue, preview_subscriber(request.user))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": issue,
+            "title": f"Preview: {issue}",
+            "subject": subject,
+            "html": html,
+            "text": text,
+            "to": request.user.email,
+            "can_send": request.user.has_perm(SEND_PERMISSION),
+        }
+        return TemplateResponse(request, "admin/mailing/issue_preview.html", context)
+
+    @method_decorator(require_POST)
+    def send_test_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = self.get_issue(request, object_id)
+        if not request.user.email:
+            messages.error(request, "Your staff account has no email address; add one to receive test sends.")
+        else:
+            try:
+                send_test_message(issue, request.user)
+            except Exception as exc:  # shown to the editor as is: the SMTP reply is the useful part
+                messages.error(request, f"The test email to {request.user.email} failed: {exc}")
+            else:
+                messages.success(request, f"Test email sent to {request.user.email}.")
+        return HttpResponseRedirect(reverse("admin:editions_issue_preview", args=[issue.pk]))
+
+    def send_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = self.get_issue(request, object_id)
+        self.require_send_permission(request)
+        if request.method == "POST":
+            try:
+                total = send.send_issue(issue, request.user)
+            except send.SendError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Sending “{issue}” to {total} subscribers.")
+            return HttpResponseRedirect(self.change_url(issue))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": issue,
+            "title": f"Send “{issue}”",
+            "recipients": Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count(),
+            "subject": render_issue(issue, preview_subscriber(request.user))[0],
+        }
+        return TemplateResponse(request, "admin/mailing/issue_send_confirm.html", context)
+
+    def progress_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
+        return JsonResponse(send.progress(self.get_issue(request, object_id)))
+
+    @method_decorator(require_POST)
+    def pause_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = self.get_issue(request, object_id)
+        self.require_send_permission(request)
+        if send.pause(issue):
+            messages.success(request, "Sending paused. Messages already handed to the mail server still go out.")
+        else:
+            messages.warning(request, "This issue is not sending, or is already paused.")
+        return HttpResponseRedirect(self.change_url(issue))
+
+    @method_decorator(require_POST)
+    def resume_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = self.get_issue(request, object_id)
+        self.require_send_permission(request)
+        if send.resume(issue):
+            messages.success(request, "Sending resumed.")
+        else:
+            messages.warning(request, "This issue is not paused.")
+        return HttpResponseRedirect(self.change_url(issue))
 
 
 admin.site.unregister(Issue)
@@ -15,4 +155,92 @@ admin.site.register(Issue, IssueSendingAdmin)
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "status", "created_at"]
+    list_display = ["email", "name", "status", "confirmed_at", "hard_bounces", "created_at"]
+    list_filter = ["status", ("confirmed_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["confirmed_at", "unsubscribed_at", "hard_bounces", "created_at"]
+    date_hierarchy = "created_at"
+    change_list_template = "admin/mailing/subscriber_change_list.html"
+    actions = ["export_selected"]
+    show_full_result_count = False
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view
+        urls = [
+            path("import/", wrap(self.import_view), name="mailing_subscriber_import"),
+            path("export/", wrap(self.export_view), name="mailing_subscriber_export"),
+        ]
+        return urls + super().get_urls()
+
+    def csv_response(self, subscribers) -> HttpResponse:  # type: ignore[no-untyped-def]
+        buffer = io.StringIO()
+        export_subscribers(subscribers, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
+        return response
+
+    @admin.action(description="Export selected subscribers as CSV", permissions=["view"])
+    def export_selected(self, request: HttpRequest, queryset) -> HttpResponse:  # type: ignore[no-untyped-def]
+        return self.csv_response(queryset.order_by("email"))
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """Everything the changelist currently shows (filters and search applied), not just one page."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return self.csv_response(changelist.get_queryset(request).order_by("email").iterator())
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SubscriberImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = decode_upload(form.cleaned_data["file"].read())
+                report = import_subscribers(text, form.cleaned_data["status"])
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                if form.cleaned_data["status"] == Subscriber.Status.PENDING:
+                    queue_confirmations([s.pk for s in report.created])
+                messages.success(
+                    request,
+                    f"Imported {len(report.created)} subscribers; skipped {report.duplicates} already known; "
+                    f"{len(report.errors)} rows had errors.",
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import subscribers from CSV",
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/mailing/subscriber_import.html", context)
+
+
+def queue_confirmations(subscriber_ids: list[int]) -> None:
+    from curator.mailing.tasks import send_confirmation
+
+    def enqueue() -> None:
+        for pk in subscriber_ids:
+            send_confirmation.delay(pk)
+
+    transaction.on_commit(enqueue)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["issue", "subscriber", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "issue"]
+    search_fields = ["subscriber__email", "message_id"]
+    list_select_related = ["issue", "subscriber"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rows come from send_issue only; a hand-made row would bypass the audience snapshot
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -36,6 +36,9 @@ class Delivery(models.Model):
         SENDING = "sending", "sending"
         SENT = "sent", "sent"
         FAILED = "failed", "failed"
+        SKIPPED = "skipped", "skipped (no longer subscribed)"
+
+    FINAL = (Status.SENT, Status.FAILED, Status.SKIPPED)
 
     issue = models.ForeignKey("editions.Issue", on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")

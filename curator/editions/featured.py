@@ -1,0 +1,22 @@
+"""Whether an entry already went out to readers in an earlier issue."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from curator.editions.models import Issue, Pick
+
+
+def featured_picks():  # type: ignore[no-untyped-def]
+    """Picks that subscribers have received (or are receiving right now)."""
+    return Pick.objects.filter(issue__status__in=Issue.LOCKED_STATUSES)
+
+
+def was_featured() -> Exists:
+    return Exists(featured_picks().filter(entry=OuterRef("pk")))
+
+
+def featured_in_title() -> Subquery:
+    """Title of the latest locked issue that carried the entry, for the triage warning."""
+    picks = featured_picks().filter(entry=OuterRef("pk")).order_by("-issue__month", "-issue_id")
+    return Subquery(picks.values("issue__title")[:1])

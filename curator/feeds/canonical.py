@@ -1,0 +1,64 @@
+"""Canonical URLs: the key under which the same article, reached by different links, collapses into one entry."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that say how a reader arrived, never what they are reading.
+TRACKING_PARAMS = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "mkt_tok",
+    "_hsenc",
+    "_hsmi",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "source",
+    "spm",
+    "s_cid",
+    "cmpid",
+    "ncid",
+    "sr_share",
+    "at_medium",
+    "at_campaign",
+}
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "vero_", "oly_")
+
+
+def canonical_url(url: str) -> str:
+    """Scheme-less, lower-case host, no www, no default port, no fragment, no tracking, sorted query.
+
+    The scheme is dropped (and "https" put back) because feeds of the same site disagree on http vs
+    https far more often than two different articles share a path.
+    """
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    host = parts.hostname.lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
+    ]
+    return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))

@@ -1,0 +1,500 @@
+"""Fetch, parse and store sources. The only code that writes Entry and Sighting rows.
+
+Work is split in two so the slow part can run in parallel: `fetch_source` touches only the network
+(threads), `store` touches only the database (the calling thread, one short transaction per source).
+A failing source is recorded on its row and in an IngestRun, then backed off exponentially; it is
+never switched off, so a site that comes back is picked up again without anyone noticing it left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from curator.feeds import arxiv
+from curator.feeds.canonical import canonical_url
+from curator.feeds.extract import fetch_full_text
+from curator.feeds.fetch import Fetcher, FetchError, FetchResult, RateLimited
+from curator.feeds.models import Entry, IngestRun, Sighting, Source
+from curator.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
+from curator.feeds.signals import entries_created
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(minutes=15)
+BACKOFF_MAX = timedelta(days=1)
+# Teaser-only posts whose article page is fetched per source and run; the rest keep their teaser.
+MAX_FULL_TEXT_PER_RUN = 20
+# Any constant works; it only has to be the same in every process that stores entries.
+STORE_LOCK_KEY = 0x6375726174  # "curat"
+
+
+@dataclass
+class SourcePlan:
+    """What a worker thread needs to know about a source, read before the threads start."""
+
+    source_id: int
+    url: str
+    arxiv_query: str
+    etag: str
+    last_modified: str
+    fetch_full_text: bool
+    known_guids: frozenset[str]
+
+    @classmethod
+    def for_source(cls, source: Source, known_guids: Iterable[str], conditional: bool = True) -> SourcePlan:
+        return cls(
+            source_id=source.pk,
+            url=source.url,
+            arxiv_query=source.arxiv_query.strip() if source.kind == Source.Kind.ARXIV else "",
+            etag=source.etag if conditional else "",
+            last_modified=source.last_modified if conditional else "",
+            fetch_full_text=source.fetch_full_text,
+            known_guids=frozenset(known_guids),
+        )
+
+
+@dataclass
+class Fetched:
+    plan: SourcePlan
+    feed: ParsedFeed | None = None
+    response: FetchResult | None = None
+    error: str = ""
+    transient: bool = False
+    retry_after: float | None = None
+    http_status: int | None = None
+    full_texts: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.response is not None and self.response.not_modified
+
+
+@dataclass
+class IngestResult:
+    source_id: int
+    run_id: int | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: bool = False
+    not_modified: bool = False
+    parsed: bool = False
+    error: str = ""
+    transient: bool = False
+    retry_after: float | None = None
+    new_entry_ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- network half ---------------------------------------------------------------------------
+
+
+def fetch_source(plan: SourcePlan, fetcher: Fetcher, arxiv_interval: float = arxiv.MIN_INTERVAL) -> Fetched:
+    """Network only, safe in a thread. Never raises: every failure becomes `Fetched.error`."""
+    fetched = Fetched(plan=plan)
+    try:
+        if plan.arxiv_query:
+            query = arxiv.fetch_query(
+                fetcher, plan.arxiv_query, plan.known_guids, base_url=plan.url, interval=arxiv_interval
+            )
+            fetched.feed, fetched.http_status = query.feed, 200
+        else:
+            response = fetcher.get(plan.url, etag=plan.etag, last_modified=plan.last_modified)
+            fetched.response, fetched.http_status = response, response.status
+            if response.not_modified:
+                return fetched
+            fetched.feed = parse_feed(response.content, response.final_url, response.content_type)
+    except FetchError as exc:
+        fetched.error, fetched.transient = str(exc), exc.transient
+        fetched.http_status = getattr(exc, "status", None)
+        if isinstance(exc, RateLimited):
+            fetched.retry_after = exc.retry_after
+        return fetched
+    except Exception as exc:  # a bug in one source's path must not take the batch down
+        logger.exception("unexpected error fetching source %s", plan.source_id)
+        fetched.error = f"unexpected error: {exc.__class__.__name__}: {exc}"
+        return fetched
+    if fetched.feed is not None and fetched.feed.error:
+        fetched.error = fetched.feed.error
+    elif plan.fetch_full_text and fetched.feed is not None:
+        _add_full_texts(fetched, fetcher)
+    return fetched
+
+
+def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
+    assert fetched.feed is not None
+    wanted = [
+        e
+        for e in fetched.feed.entries
+        if e.kind == "post" and e.is_teaser and e.link and e.guid not in fetched.plan.known_guids
+    ]
+    for entry in wanted[:MAX_FULL_TEXT_PER_RUN]:
+        text, problem = fetch_full_text(entry.link, fetcher)
+        if text:
+            fetched.full_texts[entry.guid] = text
+        else:
+            fetched.warnings.append(problem)
+
+
+# --- database half --------------------------------------------------------------------------
+
+
+def store(source: Source, fetched: Fetched, trigger: str = "manual") -> IngestResult:
+    """Record one source's fetch outcome: entries, fetch state, backoff and an IngestRun row."""
+    return store_many([(source, fetched)], trigger)[0]
+
+
+def store_many(batch: list[tuple[Source, Fetched]], trigger: str = "manual") -> list[IngestResult]:
+    """Store several fetched sources in one transaction with a handful of queries in total.
+
+    Batching is what keeps a few hundred sources cheap: the per-source cost is Python work on
+    dataclasses, while lookups, inserts and state updates are shared by the whole batch.
+    """
+    now = timezone.now()
+    results = {source.pk: IngestResult(source_id=source.pk, warnings=list(f.warnings)) for source, f in batch}
+    with transaction.atomic():
+        _lock_store()
+        stored = [(s, f) for s, f in batch if not f.error and not f.not_modified and f.feed is not None]
+        _store_entries(stored, results, now)
+        runs, moved = [], []
+        for source, fetched in batch:
+            result = results[source.pk]
+            if fetched.error:
+                _record_failure(source, fetched, result, now)
+            else:
+                result.not_modified, result.parsed = fetched.not_modified, not fetched.not_modified
+                status = Source.Status.NOT_MODIFIED if fetched.not_modified else Source.Status.OK
+                if _record_success(source, fetched, status, now):
+                    moved.append(source)
+            runs.append(_run_row(source, fetched, result, trigger, now))
+        Source.objects.bulk_update([s for s, _ in batch], STATE_FIELDS)
+        for source in moved:
+            source.save(update_fields=["url"])
+        for run, (source, _) in zip(IngestRun.objects.bulk_create(runs), batch, strict=True):
+            results[source.pk].run_id = run.pk
+        new_ids = [pk for r in results.values() for pk in r.new_entry_ids]
+        if new_ids:
+            transaction.on_commit(lambda: entries_created.send(sender=Entry, entry_ids=new_ids))
+    return [results[source.pk] for source, _ in batch]
+
+
+def _run_row(source: Source, fetched: Fetched, result: IngestResult, trigger: str, now) -> IngestRun:  # type: ignore[no-untyped-def]
+    errors = [{"source": source.pk, "error": result.error}] if result.error else []
+    errors += [{"source": source.pk, "warning": w} for w in result.warnings]
+    return IngestRun(
+        source=source,
+        trigger=trigger,
+        started_at=now,
+        finished_at=timezone.now(),
+        new=result.new,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        failed=int(result.failed),
+        http_status=fetched.http_status,
+        not_modified=result.not_modified,
+        errors=errors,
+    )
+
+
+def _lock_store() -> None:
+    """Serialize stores across processes: without it two workers carrying the same new paper from two
+    sources would both miss the other's uncommitted row and create a duplicate. Stores are short;
+    the slow fetches happen outside this lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORE_LOCK_KEY])
+
+
+def backoff_delay(failures: int) -> timedelta:
+    return min(BACKOFF_BASE * (2 ** max(0, failures - 1)), BACKOFF_MAX)
+
+
+STATE_FIELDS = [
+    "etag",
+    "last_modified",
+    "last_fetched_at",
+    "last_status",
+    "last_http_status",
+    "consecutive_failures",
+    "last_error",
+    "next_fetch_after",
+]
+
+
+def _record_failure(source: Source, fetched: Fetched, result: IngestResult, now) -> None:  # type: ignore[no-untyped-def]
+    result.failed, result.error = True, fetched.error
+    result.transient, result.retry_after = fetched.transient, fetched.retry_after
+    source.consecutive_failures += 1
+    delay = backoff_delay(source.consecutive_failures)
+    if fetched.retry_after:
+        delay = max(delay, timedelta(seconds=fetched.retry_after))
+    source.next_fetch_after = now + delay
+    source.last_status = Source.Status.ERROR
+    source.last_error = fetched.error[:2000]
+    source.last_http_status = fetched.http_status
+    source.last_fetched_at = now
+
+
+def _record_success(source: Source, fetched: Fetched, status: str, now) -> bool:  # type: ignore[no-untyped-def]
+    """Reset the backoff; True when a permanent redirect moved the source to a new URL."""
+    source.consecutive_failures, source.next_fetch_after = 0, None
+    source.last_status, source.last_error, source.last_http_status = status, "", fetched.http_status
+    source.last_fetched_at = now
+    response = fetched.response
+    if response is None or response.not_modified:
+        return False
+    source.etag, source.last_modified = response.etag[:500], response.last_modified[:100]
+    # Only a chain of permanent redirects that ended here (every hop passed the guard) moves the source.
+    if response.permanent_url and len(response.permanent_url) <= 2000:
+        source.url = response.permanent_url
+        return True
+    return False
+
+
+def fingerprint(entry: ParsedEntry) -> str:
+    basis = "\x1f".join(
+        [entry.title, entry.link, entry.summary, entry.content_html, "|".join(entry.authors), str(entry.arxiv_version)]
+    )
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def _entry_fields(parsed: ParsedEntry, full_text: str | None) -> dict:
+    url = parsed.link if len(parsed.link) <= 2000 else ""
+    fields = {
+        "url": url,
+        "canonical_url": canonical_url(url),
+        "title": parsed.title[:1000],
+        "authors": parsed.authors,
+        "kind": Entry.Kind.PAPER if parsed.kind == "paper" else Entry.Kind.POST,
+        "arxiv_id": parsed.arxiv_id[:50],
+        "arxiv_version": min(parsed.arxiv_version, 32767),
+        "doi": parsed.doi[:200],
+        "pdf_url": parsed.pdf_url if len(parsed.pdf_url) <= 2000 else "",
+        "categories": parsed.categories,
+        "tags": parsed.tags,
+        "abstract": parsed.summary,
+        "content_html": parsed.content_html,
+        "fingerprint": fingerprint(parsed),
+    }
+    if parsed.published:
+        fields["published_at"] = parsed.published
+    if full_text:
+        fields["full_text"] = full_text
+    return fields
+
+
+class _Index:
+    """Existing entries that an unseen item could be a duplicate of, looked up in one query."""
+
+    def __init__(self, items: list[ParsedEntry]) -> None:
+        arxiv_ids = {e.arxiv_id for e in items if e.arxiv_id}
+        dois = {e.doi for e in items if e.doi}
+        canons = {c for c in (canonical_url(e.link) for e in items) if c}
+        self.by_arxiv: dict[str, Entry] = {}
+        self.by_doi: dict[str, Entry] = {}
+        self.by_canon: dict[str, Entry] = {}
+        query = Q(arxiv_id__in=arxiv_ids) | Q(doi__in=dois) | Q(canonical_url__in=canons)
+        if arxiv_ids or dois or canons:
+            for entry in Entry.objects.filter(query).order_by("id"):
+                self.add(entry)
+
+    def add(self, entry: Entry) -> None:
+        if entry.arxiv_id:
+            self.by_arxiv.setdefault(entry.arxiv_id, entry)
+        if entry.doi:
+            self.by_doi.setdefault(entry.doi, entry)
+        if entry.canonical_url:
+            self.by_canon.setdefault(entry.canonical_url, entry)
+
+    def match(self, parsed: ParsedEntry) -> Entry | None:
+        return (
+            (parsed.arxiv_id and self.by_arxiv.get(parsed.arxiv_id))
+            or (parsed.doi and self.by_doi.get(parsed.doi))
+            or self.by_canon.get(canonical_url(parsed.link))
+            or None
+        )
+
+
+def _store_entries(batch: list[tuple[Source, Fetched]], results: dict[int, IngestResult], now) -> None:  # type: ignore[no-untyped-def]
+    items = {
+        source.pk: list({e.guid: e for e in reversed(fetched.feed.entries)}.values())[::-1]  # first guid wins
+        for source, fetched in batch
+        if fetched.feed is not None
+    }
+    guids = {e.guid for entries in items.values() for e in entries}
+    sightings = {
+        (s.source_id, s.guid): s
+        for s in Sighting.objects.filter(source_id__in=list(items), guid__in=guids).select_related("entry")
+    }
+    index = _Index([e for pk, entries in items.items() for e in entries if (pk, e.guid) not in sightings])
+    new_entries: list[Entry] = []
+    new_sightings: list[Sighting] = []
+    for source, fetched in batch:
+        result = results[source.pk]
+        for parsed in items[source.pk]:
+            values = _entry_fields(parsed, fetched.full_texts.get(parsed.guid))
+            sighting = sightings.get((source.pk, parsed.guid))
+            if sighting is not None:
+                if _update(sighting.entry, values, same_source=True):
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+                continue
+            entry = index.match(parsed)
+            if entry is not None:
+                # The same item from another source (or another link in this one): remember the sighting.
+                if entry.pk is not None and _update(entry, values, same_source=False):
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+            else:
+                entry = Entry(source=source, guid=parsed.guid, created_at=now, **values)
+                new_entries.append(entry)
+                index.add(entry)
+                result.new += 1
+            new_sightings.append(Sighting(source=source, guid=parsed.guid, entry=entry, first_seen_at=now))
+    Entry.objects.bulk_create(new_entries)
+    for sighting in new_sightings:
+        sighting.entry = sighting.entry  # re-read the pk bulk_create just assigned
+    Sighting.objects.bulk_create(new_sightings)
+    for entry in new_entries:
+        results[entry.source_id].new_entry_ids.append(entry.pk)
+
+
+# Content fields a newer version replaces; triage, drafts and the first-seen source are never touched.
+CONTENT_FIELDS = [
+    "url",
+    "canonical_url",
+    "title",
+    "authors",
+    "abstract",
+    "content_html",
+    "categories",
+    "tags",
+    "pdf_url",
+    "doi",
+    "arxiv_version",
+    "fingerprint",
+]
+
+
+def _update(entry: Entry, values: dict, same_source: bool) -> bool:
+    """Apply newer content. Same source: any change. Other source: a newer arXiv version, else fill blanks."""
+    newer_version = values["arxiv_version"] > entry.arxiv_version > 0 or (
+        values["arxiv_version"] and not entry.arxiv_version
+    )
+    changed: list[str] = []
+    if (same_source and values["fingerprint"] != entry.fingerprint) or newer_version:
+        if entry.arxiv_version and values["arxiv_version"] and values["arxiv_version"] < entry.arxiv_version:
+            return False  # an old version arriving late never overwrites a newer one
+        for name in CONTENT_FIELDS:
+            if values.get(name) not in (None, "", []) and getattr(entry, name) != values[name]:
+                setattr(entry, name, values[name])
+                changed.append(name)
+    else:
+        for name in ("arxiv_id", "doi", "pdf_url", "abstract", "content_html"):
+            if values.get(name) and not getattr(entry, name):
+                setattr(entry, name, values[name])
+                changed.append(name)
+    if values.get("full_text") and not entry.full_text:
+        entry.full_text = values["full_text"]
+        changed.append("full_text")
+    if not changed:
+        return False
+    entry.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+    return True
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+
+def known_guids(sources: Iterable[Source]) -> dict[int, set[str]]:
+    known: dict[int, set[str]] = {s.pk: set() for s in sources}
+    for source_id, guid in Sighting.objects.filter(source_id__in=list(known)).values_list("source_id", "guid"):
+        known[source_id].add(guid)
+    return known
+
+
+def due_sources(now=None):  # type: ignore[no-untyped-def]
+    """Active sources whose backoff, if any, has run out."""
+    now = now or timezone.now()
+    return Source.objects.filter(active=True).filter(Q(next_fetch_after__isnull=True) | Q(next_fetch_after__lte=now))
+
+
+def ingest_many(
+    sources: Iterable[Source],
+    *,
+    trigger: str = "manual",
+    conditional: bool = True,
+    max_workers: int | None = None,
+    arxiv_interval: float = arxiv.MIN_INTERVAL,
+    fetcher: Fetcher | None = None,
+    on_result: Callable[[Source, IngestResult], None] | None = None,
+) -> list[IngestResult]:
+    """Fetch sources concurrently (bounded overall and per host by the fetcher) and store each as it lands."""
+    sources = list(sources)
+    if not sources:
+        return []
+    known = known_guids(sources)
+    plans = {s.pk: SourcePlan.for_source(s, known[s.pk], conditional) for s in sources}
+    by_id = {s.pk: s for s in sources}
+    workers = max(1, min(len(sources), max_workers or settings.FEEDS_CONCURRENCY))
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher()
+    results: list[IngestResult] = []
+    try:
+        if workers == 1:
+            for source in sources:
+                fetched = fetch_source(plans[source.pk], fetcher, arxiv_interval)
+                results += _store_safely([(source, fetched)], trigger, on_result)
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+                pending = {pool.submit(fetch_source, plans[s.pk], fetcher, arxiv_interval) for s in sources}
+                # Stores happen here, on the calling thread (one DB connection), overlapping the fetches:
+                # whatever has landed since the last store goes into the next batch.
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    batch = [(by_id[f.plan.source_id], f) for f in (future.result() for future in done)]
+                    results += _store_safely(batch, trigger, on_result)
+    finally:
+        if own_fetcher:
+            fetcher.close()
+    return results
+
+
+def _store_safely(
+    batch: list[tuple[Source, Fetched]], trigger: str, on_result: Callable[[Source, IngestResult], None] | None
+) -> list[IngestResult]:
+    try:
+        results = store_many(batch, trigger)
+    except Exception:
+        if len(batch) > 1:
+            # Find the culprit: each source alone, so one bad source costs only itself.
+            return [r for pair in batch for r in _store_safely([pair], trigger, on_result)]
+        source, fetched = batch[0]
+        logger.exception("storing source %s failed", source.pk)
+        source.refresh_from_db()
+        error = Fetched(plan=fetched.plan, error="could not store entries (see the worker log)")
+        results = store_many([(source, error)], trigger)
+    if on_result is not None:
+        for (source, _), result in zip(batch, results, strict=True):
+            on_result(source, result)
+    return results
+
+
+def ingest_source(
+    source: Source, *, trigger: str = "manual", arxiv_interval: float = arxiv.MIN_INTERVAL
+) -> IngestResult:
+    """Fetch and store one source now, whatever its backoff says."""
+    return ingest_many([source], trigger=trigger, max_workers=1, arxiv_interval=arxiv_interval)[0]

@@ -1,0 +1,220 @@
+"""Feed bytes -> plain dataclasses. feedparser does the tolerant reading; this module decides what to trust.
+
+`parse_feed` never raises: a feed that cannot be read becomes a ParsedFeed with an error and no
+entries, so one broken source is a visible failure, not an exception in the middle of a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import feedparser
+
+from curator.feeds.identifiers import normalize_doi, split_arxiv_id
+from curator.feeds.sanitize import clean_html, escape_text_as_html, html_to_text, plain_line, safe_url
+
+logger = logging.getLogger(__name__)
+
+_EMAIL_AND_NAME = re.compile(r"^\s*\S+@\S+\s+\((.+)\)\s*$")
+# Below this many characters of text, a post's feed content is a teaser worth replacing with the article.
+TEASER_CHARS = 600
+
+
+@dataclass
+class ParsedEntry:
+    guid: str
+    link: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str = ""
+    content_html: str = ""
+    full_content: bool = False
+    tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    arxiv_id: str = ""
+    arxiv_version: int = 0
+    doi: str = ""
+    pdf_url: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "paper" if self.arxiv_id or self.doi else "post"
+
+    @property
+    def is_teaser(self) -> bool:
+        return not self.full_content and len(self.summary) < TEASER_CHARS
+
+
+@dataclass
+class ParsedFeed:
+    url: str
+    title: str = ""
+    link: str = ""
+    version: str = ""
+    entries: list[ParsedEntry] = field(default_factory=list)
+    error: str = ""
+    warning: str = ""
+    total_results: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    """Read a feed document. Relative links resolve against `url`; nothing is ever fetched."""
+    try:
+        return _parse(data, url, content_type)
+    except Exception as exc:  # feedparser and friends are third-party; no input may crash a batch
+        logger.warning("feed %s could not be parsed", url, exc_info=True)
+        return ParsedFeed(url=url, error=f"unreadable feed: {exc.__class__.__name__}: {exc}")
+
+
+def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
+    # No content-location: feedparser would then turn relative guids into URLs of wherever the feed
+    # was fetched from. Links are resolved here instead, against the feed's own link or URL.
+    headers = {"content-type": content_type} if content_type else {}
+    # A stream, never bytes or str: feedparser treats a string as a URL or a local file name to open.
+    # Both off: nh3 sanitizes and resolves links (clean_html) at a fraction of feedparser's cost.
+    parsed = feedparser.parse(
+        io.BytesIO(data or b""), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    feed = parsed.get("feed", {})
+    result = ParsedFeed(
+        url=url,
+        title=plain_line(feed.get("title", ""), 200),
+        link=safe_url(feed.get("link", ""), url),
+        version=parsed.get("version", "") or "",
+    )
+    bozo = parsed.get("bozo_exception")
+    if bozo is not None:
+        result.warning = f"{bozo.__class__.__name__}: {bozo}"[:500]
+    if not result.version and not parsed.entries:
+        result.error = f"not a feed ({result.warning or 'no feed elements found'})"
+        return result
+    total = feed.get("opensearch_totalresults")
+    if total and str(total).isdigit():
+        result.total_results = int(total)
+    for raw in parsed.entries:
+        entry = _entry(raw, result.link or url)
+        if entry is not None:
+            result.entries.append(entry)
+    return result
+
+
+def _entry(raw: feedparser.FeedParserDict, base: str) -> ParsedEntry | None:
+    link = safe_url(raw.get("link", ""), base)
+    title = plain_line(raw.get("title", ""))
+    content_html, full = _content(raw, link or base)
+    summary = html_to_text(raw.get("summary", "")) if raw.get("summary") else html_to_text(content_html)
+    if not (title or link or summary):
+        return None
+    arxiv_id, version = _arxiv(raw, link)
+    doi = normalize_doi(raw.get("arxiv_doi", "") or raw.get("prism_doi", "") or _doi_link(raw))
+    if not doi and str(raw.get("dc_identifier", "")).lower().startswith(("doi:", "https://doi.org", "http://dx.doi")):
+        doi = normalize_doi(raw.get("dc_identifier", ""))
+    categories = [t.get("term", "") for t in raw.get("tags", []) if t.get("term")]
+    entry = ParsedEntry(
+        guid=_guid(raw, link, title, arxiv_id),
+        link=link,
+        title=title or "(untitled)",
+        authors=_authors(raw, bool(arxiv_id)),
+        published=_when(raw.get("published_parsed")) or _when(raw.get("updated_parsed")),
+        updated=_when(raw.get("updated_parsed")),
+        summary=summary,
+        content_html=content_html,
+        full_content=full,
+        arxiv_id=arxiv_id,
+        arxiv_version=version,
+        doi=doi,
+        pdf_url=_pdf_link(raw, link),
+    )
+    # arXiv categories look like cs.LG; blog tags are words. Both kept, separately.
+    entry.categories = [plain_line(c, 50) for c in categories if arxiv_id and "." in c]
+    entry.tags = [plain_line(c, 100) for c in categories if c not in entry.categories][:20]
+    return entry
+
+
+def _content(raw: feedparser.FeedParserDict, base: str) -> tuple[str, bool]:
+    """Sanitized body HTML, and whether it is the full content (content:encoded, atom:content) or a summary."""
+    for item in raw.get("content", []):
+        value = item.get("value", "")
+        if value.strip():
+            return _as_html(value, item.get("type", ""), base), True
+    summary = raw.get("summary_detail", {})
+    if raw.get("summary"):
+        return _as_html(raw["summary"], summary.get("type", ""), base), False
+    return "", False
+
+
+def _as_html(value: str, mime: str, base: str) -> str:
+    if mime == "text/plain":
+        return escape_text_as_html(value)
+    return clean_html(value, base)
+
+
+def _authors(raw: feedparser.FeedParserDict, is_paper: bool) -> list[str]:
+    # RSS <author> is "email (Name)"; feedparser splits it with a regex that breaks on long TLDs.
+    match = _EMAIL_AND_NAME.match(raw.get("author", ""))
+    if match:
+        names = [match.group(1)]
+    else:
+        names = [a.get("name", "") for a in raw.get("authors", []) if a.get("name")]
+        if not names and raw.get("author"):
+            names = [raw["author"]]
+    if is_paper and len(names) == 1 and "," in names[0]:
+        names = names[0].split(",")  # arXiv listing feeds put all authors in one dc:creator
+    cleaned = (plain_line(n, 200) for n in names)
+    return [n for n in dict.fromkeys(cleaned) if n][:50]
+
+
+def _arxiv(raw: feedparser.FeedParserDict, link: str) -> tuple[str, int]:
+    for candidate in (raw.get("id", ""), link, raw.get("guid", "")):
+        arxiv_id, version = split_arxiv_id(str(candidate))
+        if arxiv_id:
+            return arxiv_id, version
+    return "", 0
+
+
+def _doi_link(raw: feedparser.FeedParserDict) -> str:
+    for link in raw.get("links", []):
+        if link.get("title") == "doi" or "doi.org/" in link.get("href", ""):
+            return link.get("href", "")
+    return ""
+
+
+def _pdf_link(raw: feedparser.FeedParserDict, link: str) -> str:
+    for item in raw.get("links", []):
+        if item.get("type") == "application/pdf" or item.get("title") == "pdf":
+            return safe_url(item.get("href", ""), link)
+    return ""
+
+
+def _guid(raw: feedparser.FeedParserDict, link: str, title: str, arxiv_id: str) -> str:
+    """Stable identity within a source. Papers use the versionless arXiv id so v2 replaces v1."""
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    if raw.get("id"):
+        return str(raw["id"]).strip()[:1000]
+    if link:
+        return link[:1000]
+    # No id and no link: the title and date are all that identify it.
+    basis = f"{title}|{raw.get('published', '')}|{raw.get('summary', '')[:200]}"
+    return "sha1:" + hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()
+
+
+def _when(value: time.struct_time | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None

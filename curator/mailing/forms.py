@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Email address")
+    name = forms.CharField(max_length=200, required=False, label="Name (optional)")
+    # Honeypot: hidden from people, filled in by naive bots; such sign-ups are dropped silently.
+    website = forms.CharField(required=False, label="Leave this empty")
+
+
+class SubscriberImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Columns: email (required), name (optional). Header row first.")
+    status = forms.ChoiceField(
+        choices=[
+            ("active", "active: they already agreed elsewhere (no confirmation email)"),
+            ("pending", "pending: send each a confirmation email first"),
+        ],
+        initial="pending",
+    )

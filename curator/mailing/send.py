@@ -1,0 +1,391 @@
+"""Sending an issue exactly once per person.
+
+The Delivery row (unique per issue and subscriber) is the lock. `send_issue` creates all rows in
+one transaction; workers then claim batches with SELECT ... FOR UPDATE SKIP LOCKED plus a
+conditional UPDATE to `sending`, send the batch over one connection, and mark each row sent right
+after the server accepted that message. A worker killed mid-batch therefore leaves at most the
+one message it was transmitting in doubt; its other claimed rows are reclaimed once
+MAILING_CLAIM_TIMEOUT has passed, and the reclaimed message carries the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q
+from django.utils import timezone
+
+from curator.editions import workflow
+from curator.editions.models import Issue
+from curator.mailing.models import Delivery, Subscriber
+from curator.mailing.render import (
+    PreparedIssue,
+    WireTemplate,
+    build_message,
+    message_id,
+    prepare_issue,
+    wire_bytes,
+    wire_template,
+)
+from curator.mailing.subscriptions import record_hard_bounce
+
+log = logging.getLogger(__name__)
+
+PAUSE_CHECK_EVERY = 20  # messages between looks at the pause flag inside one batch
+
+
+class SendError(Exception):
+    """The issue cannot be sent in its current state."""
+
+
+@dataclass
+class BatchResult:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    skipped: int = 0
+    stopped: bool = False  # paused, or the issue is not sending
+
+
+@dataclass
+class RunResult:
+    batches: int = 0
+    sent: int = 0
+    failed: int = 0
+    retry_at: datetime | None = None  # when rows waiting on a backoff become due
+    finished: bool = False
+    stopped: bool = False
+
+
+class RateLimiter:
+    """Spaces messages at most `rate` per second within one sending process (0 = no limit)."""
+
+    def __init__(
+        self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+    ):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.clock = clock
+        self.sleep = sleep
+        self.next_at: float | None = None
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if self.next_at is not None and self.next_at > now:
+            self.sleep(self.next_at - now)
+            now = self.next_at
+        self.next_at = now + self.interval
+
+
+def send_issue(issue: Issue, user: AbstractBaseUser | None = None, wake: bool = True) -> int:
+    """Create one Delivery per active subscriber and mark the issue sending; returns the row count.
+
+    Safe to call again: once the issue is sending, no rows are added (the audience is fixed at the
+    first call) and the call only wakes the workers, which is also how a stalled send is resumed.
+    `user`, when given, must hold editions.send_issue (checked by the editions workflow).
+    `wake=False` leaves the batches to the caller (the benchmark drives them in-process).
+    """
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        if issue.status not in (Issue.Status.SENDING, Issue.Status.SENT):
+            try:
+                workflow.transition(issue, Issue.Status.SENDING, user)
+            except workflow.WorkflowError as exc:
+                raise SendError(str(exc)) from None
+            now = timezone.now()
+            subscriber_ids = Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).values_list("pk", flat=True)
+            Delivery.objects.bulk_create(
+                (Delivery(issue_id=issue.pk, subscriber_id=pk, created_at=now) for pk in subscriber_ids.iterator()),
+                batch_size=2000,
+                ignore_conflicts=True,
+            )
+            Issue.objects.filter(pk=issue.pk).update(paused=False)
+        total = Delivery.objects.filter(issue_id=issue.pk).count()
+        if issue.status == Issue.Status.SENDING:
+            finish_if_done(issue.pk)  # an empty audience is done at once
+            if wake:
+                wake_workers(issue.pk)
+    return total
+
+
+def wake_workers(issue_id: int) -> None:
+    from curator.mailing.tasks import send_issue_batches
+
+    transaction.on_commit(lambda: send_issue_batches.delay(issue_id))
+
+
+def pause(issue: Issue) -> bool:
+    return Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING, paused=False).update(paused=True) == 1
+
+
+def resume(issue: Issue) -> bool:
+    with transaction.atomic():
+        resumed = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING, paused=True).update(paused=False)
+        if resumed:
+            wake_workers(issue.pk)
+    return resumed == 1
+
+
+def progress(issue: Issue) -> dict:
+    counts = Delivery.objects.filter(issue_id=issue.pk).aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(status=Delivery.Status.SENT)),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+        skipped=Count("pk", filter=Q(status=Delivery.Status.SKIPPED)),
+        pending=Count("pk", filter=Q(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])),
+    )
+    issue = Issue.objects.only("status", "paused", "sent_at").get(pk=issue.pk)
+    return {
+        **counts,
+        "status": issue.status,
+        "paused": issue.paused,
+        "sent_at": issue.sent_at.isoformat() if issue.sent_at else None,
+    }
+
+
+def reclaim_stale(issue_id: int) -> int:
+    """Return rows claimed by a worker that died back to the queue (their message may repeat once)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MAILING_CLAIM_TIMEOUT)
+    return Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.SENDING, claimed_at__lt=cutoff).update(
+        status=Delivery.Status.QUEUED, claimed_at=None
+    )
+
+
+def claim(issue_id: int, size: int) -> list[int]:
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    with transaction.atomic():
+        # SKIP LOCKED lets concurrent workers take disjoint batches without waiting on each other;
+        # the conditional UPDATE is the second guard should a database lack row locks (SQLite demo).
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(due, issue_id=issue_id, status=Delivery.Status.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            Delivery.objects.filter(pk__in=ids, status=Delivery.Status.QUEUED).update(
+                status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    return ids
+
+
+def finish_if_done(issue_id: int) -> bool:
+    """The issue becomes sent only once every row is final (sent, failed or skipped)."""
+    if Delivery.objects.filter(issue_id=issue_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists():
+        return False
+    issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.SENDING).first()
+    if issue is None:
+        return False
+    try:
+        workflow.transition(issue, Issue.Status.SENT)
+    except workflow.TransitionNotAllowed:
+        return False  # another worker finished it first
+    return True
+
+
+def is_permanent(exc: Exception) -> bool:
+    """5xx for this message or recipient is final; 4xx, dropped connections and anything else may pass later."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return False  # our own envelope sender: a configuration problem, not this subscriber's
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def connection_is_broken(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421  # smtplib closes the socket itself on 421
+    return True
+
+
+def describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def mark_sent(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        message_id=message_id(delivery.issue_id, delivery.subscriber_id),
+        error="",
+    )
+
+
+def mark_failed(delivery: Delivery, error: str, hard: bool) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=error, claimed_at=None)
+    if hard:
+        record_hard_bounce(delivery.subscriber_id)
+
+
+def mark_retry(delivery: Delivery, error: str) -> bool:
+    """Back to the queue with exponential backoff; False (and failed) once attempts are used up."""
+    if delivery.attempts >= settings.MAILING_MAX_ATTEMPTS:
+        mark_failed(delivery, f"gave up after {delivery.attempts} attempts; last: {error}", hard=False)
+        return False
+    delay = settings.MAILING_RETRY_BACKOFF * 2 ** max(delivery.attempts - 1, 0)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.QUEUED,
+        error=error,
+        claimed_at=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    return True
+
+
+def release(ids: list[int], error: str = "", delay: float = 0) -> None:
+    """Hand claimed-but-unsent rows back, e.g. on pause or when the server cannot be reached."""
+    if not ids:
+        return
+    fields: dict = {"status": Delivery.Status.QUEUED, "claimed_at": None}
+    if error:
+        fields["error"] = error
+    if delay:
+        fields["next_attempt_at"] = timezone.now() + timedelta(seconds=delay)
+    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(**fields)
+
+
+def close_quietly(connection: BaseEmailBackend) -> None:
+    # A broken socket can fail again on QUIT; the connection is being thrown away either way.
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
+
+
+def deliver(
+    connection: BaseEmailBackend, prepared: PreparedIssue, wire: WireTemplate | None, subscriber: Subscriber
+) -> None:
+    """Hand one message to the backend; returns only once the server accepted it, raises otherwise."""
+    data = wire_bytes(wire, subscriber) if wire is not None else None
+    if data is None:
+        if connection.send_messages([build_message(prepared, subscriber)]) != 1:
+            raise smtplib.SMTPServerDisconnected("the backend did not accept the message")
+        return
+    smtp = connection.connection
+    if smtp is None:
+        raise smtplib.SMTPServerDisconnected("not connected")
+    smtp.sendmail(wire.envelope_from, [subscriber.email], data)
+
+
+def send_batch(
+    issue_id: int,
+    batch_size: int | None = None,
+    limiter: RateLimiter | None = None,
+    connection: BaseEmailBackend | None = None,
+) -> BatchResult:
+    """Claim one batch and send it over one connection."""
+    reclaim_stale(issue_id)
+    issue = Issue.objects.get(pk=issue_id)
+    if issue.status != Issue.Status.SENDING or issue.paused:
+        return BatchResult(stopped=True)
+    ids = claim(issue_id, batch_size or settings.MAILING_BATCH_SIZE)
+    result = BatchResult(claimed=len(ids))
+    if not ids:
+        return result
+    deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
+    prepared = prepare_issue(issue)  # templates and CSS inlining: once per batch, not per person
+    limiter = limiter or RateLimiter(settings.MAILING_RATE_LIMIT)
+    connection = connection or get_connection(fail_silently=False)
+    wire = wire_template(prepared) if isinstance(connection, SMTPBackend) else None
+    try:
+        connection.open()
+    except Exception as exc:  # any backend's "cannot reach the server": nothing was sent, retry later
+        log.warning("mail server unreachable for issue %s: %s", issue_id, describe(exc))
+        release(ids, describe(exc), delay=settings.MAILING_RETRY_BACKOFF)
+        result.retrying = len(ids)
+        return result
+    try:
+        for index, delivery in enumerate(deliveries):
+            if index and index % PAUSE_CHECK_EVERY == 0 and Issue.objects.filter(pk=issue_id, paused=True).exists():
+                release([d.pk for d in deliveries[index:]])
+                result.stopped = True
+                break
+            if delivery.subscriber.status != Subscriber.Status.ACTIVE:  # unsubscribed since send_issue
+                Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED, claimed_at=None)
+                result.skipped += 1
+                continue
+            limiter.wait()
+            try:
+                deliver(connection, prepared, wire, delivery.subscriber)
+            except Exception as exc:  # classified below; nothing a backend raises may stop the batch
+                if is_permanent(exc):
+                    mark_failed(delivery, describe(exc), hard=True)
+                    result.failed += 1
+                elif mark_retry(delivery, describe(exc)):
+                    result.retrying += 1
+                else:
+                    result.failed += 1
+                if connection_is_broken(exc):
+                    close_quietly(connection)
+                    try:
+                        connection.open()
+                    except Exception as reopen_exc:  # server gone: the rest waits for a later pass
+                        release([d.pk for d in deliveries[index + 1 :]], describe(reopen_exc), settings.MAILING_RETRY_BACKOFF)
+                        result.retrying += len(deliveries) - index - 1
+                        break
+                continue
+            mark_sent(delivery)
+            result.sent += 1
+    finally:
+        close_quietly(connection)
+    return result
+
+
+def next_retry_at(issue_id: int) -> datetime | None:
+    return Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.QUEUED).aggregate(
+        at=Min("next_attempt_at")
+    )["at"]
+
+
+def run_sending(issue_id: int, max_batches: int | None = None) -> RunResult:
+    """Send batches until nothing is due; used by the worker task and the benchmark."""
+    outcome = RunResult()
+    limiter = RateLimiter(settings.MAILING_RATE_LIMIT)  # shared across batches so the pace holds
+    while max_batches is None or outcome.batches < max_batches:
+        result = send_batch(issue_id, limiter=limiter)
+        outcome.sent += result.sent
+        outcome.failed += result.failed
+        if result.stopped:
+            outcome.stopped = True
+            return outcome
+        if not result.claimed:
+            break
+        outcome.batches += 1
+    outcome.finished = finish_if_done(issue_id) or Issue.objects.filter(pk=issue_id, status=Issue.Status.SENT).exists()
+    if not outcome.finished:
+        outcome.retry_at = next_retry_at(issue_id)
+    return outcome
+
+
+def stalled_issue_ids() -> list[int]:
+    """Sending issues with due work and no claim for a while: their worker died or its task was lost."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.MAILING_CLAIM_TIMEOUT)
+    due = Q(deliveries__status=Delivery.Status.QUEUED) & (
+        Q(deliveries__next_attempt_at__isnull=True) | Q(deliveries__next_attempt_at__lte=now)
+    )
+    stale = Q(deliveries__status=Delivery.Status.SENDING, deliveries__claimed_at__lt=cutoff)
+    candidates = (
+        Issue.objects.filter(status=Issue.Status.SENDING, paused=False)
+        .annotate(due_rows=Count("deliveries", filter=due | stale), last_claim=Max("deliveries__claimed_at"))
+        .filter(due_rows__gt=0)
+        .filter(Q(last_claim__isnull=True) | Q(last_claim__lt=cutoff))
+    )
+    return list(candidates.values_list("pk", flat=True))

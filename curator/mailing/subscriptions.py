@@ -1,0 +1,130 @@
+"""Subscriber lifecycle: sign up, confirm, unsubscribe. Every state change is safe to call twice.
+
+Tokens are signed with django.core.signing, never stored: a confirm token carries a timestamp and
+expires, an unsubscribe token does not (an old newsletter in someone's inbox must keep working).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from curator.mailing.models import Subscriber
+
+CONFIRM_SALT = "curator.mailing.confirm"
+UNSUBSCRIBE_SALT = "curator.mailing.unsubscribe"
+
+
+class InvalidToken(Exception):
+    """A token that was tampered with, belongs to another purpose, or expired."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip()
+
+
+def find_subscriber(email: str) -> Subscriber | None:
+    return Subscriber.objects.filter(email__iexact=normalize_email(email)).first()
+
+
+def subscribe(email: str, name: str = "") -> tuple[Subscriber, bool]:
+    """Record a sign-up; returns (subscriber, needs_confirmation).
+
+    Signing up again never creates a second row: the case-insensitive unique constraint is the
+    arbiter when two requests race, and the loser simply reads the winner's row.
+    """
+    email = normalize_email(email)
+    subscriber = find_subscriber(email)
+    if subscriber is None:
+        try:
+            with transaction.atomic():
+                subscriber = Subscriber.objects.create(email=email, name=name.strip())
+        except IntegrityError:
+            subscriber = find_subscriber(email)
+            if subscriber is None:  # pragma: no cover - the row that beat us was deleted again
+                raise
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        return subscriber, False
+    fields = []
+    if subscriber.status != Subscriber.Status.PENDING:
+        # Unsubscribed or bounced people may come back, but only through the confirmation link again.
+        subscriber.status = Subscriber.Status.PENDING
+        fields.append("status")
+    if name.strip() and not subscriber.name:
+        subscriber.name = name.strip()
+        fields.append("name")
+    if fields:
+        subscriber.save(update_fields=fields)
+    return subscriber, True
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    # The email is part of the payload so a token cannot confirm a row whose address changed since.
+    return signing.dumps({"s": subscriber.pk, "e": subscriber.email.lower()}, salt=CONFIRM_SALT)
+
+
+def confirm_url(subscriber: Subscriber) -> str:
+    return settings.SITE_URL + reverse("mailing:confirm", args=[confirm_token(subscriber)])
+
+
+def subscriber_from_confirm_token(token: str) -> Subscriber:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.MAILING_CONFIRM_MAX_AGE)
+    except signing.SignatureExpired:
+        raise InvalidToken("This confirmation link has expired. Please sign up again.") from None
+    except signing.BadSignature:
+        raise InvalidToken("This confirmation link is not valid.") from None
+    subscriber = Subscriber.objects.filter(pk=data.get("s")).first()
+    if subscriber is None or subscriber.email.lower() != data.get("e"):
+        raise InvalidToken("This confirmation link is not valid any more. Please sign up again.")
+    return subscriber
+
+
+def confirm(subscriber: Subscriber) -> bool:
+    """Activate a pending (or lapsed) subscriber; False when nothing changed."""
+    now = timezone.now()
+    updated = (
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .exclude(status=Subscriber.Status.ACTIVE)
+        .update(status=Subscriber.Status.ACTIVE, confirmed_at=now, unsubscribed_at=None, hard_bounces=0)
+    )
+    subscriber.refresh_from_db()
+    return updated == 1
+
+
+def unsubscribe_token(subscriber: Subscriber) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.pk))
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return settings.SITE_URL + reverse("mailing:unsubscribe", args=[unsubscribe_token(subscriber)])
+
+
+def subscriber_id_from_unsubscribe_token(token: str) -> int:
+    try:
+        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+        return int(value)
+    except (signing.BadSignature, ValueError):
+        raise InvalidToken("This unsubscribe link is not valid. It may have been cut short by your email program.") from None
+
+
+def unsubscribe(subscriber_id: int) -> bool:
+    """Stop all mail to this subscriber; False when they were already out (replays are harmless)."""
+    updated = (
+        Subscriber.objects.filter(pk=subscriber_id)
+        .exclude(status=Subscriber.Status.UNSUBSCRIBED)
+        .update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    )
+    return updated == 1
+
+
+def record_hard_bounce(subscriber_id: int) -> None:
+    """Count a permanent refusal; past MAILING_BOUNCE_LIMIT the address is no longer mailed."""
+    Subscriber.objects.filter(pk=subscriber_id).update(hard_bounces=F("hard_bounces") + 1)
+    Subscriber.objects.filter(
+        pk=subscriber_id, status=Subscriber.Status.ACTIVE, hard_bounces__gte=settings.MAILING_BOUNCE_LIMIT
+    ).update(status=Subscriber.Status.BOUNCED)

@@ -1,0 +1,63 @@
+"""Public subscription pages: sign up, confirm, unsubscribe (including RFC 8058 one-click)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from curator.mailing import subscriptions
+from curator.mailing.forms import SubscribeForm
+from curator.mailing.models import Subscriber
+
+
+def invalid_link(request: HttpRequest, message: str, offer_signup: bool = False) -> HttpResponse:
+    context = {"message": message, "offer_signup": offer_signup}
+    return render(request, "mailing/invalid_link.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    form = SubscribeForm(request.POST or None)
+    if request.method == "GET":
+        return render(request, "mailing/subscribe.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "mailing/subscribe.html", {"form": form}, status=400)
+    if not form.cleaned_data["website"]:
+        from curator.mailing.tasks import send_confirmation
+
+        subscriber, needs_confirmation = subscriptions.subscribe(form.cleaned_data["email"], form.cleaned_data["name"])
+        if needs_confirmation:
+            transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk))
+    # The same answer whether the address was new, pending or already active: no address probing.
+    return redirect("mailing:subscribe_done")
+
+
+def subscribe_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "mailing/subscribe_done.html")
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscriber = subscriptions.subscriber_from_confirm_token(token)
+    except subscriptions.InvalidToken as exc:
+        return invalid_link(request, str(exc), offer_signup=True)
+    subscriptions.confirm(subscriber)
+    return render(request, "mailing/confirmed.html", {"subscriber": subscriber})
+
+
+@csrf_exempt  # RFC 8058: mail providers POST here with no cookie, session or CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscriber_id = subscriptions.subscriber_id_from_unsubscribe_token(token)
+    except subscriptions.InvalidToken as exc:
+        return invalid_link(request, str(exc))
+    if request.method == "GET":
+        # Link scanners follow GETs; only the button's POST unsubscribes.
+        email = Subscriber.objects.filter(pk=subscriber_id).values_list("email", flat=True).first()
+        return render(request, "mailing/unsubscribe.html", {"email": email})
+    subscriptions.unsubscribe(subscriber_id)
+    return render(request, "mailing/unsubscribed.html")

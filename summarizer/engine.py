@@ -1,0 +1,261 @@
+"""The model engine: load once per process, generate in length-sorted batches.
+
+A Celery worker process serves many tasks, so the model and tokenizer are loaded lazily on the
+first task and kept. A lock serializes loading (two threads of a threaded web server must not
+load two copies) and generation (the model is shared, and seeding the global torch RNG must not
+interleave with another thread's sampling). A failed load is remembered for a while so that a
+missing model costs one slow attempt, not one per task.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from summarizer import decoding, postprocess, prompts
+
+log = logging.getLogger(__name__)
+
+RETRY_LOAD_AFTER = 600.0  # seconds before a failed model load is attempted again
+FALLBACK_INPUT_LIMIT = 1024
+
+_lock = threading.RLock()
+_loaded: dict[str, Loaded] = {}
+_failures: dict[str, tuple[float, str]] = {}
+_threads_configured = False
+
+
+class ModelUnavailable(RuntimeError):
+    """No model can be used; the message says why, for the draft's fallback reason."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    model_id: str
+    model: Any
+    tokenizer: Any
+    is_encoder_decoder: bool
+    max_input_tokens: int
+    input_prefix: str = ""
+
+
+@dataclass
+class Output:
+    """One generated sequence for one input."""
+
+    text: str
+    raw: str
+    tokens_in: int
+    tokens_out: int
+    seconds: float
+    seed: int | None
+
+
+def reset() -> None:
+    """Forget loaded models and remembered failures (tests, or after changing SUMMARIZER_MODEL)."""
+    with _lock:
+        _loaded.clear()
+        _failures.clear()
+
+
+def configured_model_id() -> str:
+    return (settings.SUMMARIZER_MODEL or "").strip()
+
+
+def torch_threads() -> int:
+    """Threads for intra-op parallelism: the setting, else the CPUs this process may use.
+
+    Run the summarize worker with one process (`-c 1`): one model copy in memory using every core
+    beats several copies fighting over the same cores.
+    """
+    if settings.SUMMARIZER_TORCH_THREADS > 0:
+        return settings.SUMMARIZER_TORCH_THREADS
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _configure_threads() -> None:
+    global _threads_configured
+    if _threads_configured:
+        return
+    import torch
+
+    torch.set_num_threads(torch_threads())
+    # Only settable before the first parallel op; harmless if it is too late.
+    with contextlib.suppress(RuntimeError):
+        torch.set_num_interop_threads(1)
+    _threads_configured = True
+
+
+def _input_limit(config: Any, tokenizer: Any) -> int:
+    limits = [getattr(config, name, None) for name in ("max_position_embeddings", "n_positions", "max_sequence_length")]
+    model_max = getattr(tokenizer, "model_max_length", None)
+    if isinstance(model_max, int) and model_max < 1_000_000:
+        limits.append(model_max)
+    usable = [int(x) for x in limits if isinstance(x, int) and x > 0]
+    return min(usable) if usable else FALLBACK_INPUT_LIMIT
+
+
+def _load(model_id: str) -> Loaded:
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # worker logs are not a terminal
+    _configure_threads()
+    config = AutoConfig.from_pretrained(model_id)
+    is_encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))
+    model_class = AutoModelForSeq2SeqLM if is_encoder_decoder else AutoModelForCausalLM
+    tokenizer = AutoTokenizer.from_pretrained(model_id)
+    model = model_class.from_pretrained(model_id, config=config)
+    model.eval()
+    if not is_encoder_decoder:
+        # Batched decoder-only generation must pad on the left so every prompt ends at the same column.
+        tokenizer.padding_side = "left"
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if model.generation_config.pad_token_id is None:
+        model.generation_config.pad_token_id = tokenizer.pad_token_id
+    prefix = prompts.T5_PREFIX if getattr(config, "model_type", "") in ("t5", "mt5", "umt5") else ""
+    return Loaded(model_id, model, tokenizer, is_encoder_decoder, _input_limit(config, tokenizer), prefix)
+
+
+def load(model_id: str | None = None) -> Loaded:
+    """The loaded model for `model_id` (default: SUMMARIZER_MODEL), or ModelUnavailable."""
+    model_id = configured_model_id() if model_id is None else model_id
+    if not model_id:
+        raise ModelUnavailable("SUMMARIZER_MODEL is not set")
+    with _lock:
+        if model_id in _loaded:
+            return _loaded[model_id]
+        failed = _failures.get(model_id)
+        if failed and time.monotonic() - failed[0] < RETRY_LOAD_AFTER:
+            raise ModelUnavailable(failed[1])
+        started = time.monotonic()
+        try:
+            loaded = _load(model_id)
+        except Exception as exc:  # any load failure means "use the fallback", with the reason
+            reason = f"could not load model {model_id!r}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            _failures[model_id] = (time.monotonic(), reason)
+            log.warning("summarizer: %s; drafts will use the offline fallback", reason)
+            raise ModelUnavailable(reason) from exc
+        log.info("summarizer: loaded %s in %.1fs", model_id, time.monotonic() - started)
+        _loaded[model_id] = loaded
+        return loaded
+
+
+def encode(loaded: Loaded, source: prompts.Source, max_new_tokens: int) -> list[int]:
+    return prompts.encode(
+        loaded.tokenizer,
+        source,
+        is_encoder_decoder=loaded.is_encoder_decoder,
+        max_input_tokens=loaded.max_input_tokens,
+        max_new_tokens=max_new_tokens,
+        prefix=loaded.input_prefix,
+    )
+
+
+def _count_new_tokens(row: list[int], eos_ids: set[int], pad_id: int | None) -> int:
+    for index, token in enumerate(row):
+        if token in eos_ids:
+            return index + 1
+    while row and row[-1] == pad_id:
+        row = row[:-1]
+    return len(row)
+
+
+def _eos_ids(loaded: Loaded) -> set[int]:
+    eos = loaded.model.generation_config.eos_token_id
+    if eos is None:
+        eos = loaded.tokenizer.eos_token_id
+    if eos is None:
+        return set()
+    return set(eos) if isinstance(eos, list) else {int(eos)}
+
+
+def generate_ids(
+    loaded: Loaded, batch: Sequence[list[int]], params: dict[str, Any], seed: int | None = None
+) -> list[list[int]]:
+    """New token ids for each input of one batch (num_return_sequences rows per input, in order)."""
+    import torch
+
+    from summarizer.contrastive import contrastive_search
+
+    tokenizer = loaded.tokenizer
+    padded = tokenizer.pad({"input_ids": list(batch)}, return_tensors="pt")
+    config = decoding.to_generation_config(params)
+    extra: dict[str, Any] = {}
+    if params["strategy"] == decoding.CONTRASTIVE:
+        extra["custom_generate"] = contrastive_search
+    with _lock, torch.inference_mode():
+        if seed is None:
+            out = loaded.model.generate(**padded, generation_config=config, **extra)
+        else:
+            # A private RNG state: the seed fully determines this call, whatever ran before it.
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                out = loaded.model.generate(**padded, generation_config=config, **extra)
+    start = 1 if loaded.is_encoder_decoder else padded["input_ids"].shape[1]
+    return out[:, start:].tolist()
+
+
+def generate(
+    loaded: Loaded,
+    sources: Sequence[prompts.Source],
+    params: dict[str, Any],
+    *,
+    batch_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[list[Output]]:
+    """Drafts for each source (one list of num_return_sequences outputs per source, input order kept).
+
+    Deterministic strategies run in length-sorted batches: similar lengths mean little padding,
+    so a batch costs about what its longest member costs. Sampling and contrastive search run one
+    entry at a time with the seed set right before `generate`, so an entry's text depends only on
+    the entry, the profile and the seed, never on which other entries shared its batch.
+    """
+    params = decoding.check(params)
+    batch_size = batch_size or settings.SUMMARIZER_BATCH_SIZE
+    encoded = [encode(loaded, source, params["max_new_tokens"]) for source in sources]
+    per_item = decoding.is_sampling(params) or params["strategy"] == decoding.CONTRASTIVE
+    if per_item:
+        batch_size = 1
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
+    eos_ids = _eos_ids(loaded)
+    pad_id = loaded.tokenizer.pad_token_id
+    n_return = params["num_return_sequences"]
+    results: list[list[Output]] = [[] for _ in encoded]
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        seed = params["seed"]
+        if seed is None and decoding.is_sampling(params):
+            seed = random.SystemRandom().randrange(2**31)  # recorded on the draft so it can be replayed
+        began = time.monotonic()
+        rows = generate_ids(loaded, [encoded[i] for i in chunk], params, seed=seed)
+        seconds = (time.monotonic() - began) / len(chunk)
+        for position, index in enumerate(chunk):
+            for row in rows[position * n_return : (position + 1) * n_return]:
+                raw = loaded.tokenizer.decode(row, skip_special_tokens=True)
+                results[index].append(
+                    Output(
+                        text=postprocess.clean(raw),
+                        raw=raw,
+                        tokens_in=len(encoded[index]),
+                        tokens_out=_count_new_tokens(row, eos_ids, pad_id),
+                        seconds=seconds,
+                        seed=seed if decoding.is_sampling(params) else params["seed"],
+                    )
+                )
+        if progress:
+            progress(len(chunk))
+    return results

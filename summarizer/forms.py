@@ -1,0 +1,73 @@
+"""Forms for the admin pages: picking a profile, and the playground's tweakable profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from curator.feeds.models import Entry
+from summarizer import decoding
+from summarizer.models import DecodingProfile
+
+KNOB_FIELDS = list(decoding.KNOBS)
+
+
+class ProfileChoiceForm(forms.Form):
+    profile = forms.ModelChoiceField(
+        queryset=DecodingProfile.objects.all(), empty_label=None, help_text="Decoding profile for the new drafts."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = DecodingProfile.objects.filter(is_default=True).first()
+        if default and not self.is_bound:
+            self.fields["profile"].initial = default.pk
+
+
+class KnobsForm(forms.ModelForm):
+    """Every decoding knob, validated by DecodingProfile.clean() exactly as the profile admin does."""
+
+    class Meta:
+        model = DecodingProfile
+        fields = KNOB_FIELDS
+
+    def parameters(self) -> dict[str, Any]:
+        return decoding.parameters_of(self.instance)
+
+
+class PlaygroundSourceForm(forms.Form):
+    RECENT = 200
+    entry = forms.ModelChoiceField(
+        queryset=Entry.objects.none(),
+        required=False,
+        help_text="One of the newest entries, or leave empty and paste a text below.",
+    )
+    title = forms.CharField(required=False, max_length=1000)
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8, "cols": 90}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The newest entries, plus the one asked for (the entry page links here with ?entry=ID).
+        wanted = self.data.get("entry") or self.initial.get("entry")
+        ids = list(Entry.objects.order_by("-created_at").values_list("pk", flat=True)[: self.RECENT])
+        if str(wanted).isdigit():
+            ids.append(int(wanted))
+        self.fields["entry"].queryset = Entry.objects.filter(pk__in=ids).order_by("-created_at")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("entry") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Pick an entry or paste a text to summarize.")
+        return data
+
+
+class SaveAsForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="Name of the new profile.")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if DecodingProfile.objects.filter(name=name).exists():
+            raise forms.ValidationError(f"A profile named {name!r} already exists; choose another name.")
+        return name

@@ -1,0 +1,92 @@
+"""How an entry becomes model input.
+
+Seq2seq summarizers (BART, PEGASUS, T5) were trained on plain source text, so they get the title
+and the abstract (papers) or the extracted article text (posts), nothing else. Causal instruct
+models need to be asked: they get a chat-formatted request for a short newsletter blurb, built
+with the tokenizer's own chat template, or a plain prompt when the tokenizer has none.
+Truncation is by tokens and applies to the source text only, so an instruction is never cut off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+INSTRUCTION = (
+    "Write a two-to-three sentence blurb for a research newsletter about the text below. "
+    "Say what the work does and why a machine learning researcher would care. "
+    "Use only facts from the text."
+)
+SYSTEM = "You write concise, accurate blurbs for a monthly machine learning newsletter."
+PLAIN_TEMPLATE = "{instruction}\n\nText:\n{source}\n\nBlurb:"
+T5_PREFIX = "summarize: "
+
+
+@dataclass(frozen=True)
+class Source:
+    """The text a draft is made from; `text` is what the hallucination check compares against."""
+
+    title: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        title = self.title.strip()
+        body = self.body.strip()
+        if not title:
+            return body
+        if not body:
+            return title
+        return f"{title}{'' if title.endswith(('.', '?', '!', ':')) else '.'} {body}"
+
+
+def source_for(entry: Any) -> Source:
+    """Title + abstract for papers; extracted full text (or the feed summary) for posts."""
+    body = (entry.abstract or entry.full_text) if entry.kind == "paper" else (entry.full_text or entry.abstract)
+    return Source(title=entry.title or "", body=body or "")
+
+
+def _truncate(tokenizer: Any, text: str, budget: int) -> str:
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    if len(ids) <= budget:
+        return text
+    return tokenizer.decode(ids[: max(budget, 0)], skip_special_tokens=True)
+
+
+def chat_prompt(tokenizer: Any, source_text: str) -> str:
+    """The full prompt string for a causal model: chat template when available, plain otherwise."""
+    request = f"{INSTRUCTION}\n\n{source_text}"
+    if getattr(tokenizer, "chat_template", None):
+        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": request}]
+        try:
+            return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        except Exception:  # some templates reject a system turn; retry without it
+            return tokenizer.apply_chat_template(messages[1:], tokenize=False, add_generation_prompt=True)
+    return PLAIN_TEMPLATE.format(instruction=INSTRUCTION, source=source_text)
+
+
+def encode(
+    tokenizer: Any,
+    source: Source,
+    *,
+    is_encoder_decoder: bool,
+    max_input_tokens: int,
+    max_new_tokens: int,
+    prefix: str = "",
+) -> list[int]:
+    """Token ids for one entry, within the model's input limit. `prefix` is T5's task prefix."""
+    if is_encoder_decoder:
+        return tokenizer(prefix + source.text, truncation=True, max_length=max_input_tokens)["input_ids"]
+    # The prompt and the generated tokens share one context window for a causal model.
+    window = max_input_tokens - max_new_tokens
+    overhead = len(tokenizer(chat_prompt(tokenizer, ""), add_special_tokens=False)["input_ids"])
+    if window - overhead < 16:
+        raise ValueError(
+            f"the model's context ({max_input_tokens} tokens) leaves no room for the source text "
+            f"after the prompt ({overhead}) and max new tokens ({max_new_tokens})"
+        )
+    prompt = chat_prompt(tokenizer, _truncate(tokenizer, source.text, window - overhead))
+    # Chat templates carry their own special tokens; a plain prompt gets the tokenizer's (e.g. BOS).
+    add_special = not getattr(tokenizer, "chat_template", None)
+    ids = tokenizer(prompt, add_special_tokens=add_special)["input_ids"]
+    return ids[-window:]

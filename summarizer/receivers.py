@@ -1,0 +1,17 @@
+"""Reaction to new entries: queue a draft for each, without ever failing the ingest that sent it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def on_entries_created(sender: Any, entry_ids: list[int], **kwargs: Any) -> None:
+    from summarizer.tasks import queue_drafts
+
+    try:
+        queue_drafts(list(entry_ids))
+    except Exception:  # a broker outage must not undo or fail an ingest; draft_pending catches up
+        log.exception("summarizer: could not queue drafts for %d new entries", len(entry_ids))

@@ -1,0 +1,57 @@
+"""Thin Celery tasks over summarizer.drafting, routed to the `summarize` queue by module path."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import OperationalError, transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+from summarizer import drafting
+from summarizer.models import DecodingProfile, Draft
+
+log = logging.getLogger(__name__)
+
+
+def _profile(profile_id: int | None) -> DecodingProfile | None:
+    if profile_id is None:
+        return None
+    return DecodingProfile.objects.filter(pk=profile_id).first() or DecodingProfile.default()
+
+
+# A lost database connection is the one transient failure worth retrying; a model that cannot
+# load is not an error at all here (the fallback drafts instead).
+@shared_task(
+    bind=True, autoretry_for=(OperationalError,), max_retries=3, retry_backoff=5, retry_backoff_max=120, acks_late=True
+)
+def draft_blurb(self: Any, entry_id: int, profile_id: int | None = None, force: bool = False) -> dict[str, Any]:
+    """Draft one entry. Without `force`, an entry that already has a draft from this profile is skipped."""
+    task_id = self.request.id or ""
+    if task_id and Draft.objects.filter(task_id=task_id).exists():
+        return {"skipped": "already drafted by this task"}  # redelivered after a worker crash
+    profile = _profile(profile_id) or DecodingProfile.default()
+    if not force and Draft.objects.filter(entry_id=entry_id, profile=profile).exists():
+        return {"skipped": "already has a draft from this profile"}
+    return drafting.draft_entries([entry_id], profile, task_id=task_id).as_dict()
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), max_retries=3, retry_backoff=5, acks_late=True)
+def draft_pending(self: Any, profile_id: int | None = None) -> dict[str, Any]:
+    """Draft every entry that has no draft yet, in length-sorted batches. Safe to run twice."""
+    return drafting.draft_pending(_profile(profile_id), task_id=self.request.id or "").as_dict()
+
+
+def _send(entry_id: int, profile_id: int | None, force: bool) -> None:
+    try:
+        draft_blurb.delay(entry_id, profile_id, force)
+    except BrokerError:
+        # The entry is stored and stays pending: `draft_pending` (or `manage.py draft --pending`) catches up.
+        log.exception("summarizer: could not queue a draft for entry %s", entry_id)
+
+
+def queue_drafts(entry_ids: list[int], profile_id: int | None = None, *, force: bool = False) -> None:
+    """Queue one draft_blurb per entry once the current transaction commits; a broker outage is logged only."""
+    for entry_id in entry_ids:
+        transaction.on_commit(lambda pk=entry_id: _send(pk, profile_id, force))

@@ -1,0 +1,89 @@
+"""Staff views mounted through the admin: re-drafting one entry, and the decoding playground."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from curator.feeds.models import Entry
+from summarizer import decoding, drafting, prompts, tasks
+from summarizer.forms import KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
+from summarizer.models import DecodingProfile
+
+
+@require_POST
+def draft_again(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Queue a new draft of one entry with the chosen profile (runs in-process in the demo)."""
+    if not request.user.has_perm("summarizer.add_draft"):
+        raise PermissionDenied
+    entry = get_object_or_404(Entry, pk=entry_id)
+    form = ProfileChoiceForm({"profile": request.POST.get("draft_profile")})
+    change_url = reverse("admin:feeds_entry_change", args=[entry.pk])
+    if not form.is_valid():
+        messages.error(request, "Choose a decoding profile to draft with.")
+        return HttpResponseRedirect(change_url)
+    profile = form.cleaned_data["profile"]
+    tasks.queue_drafts([entry.pk], profile.pk, force=True)
+    messages.success(request, f"Drafting “{entry.title[:80]}” with profile “{profile.name}”.")
+    return HttpResponseRedirect(change_url + "#drafts")
+
+
+def _initial_knobs(request: HttpRequest) -> tuple[DecodingProfile | None, dict[str, Any]]:
+    profile_id = request.GET.get("profile")
+    base = DecodingProfile.objects.filter(pk=profile_id).first() if profile_id else None
+    base = base or DecodingProfile.objects.filter(is_default=True).first()
+    return base, decoding.parameters_of(base) if base else dict(decoding.KNOBS)
+
+
+def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
+    """Pick an entry or paste text, tweak the knobs, see the drafts now, keep the tweak as a profile."""
+    if not request.user.has_perm("summarizer.view_decodingprofile"):
+        raise PermissionDenied
+    base, initial = _initial_knobs(request)
+    results: list[drafting.Preview] = []
+    saved: DecodingProfile | None = None
+    if request.method == "POST":
+        source_form = PlaygroundSourceForm(request.POST)
+        knobs_form = KnobsForm(request.POST)
+        save_form = SaveAsForm(request.POST if "save" in request.POST else None)
+        if "save" in request.POST:
+            if not request.user.has_perm("summarizer.add_decodingprofile"):
+                raise PermissionDenied
+            if knobs_form.is_valid() and save_form.is_valid():
+                saved = knobs_form.save(commit=False)
+                saved.name = save_form.cleaned_data["name"]
+                saved.description = save_form.cleaned_data["description"]
+                saved.is_default = False
+                saved.save()
+                messages.success(request, f"Saved profile “{saved.name}”.")
+                return HttpResponseRedirect(reverse("admin:summarizer_decodingprofile_change", args=[saved.pk]))
+        elif source_form.is_valid() and knobs_form.is_valid():
+            entry = source_form.cleaned_data["entry"]
+            if entry is not None:
+                source = prompts.source_for(entry)
+            else:
+                source = prompts.Source(source_form.cleaned_data["title"], source_form.cleaned_data["text"])
+            results = drafting.preview(source, knobs_form.parameters())
+    else:
+        source_form = PlaygroundSourceForm(initial={"entry": request.GET.get("entry")})
+        knobs_form = KnobsForm(initial=initial)
+        save_form = SaveAsForm()
+    context = {
+        **site.each_context(request),
+        "title": "Decoding playground",
+        "opts": DecodingProfile._meta,
+        "source_form": source_form,
+        "knobs_form": knobs_form,
+        "save_form": save_form,
+        "profiles": DecodingProfile.objects.all(),
+        "base": base,
+        "results": results,
+    }
+    return render(request, "admin/summarizer/playground.html", context)

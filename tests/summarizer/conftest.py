@@ -1,0 +1,84 @@
+"""Summarizer fixtures: tiny local models (built once per session), entries, a clean engine cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from curator.feeds.models import Entry, Source
+from summarizer import engine
+from tests.summarizer.tiny_models import build_causal, build_seq2seq
+
+PAPER_ABSTRACT = (
+    "We introduce Sparse Ladder Attention, a method that lets transformers read documents of 64,000 tokens. "
+    "On three long-document benchmarks it matches dense attention while using 40% less memory. "
+    "The method needs no custom kernels and trains in 12 hours on 8 GPUs. "
+    "We release code and checkpoints for researchers who work with long inputs."
+)
+POST_TEXT = (
+    "Gradient checkpointing trades compute for memory. Instead of keeping every activation, the training loop "
+    "stores a few and recomputes the rest during the backward pass. In our experiments the peak memory fell by "
+    "half while each step took about 30% longer. The trick matters most for long sequences and large batches. "
+    "We also show how to pick which layers to checkpoint with a simple profiler."
+)
+
+
+@pytest.fixture(scope="session")
+def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("models")
+    return {
+        "seq2seq": build_seq2seq(root / "tiny-bart"),
+        "causal": build_causal(root / "tiny-gpt2-chat"),
+        "causal_plain": build_causal(root / "tiny-gpt2-plain", chat_template=False),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Each test chooses its model; nothing loaded by one test leaks into the next."""
+    settings.SUMMARIZER_MODEL = ""
+    engine.reset()
+    yield
+    engine.reset()
+
+
+@pytest.fixture
+def use_model(settings, model_dirs: dict[str, Path]) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+    """Point SUMMARIZER_MODEL at one of the tiny models, exactly as a deployment would."""
+
+    def choose(kind: str = "seq2seq") -> Path:
+        settings.SUMMARIZER_MODEL = str(model_dirs[kind])
+        engine.reset()
+        return model_dirs[kind]
+
+    return choose
+
+
+@pytest.fixture
+def source(db) -> Source:  # type: ignore[no-untyped-def]
+    return Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
+
+
+@pytest.fixture
+def make_entry(source: Source) -> Callable[..., Entry]:
+    counter = iter(range(1, 10_000))
+
+    def make(kind: str = "paper", **fields: object) -> Entry:
+        n = next(counter)
+        values: dict[str, object] = {
+            "source": source,
+            "guid": f"entry-{n}",
+            "url": f"https://lab.example.org/{n}",
+            "kind": kind,
+            "title": "Sparse Ladder Attention for long documents" if kind == "paper" else "Checkpointing, explained",
+        }
+        if kind == "paper":
+            values["abstract"] = PAPER_ABSTRACT
+        else:
+            values["full_text"] = POST_TEXT
+        values.update(fields)
+        return Entry.objects.create(**values)
+
+    return make

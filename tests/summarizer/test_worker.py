@@ -1,0 +1,28 @@
+"""A real Celery worker on the `summarize` queue drafts entries queued after ingest."""
+
+import pytest
+
+from curator.feeds.signals import entries_created
+from summarizer import tasks
+from summarizer.models import DecodingProfile, Draft
+from tests.conftest import wait_until
+
+
+@pytest.mark.worker
+def test_it_drafts_queued_entries_in_a_real_worker(celery_worker_process, model_dirs, make_entry):
+    model_dir = model_dirs["seq2seq"]
+    celery_worker_process(queues="summarize", extra_env={"SUMMARIZER_MODEL": str(model_dir)}, name="summ")
+    new = [make_entry("paper"), make_entry("post")]
+    entries_created.send(sender=None, entry_ids=[e.pk for e in new])  # as ingest does after its commit
+    greedy = DecodingProfile.objects.get(name="Greedy")
+    again = make_entry("post")
+    tasks.draft_blurb.delay(again.pk, greedy.pk)
+
+    expected = {e.pk for e in [*new, again]}
+    assert wait_until(lambda: set(Draft.objects.values_list("entry_id", flat=True)) == expected, timeout=90)
+    drafts = list(Draft.objects.all())
+    assert {d.engine for d in drafts} == {Draft.Engine.MODEL}
+    assert {d.model_id for d in drafts} == {str(model_dir)}
+    assert Draft.objects.get(entry=again).profile == greedy
+    default = DecodingProfile.objects.get(is_default=True)
+    assert {d.entry_id for d in drafts if d.profile_id == default.pk} == {e.pk for e in new}
