@@ -166,6 +166,8 @@ FEEDS_DEADLINE = envfloat("FEEDS_DEADLINE", "30")
 FEEDS_MAX_BYTES = envint("FEEDS_MAX_BYTES", str(10 * 1024 * 1024))
 FEEDS_CONCURRENCY = envint("FEEDS_CONCURRENCY", "32")
 FEEDS_PER_HOST_CONCURRENCY = envint("FEEDS_PER_HOST_CONCURRENCY", "4")
+# Processes that parse feeds during a large batch (manage.py ingest); 1 parses in the fetching threads.
+FEEDS_PARSE_PROCESSES = envint("FEEDS_PARSE_PROCESSES", str(min(4, os.cpu_count() or 1)))
 
 # --- Summarizer ---------------------------------------------------------------------------
 # Empty = offline extractive fallback. A hub id or a local directory otherwise.

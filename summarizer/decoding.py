@@ -185,10 +185,13 @@ def generation_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
         "no_repeat_ngram_size": p["no_repeat_ngram_size"],
         "length_penalty": p["length_penalty"] if strategy == BEAM else 1.0,
         "early_stopping": p["early_stopping"] if strategy == BEAM else False,
-        "min_length": 0,
-        "min_new_tokens": p["min_new_tokens"] or None,
         "max_new_tokens": p["max_new_tokens"],
     }
+    # min_new_tokens overrides a checkpoint's min_length; without it, min_length must be zeroed explicitly.
+    if p["min_new_tokens"]:
+        kwargs["min_new_tokens"] = p["min_new_tokens"]
+    else:
+        kwargs["min_length"] = 0
     if strategy == CONTRASTIVE:
         kwargs["penalty_alpha"] = p["penalty_alpha"]
     return kwargs

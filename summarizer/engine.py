@@ -58,6 +58,7 @@ class Output:
     tokens_out: int
     seconds: float
     seed: int | None
+    token_ids: list[int]
 
 
 def reset() -> None:
@@ -87,15 +88,14 @@ def torch_threads() -> int:
 
 def _configure_threads() -> None:
     global _threads_configured
-    if _threads_configured:
-        return
     import torch
 
     torch.set_num_threads(torch_threads())
-    # Only settable before the first parallel op; harmless if it is too late.
-    with contextlib.suppress(RuntimeError):
-        torch.set_num_interop_threads(1)
-    _threads_configured = True
+    if not _threads_configured:
+        # Only settable once, before the first parallel op; harmless if it is too late.
+        with contextlib.suppress(RuntimeError):
+            torch.set_num_interop_threads(1)
+        _threads_configured = True
 
 
 def _input_limit(config: Any, tokenizer: Any) -> int:
@@ -246,14 +246,16 @@ def generate(
         for position, index in enumerate(chunk):
             for row in rows[position * n_return : (position + 1) * n_return]:
                 raw = loaded.tokenizer.decode(row, skip_special_tokens=True)
+                n_out = _count_new_tokens(row, eos_ids, pad_id)
                 results[index].append(
                     Output(
                         text=postprocess.clean(raw),
                         raw=raw,
                         tokens_in=len(encoded[index]),
-                        tokens_out=_count_new_tokens(row, eos_ids, pad_id),
+                        tokens_out=n_out,
                         seconds=seconds,
                         seed=seed if decoding.is_sampling(params) else params["seed"],
+                        token_ids=row[:n_out],
                     )
                 )
         if progress:

@@ -56,3 +56,13 @@ PRESETS: list[dict[str, Any]] = [
         "max_new_tokens": 96,
     },
 ]
+
+
+def install(profile_model: Any) -> None:
+    """Create the presets that are missing; the default flag only if no profile is the default yet."""
+    has_default = profile_model.objects.filter(is_default=True).exists()
+    for preset in PRESETS:
+        values = dict(preset)
+        if has_default:
+            values["is_default"] = False
+        profile_model.objects.get_or_create(name=values.pop("name"), defaults=values)

@@ -25,6 +25,12 @@ STATUS_COLOURS = {
 class SourceForm(forms.ModelForm):
     """Accepts a feed URL or the URL of a page that links to its feed; stores the feed URL."""
 
+    url = forms.URLField(
+        max_length=2000,
+        assume_scheme="https",
+        help_text="A feed URL or a page that links to its feed (it is discovered). For an arXiv query: the API URL.",
+    )
+
     class Meta:
         model = Source
         fields = ["name", "url", "kind", "arxiv_query", "active", "section_hint", "tags", "fetch_full_text"]

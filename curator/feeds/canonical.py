@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, never what they are reading.
@@ -32,6 +33,7 @@ TRACKING_PARAMS = {
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "vero_", "oly_")
 
 
+@lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """Scheme-less, lower-case host, no www, no default port, no fragment, no tracking, sorted query.
 

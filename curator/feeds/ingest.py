@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -100,8 +103,13 @@ class IngestResult:
 # --- network half ---------------------------------------------------------------------------
 
 
-def fetch_source(plan: SourcePlan, fetcher: Fetcher, arxiv_interval: float = arxiv.MIN_INTERVAL) -> Fetched:
-    """Network only, safe in a thread. Never raises: every failure becomes `Fetched.error`."""
+def fetch_source(
+    plan: SourcePlan,
+    fetcher: Fetcher,
+    arxiv_interval: float = arxiv.MIN_INTERVAL,
+    parse: Callable[[bytes, str, str], ParsedFeed] = parse_feed,
+) -> Fetched:
+    """Network and parsing only, safe in a thread. Never raises: every failure becomes `Fetched.error`."""
     fetched = Fetched(plan=plan)
     try:
         if plan.arxiv_query:
@@ -114,7 +122,7 @@ def fetch_source(plan: SourcePlan, fetcher: Fetcher, arxiv_interval: float = arx
             fetched.response, fetched.http_status = response, response.status
             if response.not_modified:
                 return fetched
-            fetched.feed = parse_feed(response.content, response.final_url, response.content_type)
+            fetched.feed = parse(response.content, response.final_url, response.content_type)
     except FetchError as exc:
         fetched.error, fetched.transient = str(exc), exc.transient
         fetched.http_status = getattr(exc, "status", None)
@@ -147,6 +155,40 @@ def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
             fetched.warnings.append(problem)
 
 
+class ParserPool:
+    """Feed parsing in worker processes, for big batches: feedparser is pure Python and holds the GIL,
+    which would otherwise starve both the other fetching threads and the thread storing results."""
+
+    MIN_SOURCES = 8
+    _pool: ProcessPoolExecutor | None = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def for_batch(cls, size: int) -> Callable[[bytes, str, str], ParsedFeed]:
+        processes = settings.FEEDS_PARSE_PROCESSES
+        # Celery's prefork children are daemonic and may not start processes of their own.
+        if size < cls.MIN_SOURCES or processes < 2 or multiprocessing.current_process().daemon:
+            return parse_feed
+        with cls._lock:
+            if cls._pool is None:
+                # forkserver: children come from a clean single-threaded server, never from a fork
+                # of this process with its fetching threads and database connections.
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["curator.feeds.parse"])
+                cls._pool = ProcessPoolExecutor(processes, mp_context=context)
+            pool = cls._pool
+
+        def parse_elsewhere(data: bytes, url: str, content_type: str) -> ParsedFeed:
+            try:
+                return pool.submit(parse_feed, data, url, content_type).result()
+            except BrokenProcessPool:
+                with cls._lock:
+                    cls._pool = None
+                return parse_feed(data, url, content_type)
+
+        return parse_elsewhere
+
+
 # --- database half --------------------------------------------------------------------------
 
 
@@ -168,6 +210,7 @@ def store_many(batch: list[tuple[Source, Fetched]], trigger: str = "manual") -> 
         stored = [(s, f) for s, f in batch if not f.error and not f.not_modified and f.feed is not None]
         _store_entries(stored, results, now)
         runs, moved = [], []
+        validators = {s.pk: (s.etag, s.last_modified) for s, _ in batch}
         for source, fetched in batch:
             result = results[source.pk]
             if fetched.error:
@@ -178,7 +221,7 @@ def store_many(batch: list[tuple[Source, Fetched]], trigger: str = "manual") -> 
                 if _record_success(source, fetched, status, now):
                     moved.append(source)
             runs.append(_run_row(source, fetched, result, trigger, now))
-        Source.objects.bulk_update([s for s, _ in batch], STATE_FIELDS)
+        _save_state([s for s, _ in batch], validators)
         for source in moved:
             source.save(update_fields=["url"])
         for run, (source, _) in zip(IngestRun.objects.bulk_create(runs), batch, strict=True):
@@ -221,8 +264,6 @@ def backoff_delay(failures: int) -> timedelta:
 
 
 STATE_FIELDS = [
-    "etag",
-    "last_modified",
     "last_fetched_at",
     "last_status",
     "last_http_status",
@@ -230,6 +271,19 @@ STATE_FIELDS = [
     "last_error",
     "next_fetch_after",
 ]
+
+
+def _save_state(sources: list[Source], validators_before: dict[int, tuple[str, str]]) -> None:
+    """Write fetch state with few queries: sources in the same state share one UPDATE, and only
+    changed ETag/Last-Modified pairs are written individually (bulk_update's CASE chains cost more)."""
+    groups: dict[tuple, list[int]] = {}
+    for source in sources:
+        groups.setdefault(tuple(getattr(source, f) for f in STATE_FIELDS), []).append(source.pk)
+    for values, ids in groups.items():
+        Source.objects.filter(pk__in=ids).update(**dict(zip(STATE_FIELDS, values, strict=True)))
+    changed = [s for s in sources if (s.etag, s.last_modified) != validators_before[s.pk]]
+    if changed:
+        Source.objects.bulk_update(changed, ["etag", "last_modified"])
 
 
 def _record_failure(source: Source, fetched: Fetched, result: IngestResult, now) -> None:  # type: ignore[no-untyped-def]
@@ -460,7 +514,8 @@ def ingest_many(
                 results += _store_safely([(source, fetched)], trigger, on_result)
         else:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
-                pending = {pool.submit(fetch_source, plans[s.pk], fetcher, arxiv_interval) for s in sources}
+                parse = ParserPool.for_batch(len(sources))
+                pending = {pool.submit(fetch_source, plans[s.pk], fetcher, arxiv_interval, parse) for s in sources}
                 # Stores happen here, on the calling thread (one DB connection), overlapping the fetches:
                 # whatever has landed since the last store goes into the next batch.
                 while pending:

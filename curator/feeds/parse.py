@@ -127,8 +127,9 @@ def _entry(raw: feedparser.FeedParserDict, base: str) -> ParsedEntry | None:
         link=link,
         title=title or "(untitled)",
         authors=_authors(raw, bool(arxiv_id)),
-        published=_when(raw.get("published_parsed")) or _when(raw.get("updated_parsed")),
-        updated=_when(raw.get("updated_parsed")),
+        # dict.get: FeedParserDict.get maps a missing key to another one, with a deprecation warning.
+        published=_when(dict.get(raw, "published_parsed")) or _when(dict.get(raw, "updated_parsed")),
+        updated=_when(dict.get(raw, "updated_parsed")),
         summary=summary,
         content_html=content_html,
         full_content=full,

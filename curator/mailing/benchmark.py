@@ -1,9 +1,10 @@
 """`manage.py benchmark send`: a naive per-subscriber loop against send_issue + batched sending.
 
 Both send the same issue to the same N scratch subscribers through a local SMTP sink running in its
-own process. The naive loop renders the templates, inlines the CSS and calls send_mail for every
-subscriber (a new SMTP connection each time); ours renders once per batch, personalizes by
-substitution and sends each batch over one connection, writing a Delivery row per person.
+own process. The naive loop calls `render_issue` (issue content, templates, CSS inlining) and
+`send_mail` (a new SMTP connection) for every subscriber; ours is `send_issue` plus the worker's
+batch loop: render once per batch, personalize by substitution, one connection per batch, and a
+Delivery row marked sent after each accepted message.
 Scratch rows are created for the run and deleted afterwards.
 """
 
@@ -14,20 +15,16 @@ import secrets
 import time
 from typing import Any
 
-import css_inline
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import CommandError, CommandParser
-from django.template.loader import render_to_string
 from django.test.utils import override_settings
 
-from curator.editions.content import issue_content
 from curator.editions.models import Issue, Pick, Section
 from curator.mailing import send
 from curator.mailing.models import Subscriber
-from curator.mailing.render import base_context
+from curator.mailing.render import render_issue
 from curator.mailing.smtpsink import SinkProcess
-from curator.mailing.subscriptions import unsubscribe_url
 
 
 def add_arguments(parser: CommandParser) -> None:
@@ -59,18 +56,9 @@ def scratch_issue(tag: str) -> Issue:
 
 
 def naive_send(issue: Issue, subscribers: list[Subscriber]) -> None:
-    """What a first version would do: render and inline per person, one send_mail (one connection) each."""
-    content = issue_content(issue)
+    """The first version anyone writes: the public renderer and send_mail (one connection) per person."""
     for subscriber in subscribers:
-        context = {
-            **base_context(),
-            "content": content,
-            "unsubscribe_url": unsubscribe_url(subscriber),
-            "greeting_name": subscriber.name or "there",
-        }
-        subject = " ".join(render_to_string("mailing/issue-subject.txt", context).split())
-        html = css_inline.inline(render_to_string("mailing/issue-body.html", context), keep_at_rules=True)
-        text = render_to_string("mailing/issue-body.txt", context)
+        subject, html, text = render_issue(issue, subscriber)
         send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [subscriber.email], html_message=html)
 
 

@@ -4,15 +4,9 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from summarizer.presets import PRESETS
+    from summarizer import presets
 
-    DecodingProfile = apps.get_model("summarizer", "DecodingProfile")
-    has_default = DecodingProfile.objects.filter(is_default=True).exists()
-    for preset in PRESETS:
-        values = dict(preset)
-        if has_default:
-            values["is_default"] = False
-        DecodingProfile.objects.get_or_create(name=values.pop("name"), defaults=values)
+    presets.install(apps.get_model("summarizer", "DecodingProfile"))
 
 
 def uninstall(apps, schema_editor):

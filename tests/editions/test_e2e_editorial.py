@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import expect
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
@@ -58,6 +59,9 @@ def page() -> Iterator:  # type: ignore[type-arg]
         finally:
             context.close()
             browser.close()
+            # Inside Playwright's greenlet the ORM may have opened its own connection; close it here,
+            # or the test database cannot be dropped at the end of the session.
+            connections.close_all()
 
 
 @pytest.fixture
@@ -110,8 +114,8 @@ def pick_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
     )
 
 
-def test_it_takes_an_editor_from_triage_to_preview(page, live_server, month_of_entries):
-    editor, entries, issue = month_of_entries
+def test_it_takes_an_editor_from_triage_to_preview(month_of_entries, live_server, page):
+    _editor, entries, issue = month_of_entries
     first, second, third = (entry.title for entry in entries)
 
     page.goto(f"{live_server.url}{reverse('admin:login')}")

@@ -12,7 +12,7 @@ def _titles(issue):  # type: ignore[no-untyped-def]
 
 
 def test_it_moves_a_pick_up_and_down_within_its_section(issue):
-    a, b, c = (add_pick(issue, title=t) for t in "ABC")  # all at position 0: ties broken by id
+    a, _b, c = (add_pick(issue, title=t) for t in "ABC")  # all at position 0: ties broken by id
     workflow.move_pick(c, -1)
     assert [t for _, t in _titles(issue)] == ["A", "C", "B"]
     workflow.move_pick(a, 1)

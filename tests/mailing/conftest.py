@@ -32,7 +32,7 @@ class RecordingHandler:
 
     refuse: addresses answered with 550 at RCPT (permanent).
     throttle: address -> how many times to answer 451 at RCPT before accepting (transient).
-    drop: address -> how many times to answer 421 at DATA, which closes the connection.
+    drop: address -> how many times to answer 421 after the message data, which closes the connection.
     delay: seconds to wait before accepting each message, so a test can kill a sender mid-send.
     """
 
@@ -40,6 +40,7 @@ class RecordingHandler:
     throttle: dict[str, int] = field(default_factory=dict)
     drop: dict[str, int] = field(default_factory=dict)
     delay: float = 0.0
+    pipelining: bool = True  # advertise RFC 2920 PIPELINING (aiosmtpd handles pipelined commands)
     received: list[Received] = field(default_factory=list)
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,7 +49,7 @@ class RecordingHandler:
         with self.lock:
             self.connections += 1
         session.host_name = hostname
-        return responses
+        return [responses[0], "250-PIPELINING", *responses[1:]] if self.pipelining else responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
         if address in self.refuse:

@@ -28,11 +28,12 @@ def test_it_keeps_batch_queries_constant_apart_from_one_write_per_message(smtp_s
     assert small - 5 <= 12  # the fixed part: reclaim, issue, claim, rows, issue content
 
 
-def test_it_renders_the_issue_once_per_batch(issue, smtp_server, monkeypatch):
+def test_it_renders_the_issue_once_per_send_not_per_batch(issue, smtp_server, monkeypatch, settings):
+    settings.MAILING_BATCH_SIZE = 4
     make_subscribers(12)
     send.send_issue(issue)
     calls = []
     real = send.prepare_issue
     monkeypatch.setattr(send, "prepare_issue", lambda i: calls.append(i.pk) or real(i))
-    send.send_batch(issue.pk, batch_size=12)
+    assert send.run_sending(issue.pk).batches == 3
     assert calls == [issue.pk]

@@ -36,9 +36,27 @@ def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(autouse=True)
+def _presets(request: pytest.FixtureRequest) -> None:
+    """The shipped presets, also after another test's transactional flush emptied the table."""
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            break
+    else:
+        if not request.node.get_closest_marker("django_db"):
+            return
+    from summarizer import presets
+    from summarizer.models import DecodingProfile
+
+    presets.install(DecodingProfile)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_engine(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """Each test chooses its model; nothing loaded by one test leaks into the next."""
     settings.SUMMARIZER_MODEL = ""
+    # Tiny models gain nothing from threads, and threads spin badly on a busy 2-core machine.
+    settings.SUMMARIZER_TORCH_THREADS = 1
     engine.reset()
     yield
     engine.reset()

@@ -32,7 +32,9 @@ def test_it_marks_fallback_drafts_and_states_the_reason_once(admin_client, make_
     assert page.count("SUMMARIZER_MODEL is not set") == 1
 
 
-def test_it_drafts_again_with_the_chosen_profile(admin_client, use_model, make_entry, django_capture_on_commit_callbacks):
+def test_it_drafts_again_with_the_chosen_profile(
+    admin_client, use_model, make_entry, django_capture_on_commit_callbacks
+):
     use_model("seq2seq")
     entry = make_entry("post")
     contrastive = DecodingProfile.objects.get(name="Contrastive")

@@ -66,6 +66,8 @@ def test_it_builds_a_generation_config_with_every_knob_explicit():
     assert config.max_new_tokens == 80
     # A checkpoint's own defaults (e.g. BART's min_length 56) must not sneak in.
     assert config.min_length == 0
+    with_min = decoding.to_generation_config({"strategy": "greedy", "min_new_tokens": 20})
+    assert with_min.min_new_tokens == 20
 
 
 def test_it_disables_the_hidden_top_k_for_nucleus_sampling():

@@ -11,7 +11,9 @@ from tests.conftest import wait_until
 @pytest.mark.worker
 def test_it_drafts_queued_entries_in_a_real_worker(celery_worker_process, model_dirs, make_entry):
     model_dir = model_dirs["seq2seq"]
-    celery_worker_process(queues="summarize", extra_env={"SUMMARIZER_MODEL": str(model_dir)}, name="summ")
+    celery_worker_process(
+        queues="summarize", extra_env={"SUMMARIZER_MODEL": str(model_dir), "SUMMARIZER_TORCH_THREADS": "1"}, name="summ"
+    )
     new = [make_entry("paper"), make_entry("post")]
     entries_created.send(sender=None, entry_ids=[e.pk for e in new])  # as ingest does after its commit
     greedy = DecodingProfile.objects.get(name="Greedy")

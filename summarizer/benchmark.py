@@ -1,0 +1,189 @@
+"""`manage.py benchmark summarize`: the engine against a naive one-generate-per-entry loop.
+
+The model has distilbart-cnn-12-6's dimensions (1024-wide, 12 encoder and 6 decoder layers, 16
+heads, 4096 FFN, 50,264-token vocabulary) with seeded random weights, built from a config so
+nothing is downloaded; the tokenizer is trained here on generated text. Random weights rarely emit
+an end token, so every entry decodes to max_new_tokens: both sides do exactly the same amount of
+decoding, which keeps the comparison fair. Both sides use the same inputs and the same greedy
+settings, and their token ids must be identical.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+WORDS = (
+    "model attention transformer sparse dense layer token sequence memory compute training inference benchmark "
+    "dataset gradient optimizer learning rate batch accuracy retrieval diffusion image language reasoning agent "
+    "policy reward alignment preference evaluation scaling parameter embedding encoder decoder latent noise sample "
+    "graph molecule protein robot control planning vision audio speech translation summary document long context"
+).split()
+DISTILBART_DIMS: dict[str, Any] = {
+    "vocab_size": 50264,
+    "d_model": 1024,
+    "encoder_layers": 12,
+    "decoder_layers": 6,
+    "encoder_attention_heads": 16,
+    "decoder_attention_heads": 16,
+    "encoder_ffn_dim": 4096,
+    "decoder_ffn_dim": 4096,
+    "max_position_embeddings": 1024,
+    "pad_token_id": 1,
+    "bos_token_id": 0,
+    "eos_token_id": 2,
+    "decoder_start_token_id": 2,
+}
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("--entries", type=int, default=32, help="number of entries (mixed lengths)")
+    parser.add_argument("--max-new-tokens", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=16, help="engine batch size")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--beam-entries", type=int, default=8, help="entries for the beam-4 vs greedy figure")
+    parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantization of Linear layers")
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 22))]
+    return " ".join(words).capitalize() + "."
+
+
+def make_sources(n: int, seed: int) -> list[Any]:
+    """Entries from a one-line title to a long article (about 30 to 700 tokens), shuffled."""
+    from summarizer.prompts import Source
+
+    rng = random.Random(seed)
+    sources = []
+    for i in range(n):
+        sentences = rng.choice([2, 4, 8, 16, 32, 48])
+        body = " ".join(_sentence(rng) for _ in range(sentences))
+        sources.append(Source(f"Entry {i}: {_sentence(rng)}", body))
+    return sources
+
+
+def build_tokenizer(seed: int) -> Any:
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<s>", "<pad>", "</s>", "<unk>"]
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=4000, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    rng = random.Random(seed + 1)
+    tokenizer.train_from_iterator((_sentence(rng) for _ in range(5000)), trainer=trainer)
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
+    )
+
+
+def build_model(seed: int) -> Any:
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    torch.manual_seed(seed)
+    return BartForConditionalGeneration(BartConfig(**DISTILBART_DIMS)).eval()
+
+
+def naive(model: Any, tokenizer: Any, sources: list[Any], params: dict[str, Any]) -> list[list[int]]:
+    """What one would write first: one generate call per entry, in arrival order, no batching."""
+    from summarizer import decoding
+
+    config = decoding.to_generation_config(params)
+    outputs = []
+    for source in sources:
+        encoded = tokenizer(source.text, truncation=True, max_length=1024, return_tensors="pt")
+        ids = model.generate(**encoded, generation_config=config)[0, 1:].tolist()
+        eos = tokenizer.eos_token_id
+        outputs.append(ids[: ids.index(eos) + 1] if eos in ids else ids)
+    return outputs
+
+
+def engine_run(loaded: Any, sources: list[Any], params: dict[str, Any], batch_size: int) -> list[list[int]]:
+    from summarizer import engine
+
+    return [outs[0].token_ids for outs in engine.generate(loaded, sources, params, batch_size=batch_size)]
+
+
+def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
+    began = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - began
+
+
+def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
+    import torch
+
+    from summarizer import engine
+
+    def say(message: str) -> None:
+        if stdout is not None and not options.get("json"):
+            stdout.write(message)
+
+    torch.set_num_threads(engine.torch_threads())
+    n, seed, batch_size = options["entries"], options["seed"], options["batch_size"]
+    greedy = {"strategy": "greedy", "max_new_tokens": options["max_new_tokens"]}
+    beam4 = {"strategy": "beam", "num_beams": 4, "max_new_tokens": options["max_new_tokens"]}
+
+    say("building tokenizer and model (distilbart-cnn-12-6 dimensions, random weights)...")
+    tokenizer = build_tokenizer(seed)
+    model = build_model(seed)
+    loaded = engine.Loaded("random-distilbart-cnn-12-6", model, tokenizer, True, 1024)
+    sources = make_sources(n, seed)
+    lengths = [len(tokenizer(s.text, truncation=True, max_length=1024)["input_ids"]) for s in sources]
+
+    engine_run(loaded, sources[:2], greedy, 2)  # warm-up: first-call allocations count for neither side
+    say(f"naive baseline: {n} entries, one generate each...")
+    baseline_ids, baseline_s = _timed(naive, model, tokenizer, sources, greedy)
+    say(f"engine: length-sorted batches of {batch_size}...")
+    ours_ids, ours_s = _timed(engine_run, loaded, sources, greedy, batch_size)
+    identical = baseline_ids == ours_ids
+    if not identical:
+        raise AssertionError("greedy outputs differ between the baseline and the engine")
+    generated = sum(len(ids) for ids in ours_ids)
+
+    few = sources[: options["beam_entries"]]
+    say(f"beam 4 vs greedy on {len(few)} entries...")
+    _, greedy_few_s = _timed(engine_run, loaded, few, greedy, batch_size)
+    _, beam_few_s = _timed(engine_run, loaded, few, beam4, batch_size)
+
+    figures: dict[str, Any] = {
+        "model": "distilbart-cnn-12-6 dimensions, random weights (seed %d), %dM parameters"
+        % (seed, sum(p.numel() for p in model.parameters()) // 1_000_000),
+        "entries": n,
+        "input_tokens_min_max": [min(lengths), max(lengths)],
+        "max_new_tokens": options["max_new_tokens"],
+        "batch_size": batch_size,
+        "torch_threads": torch.get_num_threads(),
+        "baseline_s": round(baseline_s, 2),
+        "ours_s": round(ours_s, 2),
+        "ratio": round(baseline_s / ours_s, 2),
+        "identical": identical,
+        "generated_tokens": generated,
+        "tokens_per_s": round(generated / ours_s, 1),
+        "baseline_tokens_per_s": round(generated / baseline_s, 1),
+        "beam4_over_greedy": round(beam_few_s / greedy_few_s, 2),
+    }
+    if options.get("int8"):
+        say("dynamic int8 quantization of Linear layers...")
+        quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        qloaded = engine.Loaded("random-distilbart-cnn-12-6-int8", quantized, tokenizer, True, 1024)
+        int8_ids, int8_s = _timed(engine_run, qloaded, sources, greedy, batch_size)
+        figures["int8_s"] = round(int8_s, 2)
+        figures["int8_ratio"] = round(baseline_s / int8_s, 2)
+        figures["int8_identical"] = int8_ids == baseline_ids
+        figures["int8_same_tokens_share"] = round(
+            sum(a == b for x, y in zip(int8_ids, baseline_ids, strict=True) for a, b in zip(x, y, strict=False))
+            / max(generated, 1),
+            3,
+        )
+    return figures
