@@ -104,7 +104,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'curator.sqlite3'}")
+DATABASE_URL = envstr("DATABASE_URL", "")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded demo keeps its SQLite file here
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'curator.sqlite3'}"
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0"))}
 except Exception as exc:  # dj_database_url raises bare ValueError/KeyError on unknown schemes

@@ -76,16 +76,19 @@ def run(stdout: Any, subscribers: int, batch_size: int | None, **options: Any) -
         for i in range(subscribers)
     )
     try:
-        with SinkProcess() as sink, override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=sink.port,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            MAILING_RATE_LIMIT=0,
-            MAILING_BATCH_SIZE=batch_size or settings.MAILING_BATCH_SIZE,
+        with (
+            SinkProcess() as sink,
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=sink.port,
+                EMAIL_HOST_USER="",
+                EMAIL_HOST_PASSWORD="",
+                EMAIL_USE_TLS=False,
+                EMAIL_USE_SSL=False,
+                MAILING_RATE_LIMIT=0,
+                MAILING_BATCH_SIZE=batch_size or settings.MAILING_BATCH_SIZE,
+            ),
         ):
             stdout.write(f"baseline: naive loop over {subscribers} subscribers ...")
             start = time.perf_counter()

@@ -187,7 +187,9 @@ def claim(issue_id: int, size: int) -> list[int]:
 
 def finish_if_done(issue_id: int) -> bool:
     """The issue becomes sent only once every row is final (sent, failed or skipped)."""
-    if Delivery.objects.filter(issue_id=issue_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]).exists():
+    if Delivery.objects.filter(
+        issue_id=issue_id, status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+    ).exists():
         return False
     issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.SENDING).first()
     if issue is None:
@@ -222,13 +224,18 @@ def describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
+MARK_SENT_SQL = (
+    f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, message_id = %s, error = '' "  # noqa: S608 - table name from the model
+    "WHERE id = %s AND status = %s"
+)
+
+
 def mark_sent(delivery: Delivery) -> None:
     # Hand-written SQL: this runs once per message, and the ORM's query compilation would be the
     # larger part of its cost.
     with connection.cursor() as cursor:
-        cursor.execute(  # noqa: S608 - the table name comes from the model, values are parameters
-            f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, message_id = %s, error = '' "
-            "WHERE id = %s AND status = %s",
+        cursor.execute(
+            MARK_SENT_SQL,
             [
                 Delivery.Status.SENT,
                 timezone.now(),
@@ -364,7 +371,11 @@ def send_batch(
                     try:
                         connection.open()
                     except Exception as reopen_exc:  # server gone: the rest waits for a later pass
-                        release([d.pk for d in deliveries[index + 1 :]], describe(reopen_exc), settings.MAILING_RETRY_BACKOFF)
+                        release(
+                            [d.pk for d in deliveries[index + 1 :]],
+                            describe(reopen_exc),
+                            settings.MAILING_RETRY_BACKOFF,
+                        )
                         result.retrying += len(deliveries) - index - 1
                         break
                 continue

@@ -109,7 +109,9 @@ def subscriber_id_from_unsubscribe_token(token: str) -> int:
         value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
         return int(value)
     except (signing.BadSignature, ValueError):
-        raise InvalidToken("This unsubscribe link is not valid. It may have been cut short by your email program.") from None
+        raise InvalidToken(
+            "This unsubscribe link is not valid. It may have been cut short by your email program."
+        ) from None
 
 
 def unsubscribe(subscriber_id: int) -> bool:

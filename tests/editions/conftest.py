@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 from collections.abc import Callable
 
@@ -78,8 +79,6 @@ def add_pick(issue: Issue, entry: Entry | None = None, section_title: str = "Rec
 @pytest.fixture
 def roles(transactional_db) -> None:  # type: ignore[no-untyped-def]
     """Editor and Publisher groups even after an earlier transactional test flushed the tables."""
-    from importlib import import_module
+    from django.core.management import call_command
 
-    from django.apps import apps
-
-    import_module("curator.editions.migrations.0003_editorial_groups").create_groups(apps, None)
+    call_command("sync_roles", stdout=io.StringIO())

@@ -7,7 +7,6 @@ step land in var/e2e/ (kept by CI as artifacts).
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +24,6 @@ from summarizer.models import Draft
 
 pytestmark = pytest.mark.e2e
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are
-# still plain synchronous calls, so the async-safety guard does not apply here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -44,7 +39,10 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
 
 @pytest.fixture
-def page() -> Iterator:  # type: ignore[type-arg]
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: ignore[type-arg]
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test body are
+    # still plain synchronous calls, so Django's async-safety guard is lifted for this test only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
     from playwright.sync_api import sync_playwright

@@ -173,3 +173,16 @@ def test_it_shows_a_sent_issue_read_only_and_refuses_changes(editor_client, asse
     )
     assembled.refresh_from_db()
     assert assembled.title == "Recommended reading"
+
+
+def test_it_marks_issues_ready_in_bulk_and_names_the_empty_ones(editor_client, assembled):
+    empty = Issue.objects.create(title="Empty one", month=datetime.date(2027, 1, 1))
+    response = editor_client.post(
+        reverse("admin:editions_issue_changelist"),
+        {"action": "mark_ready", "_selected_action": [assembled.pk, empty.pk]},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert "“Recommended reading” is now ready." in messages
+    assert "“Empty one” has no picks yet: add some before marking it ready." in messages
+    assert dict(Issue.objects.values_list("title", "status")) == {"Recommended reading": "ready", "Empty one": "draft"}

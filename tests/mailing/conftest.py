@@ -53,7 +53,7 @@ class RecordingHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
         if address in self.refuse:
-            return "550 5.1.1 <%s>: no such mailbox" % address
+            return f"550 5.1.1 <{address}>: no such mailbox"
         with self.lock:
             if self.throttle.get(address, 0) > 0:
                 self.throttle[address] -= 1

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mailing', '0001_initial'),
+        ("mailing", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='status',
-            field=models.CharField(choices=[('queued', 'queued'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed'), ('skipped', 'skipped (no longer subscribed)')], db_index=True, default='queued', max_length=10),
+            model_name="delivery",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "queued"),
+                    ("sending", "sending"),
+                    ("sent", "sent"),
+                    ("failed", "failed"),
+                    ("skipped", "skipped (no longer subscribed)"),
+                ],
+                db_index=True,
+                default="queued",
+                max_length=10,
+            ),
         ),
     ]

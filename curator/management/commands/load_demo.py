@@ -1,0 +1,26 @@
+"""`manage.py load_demo`: the embedded demo data (see curator/demo.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from curator.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load bundled demo feeds, drafts, issues and subscribers, and create the demo staff user."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = load_demo()
+        self.stdout.write(f"Demo data: {report.entries_new} new entries, {report.drafts} drafts in all.")
+        if report.password:
+            self.stdout.write(
+                self.style.SUCCESS(f"Log in at /admin/ as '{report.username}' with password '{report.password}'.")
+            )
+        else:
+            self.stdout.write(
+                f"Log in at /admin/ as '{report.username}' (its password was changed; "
+                f"reset it with: manage.py changepassword {report.username})."
+            )
