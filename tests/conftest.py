@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -126,29 +127,31 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 60, interval: flo
     return predicate()
 
 
+def _role_group(name: str):  # type: ignore[no-untyped-def]
+    """The group from the editions migration; re-created when a transactional test flushed it."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    if not Group.objects.filter(name=name).exists():
+        call_command("sync_roles", stdout=io.StringIO())
+    return Group.objects.get(name=name)
+
+
 @pytest.fixture
 def editor(django_user_model):  # type: ignore[no-untyped-def]
-    """A staff member in the Editor group (groups come from a migration, when it exists)."""
-    from django.contrib.auth.models import Group
-
+    """A staff member in the Editor group (created by the editions migration)."""
     user = django_user_model.objects.create_user(
         "edna", "edna@example.org", "edna-password", is_staff=True, first_name="Edna", last_name="Editor"
     )
-    group = Group.objects.filter(name="Editor").first()
-    if group:
-        user.groups.add(group)
+    user.groups.add(_role_group("Editor"))
     return user
 
 
 @pytest.fixture
 def publisher(django_user_model):  # type: ignore[no-untyped-def]
     """A staff member in the Publisher group: may also send."""
-    from django.contrib.auth.models import Group
-
     user = django_user_model.objects.create_user(
         "paula", "paula@example.org", "paula-password", is_staff=True, first_name="Paula", last_name="Publisher"
     )
-    group = Group.objects.filter(name="Publisher").first()
-    if group:
-        user.groups.add(group)
+    user.groups.add(_role_group("Publisher"))
     return user

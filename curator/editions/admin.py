@@ -350,6 +350,10 @@ class IssueAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Issue]:
         return super().get_queryset(request).annotate(pick_total=Count("picks"))
 
+    def view_on_site(self, obj: Issue) -> str | None:
+        # Only sent issues have a public page; a link to a 404 would only confuse.
+        return reverse("editions:issue", args=[obj.slug]) if obj.status == Issue.Status.SENT else None
+
     @admin.display(description="picks", ordering="pick_total")
     def pick_count(self, obj: Issue) -> int:
         return obj.pick_total

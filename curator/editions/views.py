@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -42,7 +43,7 @@ def issue_etag(request: HttpRequest, slug: str) -> str | None:
 @cache_control(public=True, max_age=ARCHIVE_MAX_AGE)
 @condition(etag_func=archive_etag, last_modified_func=archive_last_modified)
 def archive(request: HttpRequest) -> HttpResponse:
-    return render(request, "editions/archive.html", {"issues": sent_issues()})
+    return render(request, "editions/archive.html", {"issues": sent_issues(), "site_name": settings.SITE_NAME})
 
 
 @cache_control(public=True, max_age=ARCHIVE_MAX_AGE)
@@ -51,4 +52,5 @@ def issue_detail(request: HttpRequest, slug: str) -> HttpResponse:
     issue = sent_issues().filter(slug=slug).first()
     if issue is None:
         raise Http404("No sent issue with that address.")  # drafts are never public
-    return render(request, "editions/issue.html", {"content": issue_content(issue), "issue": issue})
+    context = {"content": issue_content(issue), "issue": issue, "site_name": settings.SITE_NAME}
+    return render(request, "editions/issue.html", context)

@@ -450,8 +450,3 @@ def check_url(url: str) -> None:
     if parts.username or parts.password:
         raise BlockedURL(f"URLs with credentials are not fetched: {url}")
 
-
-def fetch(url: str, **kwargs: str) -> FetchResult:
-    """One-off fetch with its own client, for callers outside a batch (admin discovery)."""
-    with Fetcher() as fetcher:
-        return fetcher.get(url, **kwargs)

@@ -419,8 +419,6 @@ def _store_entries(batch: list[tuple[Source, Fetched]], results: dict[int, Inges
                 result.new += 1
             new_sightings.append(Sighting(source=source, guid=parsed.guid, entry=entry, first_seen_at=now))
     Entry.objects.bulk_create(new_entries)
-    for sighting in new_sightings:
-        sighting.entry = sighting.entry  # re-read the pk bulk_create just assigned
     Sighting.objects.bulk_create(new_sightings)
     for entry in new_entries:
         results[entry.source_id].new_entry_ids.append(entry.pk)
@@ -497,7 +495,7 @@ def ingest_many(
     on_result: Callable[[Source, IngestResult], None] | None = None,
 ) -> list[IngestResult]:
     """Fetch sources concurrently (bounded overall and per host by the fetcher) and store each as it lands."""
-    sources = list(sources)
+    sources = list({s.pk: s for s in sources}.values())
     if not sources:
         return []
     known = known_guids(sources)

@@ -274,6 +274,8 @@ def release(ids: list[int], error: str = "", delay: float = 0) -> None:
     fields: dict = {"status": Delivery.Status.QUEUED, "claimed_at": None}
     if error:
         fields["error"] = error
+    else:  # paused before trying: the claim's attempt never happened
+        fields["attempts"] = F("attempts") - 1
     if delay:
         fields["next_attempt_at"] = timezone.now() + timedelta(seconds=delay)
     Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(**fields)

@@ -78,3 +78,9 @@ def test_it_changes_the_list_etag_when_another_issue_is_sent(client, sent, make_
 def test_it_works_without_javascript(client, sent):
     for url in (reverse("editions:archive"), reverse("editions:issue", args=[sent.slug])):
         assert "<script" not in client.get(url).content.decode()
+
+
+def test_it_names_the_site_from_settings(client, sent, settings):
+    settings.SITE_NAME = "The Lab Letter"
+    html = client.get(reverse("editions:issue", args=[sent.slug])).content.decode()
+    assert "<title>Recommended reading · November 2026 · The Lab Letter</title>" in html

@@ -146,7 +146,9 @@ def test_it_marks_ready_only_with_picks(editor_client, issue, make_entry, editor
     editor_client.post(status_url, {"target": "ready"})
     issue.refresh_from_db()
     assert issue.status == "ready"
-    assert 'id="back-to-draft"' in editor_client.get(_url(issue)).content.decode()
+    page = editor_client.get(_url(issue)).content.decode()
+    assert 'id="back-to-draft"' in page
+    assert "View on site" not in page  # not public before it is sent
 
 
 def test_it_refuses_to_start_sending_from_the_status_button(client, publisher, assembled):
@@ -165,6 +167,7 @@ def test_it_shows_a_sent_issue_read_only_and_refuses_changes(editor_client, asse
     assert page.status_code == 200
     assert "it is read-only" in html
     assert 'name="_move"' not in html and "Use this draft" not in html and 'name="title"' not in html
+    assert f'href="{reverse("editions:issue", args=[assembled.slug])}"' in html  # "view on site"
     response = editor_client.post(_url(assembled), {"title": "Rewritten", "month": "2026-11"})
     assert response.status_code == 403
     assert (

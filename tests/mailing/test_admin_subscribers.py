@@ -80,3 +80,13 @@ def test_it_filters_and_searches_subscribers(admin_client):
     found = admin_client.get(changelist + "?q=ann").content.decode()
     assert "ann@example.com" in found and "bob@example.com" not in found
     assert "Import CSV" in found and "Export CSV" in found
+
+
+def test_it_lets_publishers_but_not_editors_manage_subscribers(client, editor, publisher):
+    Subscriber.objects.create(email="ann@example.com", status="active")
+    changelist = reverse("admin:mailing_subscriber_changelist")
+    client.force_login(editor)
+    assert client.get(changelist).status_code == 403
+    client.force_login(publisher)
+    assert client.get(changelist).status_code == 200
+    assert client.get(reverse("admin:mailing_subscriber_import")).status_code == 200

@@ -39,6 +39,7 @@ def test_it_releases_the_rest_of_a_batch_when_paused_mid_batch(issue, smtp_serve
     counts = send.progress(issue)
     assert (counts["sent"], counts["pending"]) == (2, 4)
     assert not Delivery.objects.filter(issue=issue, status="sending").exists()
+    assert set(Delivery.objects.filter(issue=issue, status="queued").values_list("attempts", flat=True)) == {0}
 
 
 def test_it_resumes_and_finishes(issue, smtp_server, django_capture_on_commit_callbacks):

@@ -36,7 +36,10 @@ def test_it_resumes_after_a_worker_is_killed_mid_send(celery_worker_process, smt
     first = celery_worker_process(queues="mail", extra_env=env, name="doomed")
 
     send.send_issue(issue)  # commits at once here, so the task is queued for the worker
-    assert wait_until(lambda: len(smtp_server.handler.received) >= 8, timeout=60), first.log_path.read_text()
+    # Poll fast: the kill should land while message 9 (of the second batch of five) is being accepted.
+    assert wait_until(lambda: len(smtp_server.handler.received) >= 8, timeout=60, interval=0.01), (
+        first.log_path.read_text()
+    )
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
     received_at_kill = len(smtp_server.handler.received)

@@ -1,0 +1,71 @@
+"""The Celery tasks: fan-out of due sources, bounded retries on transient errors, and a real worker run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from curator.celery import app as celery_app
+from curator.feeds import tasks
+from curator.feeds.models import Entry, IngestRun, Source
+from tests.conftest import wait_until
+
+pytestmark = pytest.mark.usefixtures("allow_loopback")
+
+
+@pytest.mark.django_db
+def test_it_queues_one_ingest_per_due_active_source(make_source, django_capture_on_commit_callbacks):
+    due = [make_source("atom.xml"), make_source("rss091.xml")]
+    make_source("rss20.xml", active=False)
+    make_source("rss10.rdf", next_fetch_after=timezone.now() + timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = tasks.ingest_all.delay().get()
+    assert queued == 2
+    assert set(IngestRun.objects.values_list("source_id", flat=True)) == {s.pk for s in due}
+    assert Entry.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_it_skips_a_backing_off_source_unless_forced(make_source):
+    source = make_source("atom.xml", next_fetch_after=timezone.now() + timedelta(hours=1))
+    tasks.ingest_source.delay(source.pk)
+    assert not IngestRun.objects.exists()
+    tasks.ingest_source.delay(source.pk, force=True)
+    assert Entry.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_ignores_a_deleted_source():
+    assert tasks.ingest_source.delay(987654).get() is None
+
+
+@pytest.mark.django_db
+def test_it_retries_a_transient_failure_a_bounded_number_of_times(make_source, feed_server, monkeypatch):
+    source = make_source("status/503?retry=0")
+    # Without propagation, eager mode runs the retries itself (countdowns skipped) instead of raising Retry.
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    outcome = tasks.ingest_source.apply(args=[source.pk])
+    assert outcome.successful() and outcome.result["failed"] is True  # given up: the source backs off instead
+    assert IngestRun.objects.filter(source=source).count() == tasks.MAX_RETRIES + 1
+    assert IngestRun.objects.filter(trigger="retry").count() == tasks.MAX_RETRIES
+
+
+@pytest.mark.django_db
+def test_it_does_not_retry_a_permanent_failure(make_source):
+    source = make_source("gone-for-good.xml")
+    assert tasks.ingest_source.delay(source.pk).get()["failed"] is True
+    assert IngestRun.objects.filter(source=source).count() == 1
+
+
+@pytest.mark.worker
+def test_it_ingests_all_sources_through_a_real_worker(celery_worker_process, feed_server, closed_port):
+    good = [Source.objects.create(name=n, url=feed_server.url(n)) for n in ("atom.xml", "rss091.xml", "rss10.rdf")]
+    dead = Source.objects.create(name="dead", url=f"http://127.0.0.1:{closed_port}/feed.xml")
+    celery_worker_process(queues="ingest", extra_env={"FEEDS_ALLOWED_NETWORKS": "127.0.0.1/32"})
+    tasks.ingest_all.delay()
+    assert wait_until(lambda: IngestRun.objects.filter(source__in=good).count() == 3, timeout=60)
+    assert Entry.objects.count() == 6
+    assert wait_until(lambda: Source.objects.get(pk=dead.pk).last_status == Source.Status.ERROR, timeout=30)
+    assert {r.headers["host"] for r in feed_server.requests} == {f"127.0.0.1:{feed_server.port}"}
