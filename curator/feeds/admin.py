@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from curator.feeds import arxiv
 from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import Fetcher
 from curator.feeds.models import Entry, IngestRun, Source
@@ -27,8 +28,10 @@ class SourceForm(forms.ModelForm):
 
     url = forms.URLField(
         max_length=2000,
+        required=False,
         assume_scheme="https",
-        help_text="A feed URL or a page that links to its feed (it is discovered). For an arXiv query: the API URL.",
+        help_text="A feed URL, or a page that links to its feed (the feed is discovered). "
+        "Leave empty for an arXiv query: the arXiv API is used.",
     )
 
     class Meta:
@@ -38,7 +41,14 @@ class SourceForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         url, query = data.get("url"), (data.get("arxiv_query") or "").strip()
-        if not url or query or ("url" not in self.changed_data and self.instance.pk):
+        if query:
+            data["url"], data["kind"] = url or arxiv.API_URL, Source.Kind.ARXIV
+            return data
+        if not url:
+            if "url" not in self.errors:
+                self.add_error("url", "Enter a feed URL or the URL of a page that links to its feed.")
+            return data
+        if "url" not in self.changed_data and self.instance.pk:
             return data
         with Fetcher() as fetcher:
             try:

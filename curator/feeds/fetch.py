@@ -433,7 +433,8 @@ class Fetcher:
 
 def host_key(url: str) -> str:
     parts = urlsplit(url)
-    return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def check_url(url: str) -> None:
@@ -449,4 +450,3 @@ def check_url(url: str) -> None:
         raise BlockedURL(f"URL has no host: {url}")
     if parts.username or parts.password:
         raise BlockedURL(f"URLs with credentials are not fetched: {url}")
-

@@ -176,6 +176,8 @@ class ParserPool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["curator.feeds.parse"])
                 cls._pool = ProcessPoolExecutor(processes, mp_context=context)
+                # Start the workers now, while the first requests are still in flight.
+                cls._pool.submit(int)
             pool = cls._pool
 
         def parse_elsewhere(data: bytes, url: str, content_type: str) -> ParsedFeed:

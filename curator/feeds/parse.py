@@ -118,6 +118,9 @@ def _entry(raw: feedparser.FeedParserDict, base: str) -> ParsedEntry | None:
     if not (title or link or summary):
         return None
     arxiv_id, version = _arxiv(raw, link)
+    if arxiv_id and "arxiv.org/" in link:
+        # The versionless abs page always shows the latest version, and API and listing links then agree.
+        link = f"https://arxiv.org/abs/{arxiv_id}"
     doi = normalize_doi(raw.get("arxiv_doi", "") or raw.get("prism_doi", "") or _doi_link(raw))
     if not doi and str(raw.get("dc_identifier", "")).lower().startswith(("doi:", "https://doi.org", "http://dx.doi")):
         doi = normalize_doi(raw.get("dc_identifier", ""))

@@ -8,7 +8,9 @@ the real send all go through `render_issue`/`personalize`, so the preview is the
 
 from __future__ import annotations
 
+import re
 import secrets
+import textwrap
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlsplit
@@ -50,6 +52,52 @@ def base_context() -> dict:
     return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
 
 
+def wrap_text(text: str, width: int = 76) -> str:
+    """Mail clients show plain text as is, and lines past 998 characters would force quoted-printable."""
+    lines: list[str] = []
+    for line in re.sub(r"\n{3,}", "\n\n", text.strip()).splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.extend(
+            textwrap.wrap(line, width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+        )
+    return "\n".join(lines) + "\n"
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def break_long_html_lines(html: str, width: int = 200) -> str:
+    """Turn some spaces in long text runs into newlines, which HTML renders identically.
+
+    SMTP lines stop at 998 characters; a long paragraph on one line makes the whole part
+    quoted-printable. Tags, <pre> and <style> (CSS strings may not break) are left untouched.
+    """
+    parts = _TAG.split(html)
+    in_pre = False
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            lowered = part.lower()
+            if lowered.startswith(("<pre", "<style")):
+                in_pre = True
+            elif lowered.startswith(("</pre", "</style")):
+                in_pre = False
+        elif not in_pre and len(part) > width:
+            parts[i] = "\n".join(
+                textwrap.wrap(
+                    part,
+                    width=width,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                    drop_whitespace=False,
+                    replace_whitespace=False,
+                )
+            )
+    return "".join(parts)
+
+
 def prepare_issue(issue: Issue) -> PreparedIssue:
     # Random placeholders: nothing an editor types can collide with them.
     unsubscribe_placeholder = f"curator-unsubscribe-{secrets.token_hex(8)}"
@@ -61,8 +109,8 @@ def prepare_issue(issue: Issue) -> PreparedIssue:
         "greeting_name": name_placeholder,
     }
     subject = " ".join(render_to_string("mailing/issue-subject.txt", context).split())
-    html = _INLINER.inline(render_to_string("mailing/issue-body.html", context))
-    text = render_to_string("mailing/issue-body.txt", context).strip() + "\n"
+    html = break_long_html_lines(_INLINER.inline(render_to_string("mailing/issue-body.html", context)))
+    text = wrap_text(render_to_string("mailing/issue-body.txt", context))
     return PreparedIssue(issue.pk, subject, html, text, unsubscribe_placeholder, name_placeholder)
 
 

@@ -104,6 +104,18 @@ def test_it_accepts_an_arxiv_query_without_discovery(admin_client, feed_server):
     assert feed_server.requests == []
 
 
+def test_it_uses_the_arxiv_api_when_a_query_has_no_url(admin_client):
+    add_source(admin_client, "", kind="rss", arxiv_query='cat:cs.LG AND abs:"diffusion"')
+    source = Source.objects.get(name="Added")
+    assert (source.url, source.kind) == ("https://export.arxiv.org/api/query", "arxiv")
+
+
+def test_it_asks_for_a_url_when_there_is_no_query(admin_client):
+    response = add_source(admin_client, "")
+    assert "Enter a feed URL or the URL of a page" in response.content.decode()
+    assert not Source.objects.exists()
+
+
 def test_it_lists_runs_with_their_counts(admin_client, make_source):
     ingest_source(make_source("atom.xml", name="Sparse Thoughts"))
     body = admin_client.get("/admin/feeds/ingestrun/").content.decode()

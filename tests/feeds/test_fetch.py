@@ -136,8 +136,9 @@ def test_it_reports_a_dead_host_as_transient(closed_port):
     assert caught.value.transient
 
 
-def test_it_limits_concurrency_per_host(feed_server, settings):
-    settings.FEEDS_PER_HOST_CONCURRENCY = 2
+@pytest.mark.parametrize(("overall", "per_host", "peak_expected"), [(32, 2, 2), (3, 8, 3)])
+def test_it_limits_concurrency_overall_and_per_host(feed_server, settings, overall, per_host, peak_expected):
+    settings.FEEDS_CONCURRENCY, settings.FEEDS_PER_HOST_CONCURRENCY = overall, per_host
     active, peak = 0, 0
     import threading
 
@@ -159,4 +160,4 @@ def test_it_limits_concurrency_per_host(feed_server, settings):
     with Fetcher() as fetcher, ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: fetcher.get(feed_server.url("counted.xml")), range(8)))
     assert all(r.status == 200 for r in results)
-    assert peak == 2
+    assert peak == peak_expected

@@ -65,7 +65,7 @@ def test_it_reads_an_arxiv_api_response():
     assert (paper.arxiv_id, paper.arxiv_version, paper.guid) == ("2610.01001", 1, "arxiv:2610.01001")
     assert paper.doi == "10.48550/arxiv.2610.01001"
     assert paper.pdf_url == "https://arxiv.org/pdf/2610.01001v1"
-    assert paper.link == "https://arxiv.org/abs/2610.01001v1"
+    assert paper.link == "https://arxiv.org/abs/2610.01001"  # versionless: always the latest
     assert paper.categories == ["cs.LG", "stat.ML"]
     assert paper.authors == ["Hana Sato", "Diego Marquez"]
     assert paper.summary.startswith("We learn the noise schedule")

@@ -80,3 +80,15 @@ def test_it_gives_each_issue_and_subscriber_a_stable_message_id(issue, reader):
     assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
     assert first.extra_headers["Message-ID"] == message_id(issue.pk, reader.pk)
     assert message_id(issue.pk, reader.pk) == f"<issue-{issue.pk}.sub-{reader.pk}@news.example.org>"
+
+
+def test_it_wraps_long_paragraphs_in_the_text_part(issue, reader):
+    from curator.editions.models import Pick
+    from curator.mailing.render import wire_template
+
+    long_blurb = "A sentence that keeps going about attention heads and pruning. " * 30
+    Pick.objects.filter(issue=issue, title__startswith="Sparse").update(blurb=long_blurb)
+    prepared = prepare_issue(issue)
+    assert max(len(line) for line in prepared.text.splitlines()) <= 76
+    assert "keeps going about attention heads" in prepared.text
+    assert wire_template(prepared) is not None  # no line forces quoted-printable
