@@ -190,6 +190,10 @@ MAILING_CLAIM_TIMEOUT = envint("MAILING_CLAIM_TIMEOUT", "600")
 MAILING_MAX_ATTEMPTS = envint("MAILING_MAX_ATTEMPTS", "6")  # transient failures before a row is failed
 MAILING_RETRY_BACKOFF = envint("MAILING_RETRY_BACKOFF", "60")  # seconds, doubled per attempt
 MAILING_BOUNCE_LIMIT = envint("MAILING_BOUNCE_LIMIT", "3")  # hard failures before a subscriber is bounced
+# Mark rows sent without waiting for the WAL flush (PostgreSQL synchronous_commit=off, sending connection
+# only). A worker crash loses nothing either way; only a database server crash could forget the last
+# fraction of a second of "sent" marks, and those people would get a second copy with the same Message-ID.
+MAILING_ASYNC_COMMIT = envbool("MAILING_ASYNC_COMMIT", "True")
 MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600))  # seconds a confirm link lives
 
 LOGGING = {

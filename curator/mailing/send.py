@@ -23,7 +23,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
@@ -320,6 +320,25 @@ def deliver(
     pipelining.sendmail(smtp, wire.envelope_from, subscriber.email, data)
 
 
+def relax_commit() -> bool:
+    """Per-message "sent" writes stop waiting for the disk flush (see MAILING_ASYNC_COMMIT).
+
+    The server still applies each UPDATE before answering, so a killed worker loses nothing it was
+    told was written; only a crash of the database server itself could drop the latest marks.
+    """
+    if not settings.MAILING_ASYNC_COMMIT or connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    return True
+
+
+def restore_commit() -> None:
+    # After a lost database connection there is nothing to restore; the original error matters more.
+    with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+        cursor.execute("RESET synchronous_commit")
+
+
 def send_batch(
     issue_id: int,
     batch_size: int | None = None,
@@ -347,6 +366,7 @@ def send_batch(
         release(ids, describe(exc), delay=settings.MAILING_RETRY_BACKOFF)
         result.retrying = len(ids)
         return result
+    relaxed = relax_commit()
     try:
         for index, delivery in enumerate(deliveries):
             if index and index % PAUSE_CHECK_EVERY == 0 and Issue.objects.filter(pk=issue_id, paused=True).exists():
@@ -385,6 +405,8 @@ def send_batch(
             result.sent += 1
     finally:
         close_quietly(connection)
+        if relaxed:
+            restore_commit()
     return result
 
 
