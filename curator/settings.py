@@ -193,7 +193,7 @@ MAILING_BOUNCE_LIMIT = envint("MAILING_BOUNCE_LIMIT", "3")  # hard failures befo
 # Mark rows sent without waiting for the WAL flush (PostgreSQL synchronous_commit=off, sending connection
 # only). A worker crash loses nothing either way; only a database server crash could forget the last
 # fraction of a second of "sent" marks, and those people would get a second copy with the same Message-ID.
-MAILING_ASYNC_COMMIT = envbool("MAILING_ASYNC_COMMIT", "True")
+MAILING_ASYNC_COMMIT = envbool("MAILING_ASYNC_COMMIT", "False")
 MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600))  # seconds a confirm link lives
 
 LOGGING = {

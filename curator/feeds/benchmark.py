@@ -10,12 +10,14 @@ then shows what an unchanged week costs: conditional GETs answered 304, nothing 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import threading
 import time
 from argparse import ArgumentParser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from typing import Any
 
 import feedparser
@@ -97,30 +99,54 @@ def _handler(bodies: dict[str, bytes], latency: float) -> type[BaseHTTPRequestHa
     return Handler
 
 
+def _plan(feeds: int) -> list[dict[str, int]]:
+    """Feed paths per loopback address: feed i lives on address i % MAX_ADDRESSES."""
+    addresses = min(feeds, MAX_ADDRESSES)
+    per_address: list[dict[str, int]] = [{} for _ in range(addresses)]
+    for i in range(feeds):
+        per_address[i % addresses][f"/feed/{i}.xml"] = i
+    return per_address
+
+
+def _serve_forever(feeds: int, entries: int, latency: float, reply: Connection) -> None:
+    """The feed servers' process: start every server, report their ports, then serve until killed."""
+    ports = []
+    for a, paths in enumerate(_plan(feeds)):
+        bodies = {path: make_feed(i, entries) for path, i in paths.items()}
+        server = ThreadingHTTPServer((f"127.0.0.{a + 2}", 0), _handler(bodies, latency))
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        ports.append(server.server_address[1])
+    reply.send(ports)
+    threading.Event().wait()
+
+
 @contextmanager
 def serve(feeds: int, entries: int, latency: float) -> Iterator[tuple[list[str], dict[str, bytes]]]:
-    """Serve the feeds spread over up to MAX_ADDRESSES loopback addresses; yields (urls, bodies by url)."""
-    addresses = min(feeds, MAX_ADDRESSES)
-    per_address: list[dict[str, bytes]] = [{} for _ in range(addresses)]
-    for i in range(feeds):
-        per_address[i % addresses][f"/feed/{i}.xml"] = make_feed(i, entries)
-    servers, urls, by_url = [], [], {}
+    """Serve the feeds spread over up to MAX_ADDRESSES loopback addresses; yields (urls, bodies by url).
+
+    The servers run in a process of their own, as real sites would: in this process their threads
+    would compete for the GIL with the fetching and storing being measured.
+    """
+    # fork: the child needs no Django setup, and nothing but this thread runs yet.
+    context = multiprocessing.get_context("fork")
+    receive, reply = context.Pipe(duplex=False)
+    process = context.Process(target=_serve_forever, args=(feeds, entries, latency, reply), daemon=True)
+    process.start()
     try:
-        for a, bodies in enumerate(per_address):
-            server = ThreadingHTTPServer((f"127.0.0.{a + 2}", 0), _handler(bodies, latency))
-            server.daemon_threads = True
-            server.block_on_close = False
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            servers.append(server)
-            for path, body in bodies.items():
-                url = f"http://127.0.0.{a + 2}:{server.server_address[1]}{path}"
+        if not receive.poll(120):
+            raise RuntimeError("the benchmark feed servers did not start")
+        ports = receive.recv()
+        urls, by_url = [], {}
+        for a, (paths, port) in enumerate(zip(_plan(feeds), ports, strict=True)):
+            for path, i in paths.items():
+                url = f"http://127.0.0.{a + 2}:{port}{path}"
                 urls.append(url)
-                by_url[url] = body
+                by_url[url] = make_feed(i, entries)
         yield urls, by_url
     finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+        process.kill()
+        process.join(10)
 
 
 def naive_sequential(urls: list[str]) -> tuple[float, int]:
