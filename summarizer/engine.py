@@ -183,6 +183,32 @@ def _eos_ids(loaded: Loaded) -> set[int]:
     return set(eos) if isinstance(eos, list) else {int(eos)}
 
 
+def _encode_unpadded(loaded: Loaded, batch: Sequence[list[int]]) -> dict[str, Any]:
+    """Encoder outputs for a batch, each input encoded alone, then padded for a batched decoder.
+
+    Call under the lock and `torch.inference_mode()`. Each input costs exactly its own length in
+    the encoder (no pad columns), and its hidden states are the ones `generate` computes for that
+    input alone. Padded positions hold zeros and are masked out of cross-attention.
+    """
+    import torch
+    from transformers.modeling_outputs import BaseModelOutput
+
+    encoder = loaded.model.get_encoder()
+    states = []
+    for ids in batch:
+        input_ids = torch.tensor([ids], dtype=torch.long, device=loaded.model.device)
+        attention_mask = torch.ones_like(input_ids)
+        states.append(encoder(input_ids=input_ids, attention_mask=attention_mask, return_dict=True).last_hidden_state)
+    width = max(state.shape[1] for state in states)
+    first = states[0]
+    hidden = first.new_zeros((len(states), width, first.shape[-1]))
+    mask = torch.zeros((len(states), width), dtype=torch.long, device=first.device)
+    for row, state in enumerate(states):
+        hidden[row, : state.shape[1]] = state[0]
+        mask[row, : state.shape[1]] = 1
+    return {"encoder_outputs": BaseModelOutput(last_hidden_state=hidden), "attention_mask": mask}
+
+
 def generate_ids(
     loaded: Loaded, batch: Sequence[list[int]], params: dict[str, Any], seed: int | None = None
 ) -> list[list[int]]:
@@ -192,8 +218,13 @@ def generate_ids(
     from summarizer.contrastive import contrastive_search
 
     tokenizer = loaded.tokenizer
-    padded = tokenizer.pad({"input_ids": list(batch)}, return_tensors="pt")
     config = decoding.to_generation_config(params)
+    per_item = decoding.is_sampling(params) or params["strategy"] == decoding.CONTRASTIVE
+    if loaded.is_encoder_decoder and not per_item:
+        with _lock, torch.inference_mode():
+            out = loaded.model.generate(**_encode_unpadded(loaded, batch), generation_config=config)
+        return out[:, 1:].tolist()
+    padded = tokenizer.pad({"input_ids": list(batch)}, return_tensors="pt")
     extra: dict[str, Any] = {}
     if params["strategy"] == decoding.CONTRASTIVE:
         extra["custom_generate"] = contrastive_search
