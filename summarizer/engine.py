@@ -254,6 +254,13 @@ def generate(
     so a batch costs about what its longest member costs. Sampling and contrastive search run one
     entry at a time with the seed set right before `generate`, so an entry's text depends only on
     the entry, the profile and the seed, never on which other entries shared its batch.
+
+    For encoder-decoder models with greedy or beam search, the encoder runs on each input alone
+    and only the decoder runs batched (see `_encode_unpadded`). Padding only saves work in the
+    decoder, whose every step rereads all its weights whatever the batch size; the encoder is
+    compute-bound, so pad columns there cost as much as real tokens, and a batch whose lengths
+    differ wastes up to half of it. Encoding alone also gives each input the same encoder states
+    as a plain `generate` call on that input.
     """
     params = decoding.check(params)
     batch_size = batch_size or settings.SUMMARIZER_BATCH_SIZE
