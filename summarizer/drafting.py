@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from curator.feeds.models import Entry
@@ -154,14 +155,20 @@ def draft_entries(
     for start in range(0, len(entries), chunk_size):
         chunk = entries[start : start + chunk_size]
         if loaded is not None:
+            drafted, saved = report.drafted, len(report.draft_ids)
             try:
-                _model_drafts(loaded, chunk, profile, params, task_id, report, progress, step)
+                # A savepoint: a failed insert must not poison the caller's transaction, and the
+                # batch's rows roll back together so the one-by-one retry cannot duplicate them.
+                with transaction.atomic():
+                    _model_drafts(loaded, chunk, profile, params, task_id, report, progress, step)
                 continue
             except Exception as exc:  # one bad batch must not stop the run; retried singly below
                 log.warning("summarizer: batch of %d failed (%s); retrying one by one", len(chunk), exc)
+                report.drafted, report.draft_ids = drafted, report.draft_ids[:saved]
             for entry in chunk:
                 try:
-                    _model_drafts(loaded, [entry], profile, params, task_id, report, None, step)
+                    with transaction.atomic():
+                        _model_drafts(loaded, [entry], profile, params, task_id, report, None, step)
                 except Exception as exc:
                     log.exception("summarizer: entry %s failed", entry.pk)
                     report.failed += 1

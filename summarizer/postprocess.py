@@ -17,8 +17,13 @@ _SPLIT = re.compile(f"(?<=[.!?\u2026])[{_CLOSERS}]*\\s+(?=[{_OPENERS}]?[A-Z0-9])
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "Fig.", "Eq.", "Dr.", "Mr.", "Ms.", "No.")
 
 
+# C0 controls and DEL (tab and newlines are whitespace and handled below). A model can emit them,
+# NUL in particular, and PostgreSQL refuses NUL in text columns.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def normalize_whitespace(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", _CONTROL.sub("", text)).strip()
 
 
 def split_sentences(text: str) -> list[str]:

@@ -21,3 +21,8 @@ def test_it_removes_repeated_sentences():
 def test_it_does_not_split_after_abbreviations():
     text = "It beats baselines, e.g. Longformer and BigBird. It is simple."
     assert clean(text) == text
+
+
+def test_it_removes_control_characters_that_postgresql_would_refuse():
+    # Random or badly tuned models can decode to NUL and other C0 controls.
+    assert clean("Sparse\x00 attention\x07 helps.\x1f\tIt scales.") == "Sparse attention helps. It scales."
