@@ -87,6 +87,7 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
     parsed = feedparser.parse(
         io.BytesIO(data or b""), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
+    _strip_controls(parsed)
     feed = parsed.get("feed", {})
     result = ParsedFeed(
         url=url,
@@ -108,6 +109,23 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
         if entry is not None:
             result.entries.append(entry)
     return result
+
+
+# C0 controls and DEL, tab and newlines aside. Lenient parsing lets them through, and PostgreSQL
+# refuses NUL in text and jsonb columns: one such byte would fail the whole source's store.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strip_controls(node: object) -> object:
+    """Remove control characters from every string of feedparser's result, in place where possible."""
+    if isinstance(node, str):
+        return _CONTROL.sub("", node)
+    if isinstance(node, dict):
+        for key, value in list(node.items()):
+            node[key] = _strip_controls(value)
+    elif isinstance(node, list):
+        node[:] = [_strip_controls(value) for value in node]
+    return node
 
 
 def _entry(raw: feedparser.FeedParserDict, base: str) -> ParsedEntry | None:
