@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from curator.feeds.sanitize import strip_controls
+
 _CLOSERS = "\"'\u201d\u2019)\\]"
 _OPENERS = "\"'\u201c\u2018(\\["
 _SENTENCE_END = re.compile(f"[.!?\u2026][{_CLOSERS}]*$")
@@ -17,13 +19,8 @@ _SPLIT = re.compile(f"(?<=[.!?\u2026])[{_CLOSERS}]*\\s+(?=[{_OPENERS}]?[A-Z0-9])
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "Fig.", "Eq.", "Dr.", "Mr.", "Ms.", "No.")
 
 
-# C0 controls and DEL (tab and newlines are whitespace and handled below). A model can emit them,
-# NUL in particular, and PostgreSQL refuses NUL in text columns.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def normalize_whitespace(text: str) -> str:
-    return re.sub(r"\s+", " ", _CONTROL.sub("", text)).strip()
+    return re.sub(r"\s+", " ", strip_controls(text)).strip()
 
 
 def split_sentences(text: str) -> list[str]:

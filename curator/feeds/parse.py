@@ -17,7 +17,14 @@ from datetime import UTC, datetime
 import feedparser
 
 from curator.feeds.identifiers import normalize_doi, split_arxiv_id
-from curator.feeds.sanitize import clean_html, escape_text_as_html, html_to_text, plain_line, safe_url
+from curator.feeds.sanitize import (
+    clean_html,
+    escape_text_as_html,
+    html_to_text,
+    plain_line,
+    safe_url,
+    strip_controls,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,15 +118,13 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
     return result
 
 
-# C0 controls and DEL, tab and newlines aside. Lenient parsing lets them through, and PostgreSQL
-# refuses NUL in text and jsonb columns: one such byte would fail the whole source's store.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _strip_controls(node: object) -> object:
-    """Remove control characters from every string of feedparser's result, in place where possible."""
+    """Remove control characters from every string of feedparser's result, in place where possible.
+
+    One NUL byte in any field would otherwise fail the whole source's store (see strip_controls).
+    """
     if isinstance(node, str):
-        return _CONTROL.sub("", node)
+        return strip_controls(node)
     if isinstance(node, dict):
         for key, value in list(node.items()):
             node[key] = _strip_controls(value)

@@ -92,3 +92,12 @@ def plain_line(value: str, max_length: int = 1000) -> str:
     if "<" not in value and "&" not in value:
         return " ".join(value.split())[:max_length]  # the common case, without a trip through nh3
     return " ".join(html_to_text(value).split())[:max_length]
+
+
+# C0 controls and DEL (tab and newlines aside). Lenient feed parsing and model decoding both let
+# them through, and PostgreSQL refuses NUL in text and jsonb columns.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
