@@ -177,6 +177,8 @@ FEEDS_PARSE_PROCESSES = envint("FEEDS_PARSE_PROCESSES", str(min(4, os.cpu_count(
 SUMMARIZER_MODEL = envstr("SUMMARIZER_MODEL", "")
 SUMMARIZER_TORCH_THREADS = envint("SUMMARIZER_TORCH_THREADS", "0")
 SUMMARIZER_BATCH_SIZE = envint("SUMMARIZER_BATCH_SIZE", "8")
+# Reorder float32 Linear weights once for oneDNN on CPU (summarizer/packing.py); False = stock layers.
+SUMMARIZER_CPU_PACKING = envbool("SUMMARIZER_CPU_PACKING", "True")
 
 # --- Editions / mailing -------------------------------------------------------------------
 EDITIONS_DEFAULT_SECTIONS = envlist(

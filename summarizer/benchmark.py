@@ -46,6 +46,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--beam-entries", type=int, default=8, help="entries for the beam-4 vs greedy figure")
     parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantization of Linear layers")
+    parser.add_argument("--packed-baseline", action="store_true", help="also time the naive loop on the packed model")
 
 
 def _sentence(rng: random.Random) -> str:
@@ -86,12 +87,13 @@ def build_tokenizer(seed: int) -> Any:
     return PreTrainedTokenizerFast(tokenizer_object=tokenizer, **names)
 
 
-def build_model(seed: int) -> Any:
+def build_model(seed: int, dims: dict[str, Any] | None = None) -> Any:
+    """distilbart-cnn-12-6's shape by default; `dims` overrides some of it (tests use a small one)."""
     import torch
     from transformers import BartConfig, BartForConditionalGeneration
 
     torch.manual_seed(seed)
-    return BartForConditionalGeneration(BartConfig(**DISTILBART_DIMS)).eval()
+    return BartForConditionalGeneration(BartConfig(**{**DISTILBART_DIMS, **(dims or {})})).eval()
 
 
 def naive(model: Any, tokenizer: Any, sources: list[Any], params: dict[str, Any]) -> list[list[int]]:
@@ -120,8 +122,14 @@ def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
     return result, time.perf_counter() - began
 
 
+def _check_identical(expected: list[list[int]], actual: list[list[int]], what: str) -> None:
+    if expected != actual:
+        raise AssertionError(f"greedy outputs differ between the baseline and {what}")
+
+
 def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
     import torch
+    from django.conf import settings
 
     from summarizer import engine
 
@@ -137,7 +145,8 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
 
     say("building tokenizer and model (distilbart-cnn-12-6 dimensions, random weights)...")
     tokenizer = build_tokenizer(seed)
-    model = build_model(seed)
+    dims = options.get("dims")
+    model = build_model(seed, dims)
     loaded = engine.Loaded("random-distilbart-cnn-12-6", model, tokenizer, True, 1024)
     sources = make_sources(n, seed)
     lengths = [len(tokenizer(s.text, truncation=True, max_length=1024)["input_ids"]) for s in sources]
@@ -145,11 +154,17 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
     engine_run(loaded, sources[:2], greedy, 2)  # warm-up: first-call allocations count for neither side
     say(f"naive baseline: {n} entries, one generate each...")
     baseline_ids, baseline_s = _timed(naive, model, tokenizer, sources, greedy)
-    say(f"engine: length-sorted batches of {batch_size}...")
-    ours_ids, ours_s = _timed(engine_run, loaded, sources, greedy, batch_size)
-    identical = baseline_ids == ours_ids
-    if not identical:
-        raise AssertionError("greedy outputs differ between the baseline and the engine")
+    say(f"engine, stock layers: length-sorted batches of {batch_size}...")
+    batched_ids, batched_s = _timed(engine_run, loaded, sources, greedy, batch_size)
+    _check_identical(baseline_ids, batched_ids, "the engine with stock layers")
+    packed = engine.prepare_for_cpu(model) if settings.SUMMARIZER_CPU_PACKING else 0
+    if packed:
+        engine_run(loaded, sources[:2], greedy, 2)  # warm-up of the packed kernels
+        say(f"engine, {packed} packed linear layers...")
+        ours_ids, ours_s = _timed(engine_run, loaded, sources, greedy, batch_size)
+        _check_identical(baseline_ids, ours_ids, "the engine with packed layers")
+    else:
+        ours_ids, ours_s = batched_ids, batched_s
     generated = sum(len(ids) for ids in ours_ids)
 
     few = sources[: options["beam_entries"]]
@@ -159,7 +174,8 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
 
     millions = sum(p.numel() for p in model.parameters()) // 1_000_000
     figures: dict[str, Any] = {
-        "model": f"distilbart-cnn-12-6 dimensions, random weights (seed {seed}), {millions}M parameters",
+        "model": f"{'custom' if dims else 'distilbart-cnn-12-6'} dimensions, random weights (seed {seed}), "
+        f"{millions}M parameters",
         "entries": n,
         "input_tokens_min_max": [min(lengths), max(lengths)],
         "max_new_tokens": options["max_new_tokens"],
@@ -168,15 +184,25 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
         "baseline_s": round(baseline_s, 2),
         "ours_s": round(ours_s, 2),
         "ratio": round(baseline_s / ours_s, 2),
-        "identical": identical,
+        "identical": baseline_ids == ours_ids == batched_ids,
+        "packed_linear_layers": packed,
+        "batching_only_s": round(batched_s, 2),
+        "batching_only_ratio": round(baseline_s / batched_s, 2),
         "generated_tokens": generated,
         "tokens_per_s": round(generated / ours_s, 1),
         "baseline_tokens_per_s": round(generated / baseline_s, 1),
         "beam4_over_greedy": round(beam_few_s / greedy_few_s, 2),
     }
+    if packed and options.get("packed_baseline"):
+        say("naive loop on the packed model...")
+        packed_naive_ids, packed_naive_s = _timed(naive, model, tokenizer, sources, greedy)
+        _check_identical(baseline_ids, packed_naive_ids, "the naive loop on packed layers")
+        figures["naive_packed_s"] = round(packed_naive_s, 2)
+        figures["ratio_over_naive_packed"] = round(packed_naive_s / ours_s, 2)
     if options.get("int8"):
         say("dynamic int8 quantization of Linear layers...")
-        quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        stock = build_model(seed, dims)  # the same seeded weights, with the stock Linear layers int8 quantizes
+        quantized = torch.ao.quantization.quantize_dynamic(stock, {torch.nn.Linear}, dtype=torch.qint8)
         qloaded = engine.Loaded("random-distilbart-cnn-12-6-int8", quantized, tokenizer, True, 1024)
         int8_ids, int8_s = _timed(engine_run, qloaded, sources, greedy, batch_size)
         figures["int8_s"] = round(int8_s, 2)

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
-from summarizer import decoding, postprocess, prompts
+from summarizer import decoding, packing, postprocess, prompts
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,8 @@ def _load(model_id: str) -> Loaded:
     tokenizer = AutoTokenizer.from_pretrained(model_id)
     model = model_class.from_pretrained(model_id, config=config)
     model.eval()
+    if settings.SUMMARIZER_CPU_PACKING:
+        prepare_for_cpu(model)
     if not is_encoder_decoder:
         # Batched decoder-only generation must pad on the left so every prompt ends at the same column.
         tokenizer.padding_side = "left"
@@ -128,6 +130,19 @@ def _load(model_id: str) -> Loaded:
         model.generation_config.pad_token_id = tokenizer.pad_token_id
     prefix = prompts.T5_PREFIX if getattr(config, "model_type", "") in ("t5", "mt5", "umt5") else ""
     return Loaded(model_id, model, tokenizer, is_encoder_decoder, _input_limit(config, tokenizer), prefix)
+
+
+def prepare_for_cpu(model: Any) -> int:
+    """Pack the model's Linear weights for oneDNN (see packing.py); returns how many were packed.
+
+    Packing is a speed-up, never a requirement: if it fails, the layers not yet packed stay stock
+    and generation still works, so the failure is logged and drafting goes on.
+    """
+    try:
+        return packing.pack_linears(model)
+    except Exception:  # an unexpected torch build or module layout; stock layers still work
+        log.warning("summarizer: could not pack linear layers; using stock layers", exc_info=True)
+        return 0
 
 
 def load(model_id: str | None = None) -> Loaded:
