@@ -176,7 +176,7 @@ FEEDS_PARSE_PROCESSES = envint("FEEDS_PARSE_PROCESSES", str(min(4, os.cpu_count(
 # Empty = offline extractive fallback. A hub id or a local directory otherwise.
 SUMMARIZER_MODEL = envstr("SUMMARIZER_MODEL", "")
 SUMMARIZER_TORCH_THREADS = envint("SUMMARIZER_TORCH_THREADS", "0")
-SUMMARIZER_BATCH_SIZE = envint("SUMMARIZER_BATCH_SIZE", "8")
+SUMMARIZER_BATCH_SIZE = envint("SUMMARIZER_BATCH_SIZE", "16")
 # Reorder float32 Linear weights once for oneDNN on CPU (summarizer/packing.py); False = stock layers.
 SUMMARIZER_CPU_PACKING = envbool("SUMMARIZER_CPU_PACKING", "True")
 

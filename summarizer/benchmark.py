@@ -42,7 +42,7 @@ DISTILBART_DIMS: dict[str, Any] = {
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--entries", type=int, default=32, help="number of entries (mixed lengths)")
     parser.add_argument("--max-new-tokens", type=int, default=64)
-    parser.add_argument("--batch-size", type=int, default=16, help="engine batch size")
+    parser.add_argument("--batch-size", type=int, default=0, help="engine batch size (default SUMMARIZER_BATCH_SIZE)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--beam-entries", type=int, default=8, help="entries for the beam-4 vs greedy figure")
     parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantization of Linear layers")
@@ -138,7 +138,8 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
             stdout.write(message)
 
     torch.set_num_threads(engine.torch_threads())
-    n, seed, batch_size = options["entries"], options["seed"], options["batch_size"]
+    n, seed = options["entries"], options["seed"]
+    batch_size = options["batch_size"] or settings.SUMMARIZER_BATCH_SIZE
     length = {"min_new_tokens": options["max_new_tokens"], "max_new_tokens": options["max_new_tokens"]}
     greedy = {"strategy": "greedy", **length}
     beam4 = {"strategy": "beam", "num_beams": 4, **length}
@@ -147,6 +148,7 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
     tokenizer = build_tokenizer(seed)
     dims = options.get("dims")
     model = build_model(seed, dims)
+    millions = sum(p.numel() for p in model.parameters()) // 1_000_000  # before packing hides the Linear weights
     loaded = engine.Loaded("random-distilbart-cnn-12-6", model, tokenizer, True, 1024)
     sources = make_sources(n, seed)
     lengths = [len(tokenizer(s.text, truncation=True, max_length=1024)["input_ids"]) for s in sources]
@@ -172,7 +174,6 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
     _, greedy_few_s = _timed(engine_run, loaded, few, greedy, batch_size)
     _, beam_few_s = _timed(engine_run, loaded, few, beam4, batch_size)
 
-    millions = sum(p.numel() for p in model.parameters()) // 1_000_000
     figures: dict[str, Any] = {
         "model": f"{'custom' if dims else 'distilbart-cnn-12-6'} dimensions, random weights (seed {seed}), "
         f"{millions}M parameters",
