@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import time
+import warnings
 from argparse import ArgumentParser
 from typing import Any
 
@@ -203,7 +204,9 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
     if options.get("int8"):
         say("dynamic int8 quantization of Linear layers...")
         stock = build_model(seed, dims)  # the same seeded weights, with the stock Linear layers int8 quantizes
-        quantized = torch.ao.quantization.quantize_dynamic(stock, {torch.nn.Linear}, dtype=torch.qint8)
+        with warnings.catch_warnings():  # torch.ao's deprecation notice; the figure is only reported
+            warnings.simplefilter("ignore", category=(DeprecationWarning, UserWarning))
+            quantized = torch.ao.quantization.quantize_dynamic(stock, {torch.nn.Linear}, dtype=torch.qint8)
         qloaded = engine.Loaded("random-distilbart-cnn-12-6-int8", quantized, tokenizer, True, 1024)
         int8_ids, int8_s = _timed(engine_run, qloaded, sources, greedy, batch_size)
         figures["int8_s"] = round(int8_s, 2)
