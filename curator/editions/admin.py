@@ -190,15 +190,14 @@ admin.site.register(Entry, TriageEntryAdmin)
 # --- Issues ---------------------------------------------------------------------------------
 
 
-def _move_button(kind: str, pk: int, direction: str, label: str, title: str) -> SafeString:
+def _order_controls(kind: str, obj: Section | Pick) -> str | SafeString:
+    """▲ and ▼ for one row of an inline; nothing for unsaved rows or a locked issue."""
+    if not obj.pk or obj.issue.is_locked:
+        return ""
     # Submit buttons of the change form itself: moving saves pending edits first and never loses them.
-    return format_html(
-        '<button type="submit" class="button order-button" name="_move" value="{}:{}:{}" title="{}">{}</button>',
-        kind,
-        pk,
-        direction,
-        title,
-        label,
+    button = '<button type="submit" class="button order-button" name="_move" value="{}:{}:{}" title="{}">{}</button>'
+    return format_html(button, kind, obj.pk, "up", f"Move {kind} up", "▲") + format_html(
+        button, kind, obj.pk, "down", f"Move {kind} down", "▼"
     )
 
 
@@ -229,11 +228,7 @@ class SectionInline(LockedIssueInlineMixin, admin.TabularInline):
 
     @admin.display(description="order")
     def order_controls(self, obj: Section) -> str | SafeString:
-        if not obj.pk or obj.issue.is_locked:
-            return ""
-        return _move_button("section", obj.pk, "up", "▲", "Move section up") + _move_button(
-            "section", obj.pk, "down", "▼", "Move section down"
-        )
+        return _order_controls("section", obj)
 
 
 class PickForm(forms.ModelForm):
@@ -314,11 +309,7 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
 
     @admin.display(description="order")
     def order_controls(self, obj: Pick) -> str | SafeString:
-        if not obj.pk or obj.issue.is_locked:
-            return ""
-        return _move_button("pick", obj.pk, "up", "▲", "Move pick up") + _move_button(
-            "pick", obj.pk, "down", "▼", "Move pick down"
-        )
+        return _order_controls("pick", obj)
 
 
 class IssueForm(forms.ModelForm):
