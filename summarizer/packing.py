@@ -4,8 +4,9 @@ A draft's decoder step multiplies a handful of rows (one per sequence in the bat
 weight matrix of the model. PyTorch's default CPU path for such short, wide products reaches a
 third to a half of what the same cores do on a long input, while oneDNN with the weight reordered
 once into its blocked layout keeps close to full speed (docs/benchmarks.md has the figures). The
-reorder happens once at load time, replaces the dense weight (no extra memory), and gives the
-same results up to float rounding, which the benchmark checks by comparing greedy token ids.
+reorder happens once at load time and replaces the dense weight (which stays alive only where it
+is shared, as an LM head tied to the input embeddings is), and gives the same results up to float
+rounding, which the benchmark checks by comparing greedy token ids.
 """
 
 from __future__ import annotations
