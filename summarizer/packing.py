@@ -33,21 +33,19 @@ def _packed_linear_class() -> type:
     import torch
 
     class PackedLinear(torch.nn.Module):
-        """An inference-only stand-in for nn.Linear holding a prepacked weight.
+        """An inference-only stand-in for nn.Linear (or GPT-2's Conv1D) holding a prepacked weight.
 
         `weight` stays as a storage-less placeholder with the original shape and dtype, because
         some model code reads `layer.weight.dtype` (T5's feed-forward does) without computing
         with it.
         """
 
-        def __init__(self, linear: torch.nn.Linear) -> None:
+        def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None, shown: torch.Tensor) -> None:
             super().__init__()
-            self.in_features = linear.in_features
-            self.out_features = linear.out_features
-            weight = linear.weight.detach()
-            self.packed = torch.ops.mkldnn._reorder_linear_weight(weight, None)
-            self.bias = None if linear.bias is None else linear.bias.detach().clone()
-            self.weight = torch.empty(weight.shape, dtype=weight.dtype, device="meta")
+            self.out_features, self.in_features = weight.shape
+            self.packed = torch.ops.mkldnn._reorder_linear_weight(weight.detach().contiguous(), None)
+            self.bias = None if bias is None else bias.detach().clone()
+            self.weight = torch.empty(shown.shape, dtype=shown.dtype, device="meta")
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return torch.ops.mkldnn._linear_pointwise(x.contiguous(), self.packed, self.bias, "none", [], "")
@@ -58,8 +56,24 @@ def _packed_linear_class() -> type:
     return PackedLinear
 
 
+def _weight_out_in(module: Any) -> Any:
+    """The module's weight as (out_features, in_features), or None if it is not a layer packed here."""
+    import torch
+    from transformers.pytorch_utils import Conv1D
+
+    if type(module) is torch.nn.Linear:
+        weight = module.weight
+    elif type(module) is Conv1D:  # GPT-2 family: y = x @ W + b with W stored as (in, out)
+        weight = module.weight.t()
+    else:
+        return None
+    if weight.device.type != "cpu" or weight.dtype != torch.float32:
+        return None
+    return weight
+
+
 def pack_linears(model: Any) -> int:
-    """Replace every float32 CPU nn.Linear in `model` by its packed form; returns how many.
+    """Replace every float32 CPU nn.Linear (and Conv1D) in `model` by its packed form; returns how many.
 
     Leaves the model untouched (returns 0) where packing cannot help or is not available: other
     devices, other dtypes, a torch without oneDNN.
@@ -69,18 +83,12 @@ def pack_linears(model: Any) -> int:
     if not available():
         return 0
     packed_class = _packed_linear_class()
-    targets = [
-        (name, module)
-        for name, module in model.named_modules()
-        if type(module) is torch.nn.Linear
-        and module.weight.device.type == "cpu"
-        and module.weight.dtype == torch.float32
-    ]
+    targets = [(name, module) for name, module in model.named_modules() if _weight_out_in(module) is not None]
     with torch.no_grad():
         for name, module in targets:
             parent_name, _, child = name.rpartition(".")
             parent = model.get_submodule(parent_name) if parent_name else model
-            setattr(parent, child, packed_class(module))
+            setattr(parent, child, packed_class(_weight_out_in(module), module.bias, module.weight))
     if targets:
         log.info("summarizer: packed %d linear layers for oneDNN", len(targets))
     return len(targets)

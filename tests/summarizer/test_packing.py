@@ -52,11 +52,25 @@ def test_it_keeps_the_weight_shape_and_dtype_visible_without_keeping_the_weight(
     assert model[0].weight.device.type == "meta"  # no second copy of the weights in memory
 
 
-def test_the_production_load_packs_the_model(use_model):
-    use_model("seq2seq")
+@pytest.mark.parametrize("kind", ["seq2seq", "causal"])
+def test_the_production_load_packs_the_model(use_model, kind):
+    use_model(kind)
     loaded = engine.load()
     assert count(loaded.model, "PackedLinear") > 0
-    assert count(loaded.model, "Linear") == 0
+    assert count(loaded.model, "Linear") == count(loaded.model, "Conv1D") == 0
+
+
+def test_a_packed_gpt2_conv1d_computes_what_the_stock_layer_computes():
+    from transformers.pytorch_utils import Conv1D
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(Conv1D(80, 48))  # (out, in), weight stored as (in, out)
+    x = torch.randn(2, 5, 48)
+    with torch.inference_mode():
+        expected = model(x)
+        assert packing.pack_linears(model) == 1
+        torch.testing.assert_close(model(x), expected, rtol=1e-5, atol=1e-5)
+    assert model[0].weight.shape == (48, 80)
 
 
 def test_it_can_be_turned_off(use_model, settings):
@@ -75,8 +89,9 @@ def test_it_can_be_turned_off(use_model, settings):
         {"strategy": "top_p", "top_p": 0.9, "seed": 7, "max_new_tokens": 10, "min_new_tokens": 10},
     ],
 )
-def test_packed_and_stock_models_draft_the_same_tokens(use_model, settings, params):
-    use_model("seq2seq")
+@pytest.mark.parametrize("kind", ["seq2seq", "causal"])
+def test_packed_and_stock_models_draft_the_same_tokens(use_model, settings, params, kind):
+    use_model(kind)
     packed = engine.generate(engine.load(), SOURCES, params)
     settings.SUMMARIZER_CPU_PACKING = False
     engine.reset()
