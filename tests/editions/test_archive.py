@@ -65,6 +65,15 @@ def test_it_is_cacheable_and_answers_conditional_requests(client, sent):
     assert client.get(reverse("editions:archive"), HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
 
 
+def test_its_pages_carry_no_per_visitor_state_so_shared_caches_can_keep_them(client, sent):
+    for url in (reverse("editions:archive"), reverse("editions:issue", args=[sent.slug])):
+        response = client.get(url)
+        assert b'class="subscribe-form"' in response.content
+        assert "Cookie" not in response.get("Vary", "")
+        assert not response.cookies  # no csrftoken, no session
+        assert b"csrfmiddlewaretoken" not in response.content
+
+
 def test_it_changes_the_list_etag_when_another_issue_is_sent(client, sent, make_entry, editor):
     before = client.get(reverse("editions:archive"))["ETag"]
     december = Issue.objects.create(title="December reading", month=datetime.date(2026, 12, 1))

@@ -113,3 +113,14 @@ def test_it_renders_the_subscribe_partial(client):
     page = client.get(reverse("mailing:subscribe"))
     assert page.status_code == 200
     assert b'action="/subscribe/"' in page.content and b'name="email"' in page.content
+
+
+def test_the_form_in_a_cached_archive_page_works_without_a_csrf_cookie(django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)  # as a browser posting from a page a cache served
+    with django_capture_on_commit_callbacks(execute=True):
+        response = strict.post(reverse("mailing:subscribe"), {"email": "cached@example.org"})
+    assert response.status_code == 302
+    assert Subscriber.objects.get().status == "pending"
+    assert len(mail.outbox) == 1
