@@ -1,7 +1,8 @@
 """arXiv: API search queries read page by page, politely, and the listing feeds per category.
 
-arXiv asks API clients for at most one request every three seconds. The pacing is per process and
-shared by all threads, so a batch with several arXiv sources still spaces its requests.
+arXiv asks API clients for at most one request every three seconds. The threads of a process take
+turns under a lock, and with Redis configured every process takes a slot from the same schedule
+(pacing.py), so several workers or worker machines still count as one polite client.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from curator.feeds import pacing
 from curator.feeds.fetch import Fetcher
 from curator.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
 
@@ -57,6 +59,10 @@ def wait_turn(interval: float, sleep: Callable[[float], None] = time.sleep) -> N
         delay = _next_request_at - time.monotonic()
         if delay > 0:
             sleep(delay)
+        # Reserved after the local wait, so the shared slot is never earlier than the actual request.
+        shared = pacing.reserve("export.arxiv.org", interval) if interval > 0 else None
+        if shared:
+            sleep(shared)
         _next_request_at = time.monotonic() + interval
 
 

@@ -1,0 +1,63 @@
+"""Request slots shared by every process that uses the same Redis: politeness across workers.
+
+arXiv asks for one API request every three seconds from a client, not from each of its processes.
+An ingest worker started with `-c 4`, a second worker machine and `manage.py ingest` run by hand
+are all one client to arXiv, so the spacing lives in Redis: each caller atomically reserves the
+next free slot (at least `interval` after the previous reservation, on the Redis server's clock so
+hosts need not agree on the time) and sleeps until it. Reservations queue callers in arrival
+order without polling. Without REDIS_URL (the embedded demo) or while Redis is unreachable the
+callers fall back to per-process spacing, which the caller keeps anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "curator:pace:"
+# KEYS[1]: the slot key. ARGV[1]: interval in microseconds. Returns the wait in microseconds.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local last = tonumber(redis.call('GET', KEYS[1]))
+local start = now
+if last and last + tonumber(ARGV[1]) > now then start = last + tonumber(ARGV[1]) end
+redis.call('SET', KEYS[1], string.format('%.0f', start), 'PX', math.floor((start - now) / 1000) + 600000)
+return string.format('%.0f', start - now)
+"""
+
+_client_lock = threading.Lock()
+_clients: dict[str, Any] = {}
+_warned = False
+
+
+def _script(url: str) -> Any:
+    import redis
+
+    with _client_lock:
+        if url not in _clients:
+            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+            _clients[url] = client.register_script(_RESERVE)
+        return _clients[url]
+
+
+def reserve(name: str, interval: float) -> float | None:
+    """Seconds to wait before this caller's request to `name`; None when there is no shared store."""
+    global _warned
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    try:
+        waited = _script(url)(keys=[KEY_PREFIX + name], args=[int(interval * 1_000_000)])
+    except Exception as exc:  # redis errors and socket errors alike: pacing must never fail an ingest
+        if not _warned:
+            log.warning("pacing: Redis unavailable (%s); spacing %s requests within this process only", exc, name)
+            _warned = True
+        return None
+    _warned = False
+    return int(waited) / 1_000_000
