@@ -13,7 +13,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from curator.feeds import pacing
+from curator import pacing
 from curator.feeds.fetch import Fetcher
 from curator.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
 

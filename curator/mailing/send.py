@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
+from curator import pacing
 from curator.editions import workflow
 from curator.editions.models import Issue
 from curator.mailing import pipelining
@@ -44,6 +45,7 @@ from curator.mailing.subscriptions import record_hard_bounce
 
 log = logging.getLogger(__name__)
 
+SHARED_RATE_KEY = "mail"  # one sending schedule for every mail worker using the same Redis
 PAUSE_CHECK_EVERY = 20  # messages between looks at the pause flag inside one batch
 
 
@@ -72,14 +74,24 @@ class RunResult:
 
 
 class RateLimiter:
-    """Spaces messages at most `rate` per second within one sending process (0 = no limit)."""
+    """Spaces messages at most `rate` per second (0 = no limit), across every sending process.
+
+    Within a process the spacing is kept locally; with `shared` set (the default for sending) each
+    message also takes a slot from the schedule all mail workers share through Redis (see
+    curator/pacing.py), so two workers sending the same issue do not double the provider's rate.
+    """
 
     def __init__(
-        self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        shared: str | None = None,
     ):
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.clock = clock
         self.sleep = sleep
+        self.shared = shared
         self.next_at: float | None = None
 
     def wait(self) -> None:
@@ -89,6 +101,11 @@ class RateLimiter:
         if self.next_at is not None and self.next_at > now:
             self.sleep(self.next_at - now)
             now = self.next_at
+        # Reserved after the local wait, so the shared slot is never earlier than the actual send.
+        waited = pacing.reserve(self.shared, self.interval) if self.shared else None
+        if waited:
+            self.sleep(waited)
+            now = self.clock()
         self.next_at = now + self.interval
 
 
@@ -356,7 +373,7 @@ def send_batch(
         return result
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
     prepared = prepared_for_sending(issue)
-    limiter = limiter or RateLimiter(settings.MAILING_RATE_LIMIT)
+    limiter = limiter or RateLimiter(settings.MAILING_RATE_LIMIT, shared=SHARED_RATE_KEY)
     connection = connection or get_connection(fail_silently=False)
     wire = wire_template(prepared) if isinstance(connection, SMTPBackend) else None
     try:
@@ -419,7 +436,7 @@ def next_retry_at(issue_id: int) -> datetime | None:
 def run_sending(issue_id: int, max_batches: int | None = None) -> RunResult:
     """Send batches until nothing is due; used by the worker task and the benchmark."""
     outcome = RunResult()
-    limiter = RateLimiter(settings.MAILING_RATE_LIMIT)  # shared across batches so the pace holds
+    limiter = RateLimiter(settings.MAILING_RATE_LIMIT, shared=SHARED_RATE_KEY)  # one across batches
     while max_batches is None or outcome.batches < max_batches:
         result = send_batch(issue_id, limiter=limiter)
         outcome.sent += result.sent

@@ -1,3 +1,11 @@
+import itertools
+import threading
+import time
+
+import pytest
+import redis
+
+from curator import pacing
 from curator.mailing.send import RateLimiter
 
 
@@ -38,3 +46,27 @@ def test_it_never_sleeps_without_a_limit():
     for _ in range(100):
         limiter.wait()
     assert clock.slept == []
+
+
+def test_two_senders_share_one_rate_through_redis(settings):
+    """Two mail workers (each its own limiter) sending at 4 messages/s together, not 4 each."""
+    if not settings.REDIS_URL:
+        pytest.fail("this test needs REDIS_URL pointing at a real Redis")
+    redis.Redis.from_url(settings.REDIS_URL).delete(pacing.KEY_PREFIX + "test-mail")
+    stamps: list[float] = []
+
+    def worker() -> None:
+        limiter = RateLimiter(4, shared="test-mail")
+        for _ in range(3):
+            limiter.wait()
+            stamps.append(time.monotonic())
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    stamps.sort()
+    assert len(stamps) == 6
+    assert stamps[-1] - stamps[0] >= 5 * 0.25 - 0.03  # alone, each would finish in 0.5 s
+    assert min(b - a for a, b in itertools.pairwise(stamps)) >= 0.12

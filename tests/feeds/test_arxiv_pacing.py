@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -12,7 +13,8 @@ import pytest
 import redis
 from django.conf import settings
 
-from curator.feeds import arxiv, pacing
+from curator import pacing
+from curator.feeds import arxiv
 
 REPO = Path(__file__).resolve().parents[2]
 CHILD = """
@@ -56,7 +58,7 @@ def test_two_processes_take_turns_on_one_schedule(clean_slot):
         child.stdin.write("go\n")
         child.stdin.flush()
     stamps = sorted(t for child in children for t in json.loads(child.communicate(timeout=60)[0].splitlines()[-1]))
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     # Alone, each process would fire its first request at once and the two would collide.
     assert stamps[-1] - stamps[0] >= 7 * 0.5 - 0.05
     assert min(gaps) >= 0.25, gaps

@@ -1,8 +1,9 @@
 """Request slots shared by every process that uses the same Redis: politeness across workers.
 
-arXiv asks for one API request every three seconds from a client, not from each of its processes.
-An ingest worker started with `-c 4`, a second worker machine and `manage.py ingest` run by hand
-are all one client to arXiv, so the spacing lives in Redis: each caller atomically reserves the
+arXiv asks for one API request every three seconds from a client, not from each of its processes,
+and a mail provider's sending limit counts every connection of the account. An ingest worker
+started with `-c 4`, a second worker machine and `manage.py ingest` run by hand are all one client
+to arXiv (as mail workers are to the provider), so the spacing lives in Redis: each caller atomically reserves the
 next free slot (at least `interval` after the previous reservation, on the Redis server's clock so
 hosts need not agree on the time) and sleeps until it. Reservations queue callers in arrival
 order without polling. Without REDIS_URL (the embedded demo) or while Redis is unreachable the
