@@ -187,7 +187,7 @@ EDITIONS_DEFAULT_SECTIONS = envlist(
 MAILING_RATE_LIMIT = envfloat("MAILING_RATE_LIMIT", "0")  # messages per second, 0 = unlimited
 MAILING_BATCH_SIZE = envint("MAILING_BATCH_SIZE", "100")
 # A `sending` row older than this was claimed by a worker that died; it goes back to the queue.
-# Keep it well above the time one batch takes (MAILING_BATCH_SIZE / MAILING_RATE_LIMIT).
+# Keep it well above the time one batch takes (MAILING_BATCH_SIZE / MAILING_RATE_LIMIT x mail workers).
 MAILING_CLAIM_TIMEOUT = envint("MAILING_CLAIM_TIMEOUT", "600")
 MAILING_MAX_ATTEMPTS = envint("MAILING_MAX_ATTEMPTS", "6")  # transient failures before a row is failed
 MAILING_RETRY_BACKOFF = envint("MAILING_RETRY_BACKOFF", "60")  # seconds, doubled per attempt
