@@ -179,6 +179,8 @@ SUMMARIZER_TORCH_THREADS = envint("SUMMARIZER_TORCH_THREADS", "0")
 SUMMARIZER_BATCH_SIZE = envint("SUMMARIZER_BATCH_SIZE", "16")
 # Reorder float32 Linear weights once for oneDNN on CPU (summarizer/packing.py); False = stock layers.
 SUMMARIZER_CPU_PACKING = envbool("SUMMARIZER_CPU_PACKING", "True")
+# auto = the first CUDA GPU when torch sees one, else cpu; or any torch device name (cpu, cuda:1, mps).
+SUMMARIZER_DEVICE = envstr("SUMMARIZER_DEVICE", "auto")
 
 # --- Editions / mailing -------------------------------------------------------------------
 EDITIONS_DEFAULT_SECTIONS = envlist(

@@ -98,6 +98,16 @@ def _configure_threads() -> None:
         _threads_configured = True
 
 
+def device() -> str:
+    """The torch device drafts run on: SUMMARIZER_DEVICE, where `auto` prefers a CUDA GPU."""
+    import torch
+
+    wanted = (settings.SUMMARIZER_DEVICE or "auto").strip().lower()
+    if wanted == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return wanted
+
+
 def _input_limit(config: Any, tokenizer: Any) -> int:
     limits = [getattr(config, name, None) for name in ("max_position_embeddings", "n_positions", "max_sequence_length")]
     model_max = getattr(tokenizer, "model_max_length", None)
@@ -119,7 +129,8 @@ def _load(model_id: str) -> Loaded:
     tokenizer = AutoTokenizer.from_pretrained(model_id)
     model = model_class.from_pretrained(model_id, config=config)
     model.eval()
-    if settings.SUMMARIZER_CPU_PACKING:
+    model.to(device())  # an unknown or missing device fails the load: the reason shows on fallback drafts
+    if settings.SUMMARIZER_CPU_PACKING and model.device.type == "cpu":
         prepare_for_cpu(model)
     if not is_encoder_decoder:
         # Batched decoder-only generation must pad on the left so every prompt ends at the same column.
@@ -239,7 +250,7 @@ def generate_ids(
         with _lock, torch.inference_mode():
             out = loaded.model.generate(**_encode_unpadded(loaded, batch), generation_config=config)
         return out[:, 1:].tolist()
-    padded = tokenizer.pad({"input_ids": list(batch)}, return_tensors="pt")
+    padded = tokenizer.pad({"input_ids": list(batch)}, return_tensors="pt").to(loaded.model.device)
     extra: dict[str, Any] = {}
     if params["strategy"] == decoding.CONTRASTIVE:
         extra["custom_generate"] = contrastive_search
