@@ -157,6 +157,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "False")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Curator <newsletter@localhost>")
+# An email provider through django-anymail (EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend):
+# every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"], e.g. ANYMAIL_POSTMARK_SERVER_TOKEN.
+ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Feeds --------------------------------------------------------------------------------

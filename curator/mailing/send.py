@@ -218,8 +218,24 @@ def finish_if_done(issue_id: int) -> bool:
     return True
 
 
+def _anymail_error(exc: Exception, name: str) -> bool:
+    """Whether `exc` is django-anymail's exception `name` (anymail is optional: absent means no)."""
+    try:
+        from anymail import exceptions
+    except ImportError:
+        return False
+    return isinstance(exc, getattr(exceptions, name))
+
+
 def is_permanent(exc: Exception) -> bool:
-    """5xx for this message or recipient is final; 4xx, dropped connections and anything else may pass later."""
+    """5xx for this message or recipient is final; 4xx, dropped connections and anything else may pass later.
+
+    Through an email provider's API (django-anymail), a recipient the provider refuses (suppressed
+    after a hard bounce or complaint, or invalid) is final; API errors such as a 500, a 429 or a bad
+    token are the provider's or ours, so they retry and never count against the subscriber.
+    """
+    if _anymail_error(exc, "AnymailRecipientsRefused"):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(500 <= code < 600 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPSenderRefused):
@@ -230,8 +246,8 @@ def is_permanent(exc: Exception) -> bool:
 
 
 def connection_is_broken(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return False
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) or _anymail_error(exc, "AnymailError"):
+        return False  # HTTP APIs keep no session state worth reopening
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code == 421  # smtplib closes the socket itself on 421
     return True
