@@ -7,6 +7,7 @@ guessing, so a typo in a deployment fails at start-up rather than in the middle 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -74,6 +75,10 @@ INSTALLED_APPS = [
     "curator.editions",
     "curator.mailing",
 ]
+# django-anymail is optional (`pip install -e '.[anymail]'`): when present, its provider backends can
+# send and its tracking webhooks under /anymail/ report bounces and complaints (mailing/provider_events.py).
+if importlib.util.find_spec("anymail") is not None:
+    INSTALLED_APPS.append("anymail")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,3 +10,6 @@ urlpatterns = [
     path("", include("curator.mailing.urls")),
     path("", include("curator.editions.urls")),
 ]
+if "anymail" in settings.INSTALLED_APPS:
+    # Provider webhooks, e.g. /anymail/postmark/tracking/, protected by ANYMAIL_WEBHOOK_SECRET (basic auth).
+    urlpatterns.append(path("anymail/", include("anymail.urls")))

@@ -21,7 +21,7 @@ from curator.editions.models import Issue
 from curator.mailing import send
 from curator.mailing.csvio import ImportFileError, decode_upload, export_subscribers, import_subscribers
 from curator.mailing.forms import SubscriberImportForm
-from curator.mailing.models import Delivery, Subscriber
+from curator.mailing.models import Delivery, ProviderEvent, Subscriber
 from curator.mailing.render import render_issue
 from curator.mailing.testsend import preview_subscriber, send_test_message
 
@@ -241,6 +241,22 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # rows come from send_issue only; a hand-made row would bypass the audience snapshot
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(admin.ModelAdmin):
+    """Bounces and complaints reported by an email provider's webhooks, and what each did."""
+
+    list_display = ["received_at", "esp", "event_type", "email", "action"]
+    list_filter = ["esp", "event_type", "action"]
+    search_fields = ["email", "event_key"]
+    readonly_fields = [f.name for f in ProviderEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # written by the webhook only
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -58,3 +58,25 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} -> {self.subscriber_id}: {self.status}"
+
+
+class ProviderEvent(models.Model):
+    """One piece of feedback from an email provider's webhook (a bounce, a complaint), applied once.
+
+    Providers deliver webhooks at least once and retry on timeouts, so the same bounce can arrive
+    twice; the unique key makes the second arrival a no-op instead of a second bounce count.
+    """
+
+    esp = models.CharField("provider", max_length=50)
+    event_key = models.CharField(max_length=255, help_text="The provider's event id, or type:email:time without one.")
+    event_type = models.CharField(max_length=30)
+    email = models.EmailField(max_length=254, blank=True)
+    action = models.CharField(max_length=20, help_text="What it did to the subscriber: bounce, unsubscribe, ignored.")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint("esp", "event_key", name="provider_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.esp} {self.event_type} {self.email}"
