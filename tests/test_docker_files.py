@@ -68,6 +68,7 @@ def test_it_builds_from_files_that_exist_with_the_cpu_torch_pin() -> None:
         for part in line.split()[:-1]:  # the last word is the destination
             assert (REPO / part).exists(), f"Dockerfile copies missing {part}"
     assert "docker/entrypoint.sh" in dockerfile
+    assert re.search(r'^ARG EXTRA_PACKAGES=""$', dockerfile, re.M), "extra packages default to none"
 
 
 def test_it_serves_the_healthcheck_the_compose_file_probes(client, db) -> None:
