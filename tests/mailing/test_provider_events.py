@@ -76,3 +76,13 @@ def test_it_refuses_a_webhook_without_the_secret(client):
     assert post(client, bounce(reader.email), auth=wrong).status_code in (400, 401, 403)
     reader.refresh_from_db()
     assert reader.hard_bounces == 0 and not ProviderEvent.objects.exists()
+
+
+def test_publishers_can_see_provider_events_and_nobody_can_edit_them(client, publisher):
+    from django.contrib.auth.models import Group
+
+    codenames = set(Group.objects.get(name="Publisher").permissions.values_list("codename", flat=True))
+    assert "view_providerevent" in codenames
+    assert not codenames & {"add_providerevent", "change_providerevent", "delete_providerevent"}
+    client.force_login(publisher)
+    assert client.get("/admin/mailing/providerevent/").status_code == 200

@@ -7,6 +7,11 @@ PUBLISHER = [("subscriber", ["view", "add", "change"]), ("delivery", ["view"])]
 
 
 def grant(apps, schema_editor):
+    grant_to_publisher(apps, PUBLISHER)
+
+
+def grant_to_publisher(apps, model_actions):
+    """Give the Publisher group these mailing permissions ([(model, [action, ...]), ...])."""
     app_config = apps.get_app_config("mailing")
     # Historical app configs have no models module, and create_permissions skips those.
     saved = getattr(app_config, "models_module", None)
@@ -18,7 +23,7 @@ def grant(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     publisher, _ = Group.objects.get_or_create(name="Publisher")
-    codenames = [f"{action}_{model}" for model, actions in PUBLISHER for action in actions]
+    codenames = [f"{action}_{model}" for model, actions in model_actions for action in actions]
     publisher.permissions.add(*Permission.objects.filter(content_type__app_label="mailing", codename__in=codenames))
 
 
