@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 
 from curator.celery import app as celery_app
@@ -49,8 +50,8 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable
     """Start real `celery worker` subprocesses against REDIS_URL and the test database.
 
     Returns a starter: start(queues="ingest", extra_env={...}) -> Popen. Every started worker
-    is killed at teardown. The broker queues are purged first so a previous run's leftovers
-    cannot leak into this test.
+    is killed at teardown. The broker queues and kombu's unacked set are emptied first so a
+    previous test's leftovers cannot leak into this test.
     """
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
@@ -110,6 +111,9 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable
     with celery_app.connection_for_write() as conn:
         for queue in ("default", "ingest", "summarize", "mail"):
             conn.default_channel.queue_purge(queue)
+    # Workers are SIGKILLed at teardown, so tasks they held (a retry waiting for its countdown) stay in
+    # kombu's unacked set, and a later worker restores them at start-up: clear that too.
+    redis.Redis.from_url(redis_url).delete("unacked", "unacked_index", "unacked_mutex")
     yield start
     for proc in procs:
         if proc.poll() is None:
