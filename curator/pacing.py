@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -62,3 +64,16 @@ def reserve(name: str, interval: float) -> float | None:
         return None
     _warned = False
     return int(waited) / 1_000_000
+
+
+def wait(name: str, interval: float, sleep: Callable[[float], None] = time.sleep) -> float:
+    """Sleep until this caller's shared slot for `name`; returns the seconds slept (0 without a store).
+
+    Call it after the caller's own per-process wait, so the reserved slot is never earlier than the
+    request that follows.
+    """
+    waited = reserve(name, interval) if interval > 0 else None
+    if not waited:
+        return 0.0
+    sleep(waited)
+    return waited

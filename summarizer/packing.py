@@ -83,12 +83,16 @@ def pack_linears(model: Any) -> int:
     if not available():
         return 0
     packed_class = _packed_linear_class()
-    targets = [(name, module) for name, module in model.named_modules() if _weight_out_in(module) is not None]
+    targets = [
+        (name, module, weight)
+        for name, module in model.named_modules()
+        if (weight := _weight_out_in(module)) is not None
+    ]
     with torch.no_grad():
-        for name, module in targets:
+        for name, module, weight in targets:
             parent_name, _, child = name.rpartition(".")
             parent = model.get_submodule(parent_name) if parent_name else model
-            setattr(parent, child, packed_class(_weight_out_in(module), module.bias, module.weight))
+            setattr(parent, child, packed_class(weight, module.bias, module.weight))
     if targets:
         log.info("summarizer: packed %d linear layers for oneDNN", len(targets))
     return len(targets)

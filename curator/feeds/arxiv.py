@@ -59,10 +59,7 @@ def wait_turn(interval: float, sleep: Callable[[float], None] = time.sleep) -> N
         delay = _next_request_at - time.monotonic()
         if delay > 0:
             sleep(delay)
-        # Reserved after the local wait, so the shared slot is never earlier than the actual request.
-        shared = pacing.reserve("export.arxiv.org", interval) if interval > 0 else None
-        if shared:
-            sleep(shared)
+        pacing.wait("export.arxiv.org", interval, sleep)
         _next_request_at = time.monotonic() + interval
 
 

@@ -101,10 +101,7 @@ class RateLimiter:
         if self.next_at is not None and self.next_at > now:
             self.sleep(self.next_at - now)
             now = self.next_at
-        # Reserved after the local wait, so the shared slot is never earlier than the actual send.
-        waited = pacing.reserve(self.shared, self.interval) if self.shared else None
-        if waited:
-            self.sleep(waited)
+        if self.shared and pacing.wait(self.shared, self.interval, self.sleep):
             now = self.clock()
         self.next_at = now + self.interval
 
