@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_celery_beat",
+    "csp",
     "curator",
     "curator.feeds",
     "summarizer",
@@ -82,6 +83,7 @@ if importlib.util.find_spec("anymail") is not None:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +92,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Content-Security-Policy on every response (django-csp): scripts only from our own origin, so markup that
+# slips into a page still cannot run; no plugins, no framing, no <base> or form target elsewhere.
+# default-src is left out on purpose: entry previews show feed images from anywhere and the admin uses
+# inline styles, neither of which can run script. CSP_REPORT_ONLY=True only reports (for trying a change).
+CONTENT_SECURITY_DIRECTIVES = {
+    "default-src": None,
+    "script-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if envbool("CSP_REPORT_ONLY", "False"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CONTENT_SECURITY_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CONTENT_SECURITY_DIRECTIVES}
 
 ROOT_URLCONF = "curator.urls"
 WSGI_APPLICATION = "curator.wsgi.application"

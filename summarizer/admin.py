@@ -144,6 +144,7 @@ class DraftAdmin(admin.ModelAdmin):
     @admin.display(description="engine")
     def engine_label(self, obj: Draft) -> Any:
         if obj.engine == Draft.Engine.FALLBACK:
+            # safe: a constant, no stored data.
             return format_html('<strong style="color:#b45309">fallback</strong>')
         return "model"
 

@@ -109,6 +109,7 @@ class TriageEntryAdmin(EntryWithDraftsAdmin):
         title = getattr(obj, "triage_featured_in", None)
         if not title:
             return ""
+        # safe: format_html escapes the stored title; only the fixed markup is trusted.
         return format_html('<strong class="featured-warning">⚠ in “{}”</strong>', title)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):  # type: ignore[no-untyped-def]
@@ -171,6 +172,7 @@ class TriageEntryAdmin(EntryWithDraftsAdmin):
         url = reverse("admin:editions_issue_change", args=[section.issue_id])
         self.message_user(
             request,
+            # safe: format_html escapes the section and issue titles; only the fixed markup is trusted.
             format_html(
                 '{} entries added to “{}” in <a href="{}">{}</a>.', len(result.added), section, url, section.issue
             ),
@@ -195,6 +197,7 @@ def _order_controls(kind: str, obj: Section | Pick) -> str | SafeString:
     if not obj.pk or obj.issue.is_locked:
         return ""
     # Submit buttons of the change form itself: moving saves pending edits first and never loses them.
+    # safe: format_html escapes every argument; the values are ids and fixed labels.
     button = '<button type="submit" class="button order-button" name="_move" value="{}:{}:{}" title="{}">{}</button>'
     return format_html(button, kind, obj.pk, "up", f"Move {kind} up", "▲") + format_html(
         button, kind, obj.pk, "down", f"Move {kind} down", "▼"
@@ -282,6 +285,7 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
         drafts = list(obj.entry.drafts.all())
         if not drafts:
             return "No drafts yet."
+        # safe: format_html_join escapes every field, the draft text included; only the fixed markup is trusted.
         return format_html_join(
             "",
             '<div class="draft"><div class="draft-meta">{} · {} · {}</div><div class="draft-text">{}</div>'
@@ -305,6 +309,7 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
         if not obj.pk or obj.entry is None:
             return "—"
         url = reverse("admin:feeds_entry_change", args=[obj.entry_id])
+        # safe: the href is a reversed admin URL; the source name and kind are escaped by format_html.
         return format_html('<a href="{}">{}</a> ({})', url, obj.entry.source, obj.entry.get_kind_display())
 
     @admin.display(description="order")
@@ -351,6 +356,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.display(description="intro as readers see it")
     def intro_preview(self, obj: Issue) -> SafeString:
+        # safe: markdown_to_html runs nh3 (small allowlist, http/https/mailto links) now, at render time.
         return SafeString(markdown_to_html(obj.intro)) if obj.pk else SafeString("")
 
     def get_inlines(self, request: HttpRequest, obj: Issue | None) -> list:

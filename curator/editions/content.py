@@ -15,13 +15,18 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from curator.editions.models import Issue, Pick, Section
+from curator.feeds.sanitize import safe_url
 
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "h3", "h4", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
 def markdown_to_html(text: str) -> str:
-    """Editors write Markdown; only a small, email-safe subset of HTML survives."""
+    """Editors write Markdown; only a small, email-safe subset of HTML survives.
+
+    Templates mark the result safe, so this runs at render time on every view of the text, never
+    once on save: whatever reached the row by any route is cleaned before a browser sees it.
+    """
     raw = md.markdown(text or "", extensions=["sane_lists"])
     return nh3.clean(
         raw,
@@ -88,7 +93,8 @@ def issue_content(issue: Issue) -> IssueContent:
         items = [
             PickContent(
                 title=pick.title,
-                url=pick.url,
+                # A stored URL goes into href: only absolute http(s) survives (no javascript:, data:).
+                url=safe_url(pick.url),
                 blurb_html=markdown_to_html(pick.blurb),
                 blurb_text=markdown_to_text(pick.blurb),
                 byline=pick.byline,

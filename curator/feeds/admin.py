@@ -8,12 +8,12 @@ from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from curator.feeds import arxiv
 from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import Fetcher
 from curator.feeds.models import Entry, IngestRun, Source
+from curator.feeds.sanitize import sanitized_markup
 
 STATUS_COLOURS = {
     Source.Status.OK: "#1a7f37",
@@ -100,6 +100,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="last_status")
     def status(self, obj: Source) -> str:
+        # safe: format_html escapes both arguments, a fixed colour and a choice label.
         return format_html(
             '<span style="color:{};font-weight:bold">{}</span>',
             STATUS_COLOURS.get(obj.last_status, "#6e7781"),
@@ -132,13 +133,15 @@ class EntryAdmin(admin.ModelAdmin):
     search_fields = ["title", "authors", "abstract", "arxiv_id", "doi"]
     date_hierarchy = "published_at"
     readonly_fields = ["guid", "canonical_url", "fingerprint", "created_at", "updated_at", "content_preview"]
+    # Machine-ingested HTML is never edited by hand: a form field for it would let an Editor store markup
+    # that a Publisher's browser then renders. It is shown only through content_preview, cleaned again.
+    exclude = ["content_html"]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="content (sanitized)")
     def content_preview(self, obj: Entry) -> str:
-        # content_html went through the nh3 allowlist in ingest; it is the only place we mark anything safe.
-        return mark_safe(obj.content_html)  # noqa: S308 - sanitized on the way in
+        return sanitized_markup(obj.content_html)
 
 
 @admin.register(IngestRun)

@@ -7,6 +7,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import nh3
+from django.utils.safestring import SafeString
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt", "em",
@@ -67,6 +68,16 @@ def clean_html(fragment: str, base_url: str = "") -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+def sanitized_markup(fragment: str) -> SafeString:
+    """Stored HTML, cleaned again at the moment it is shown.
+
+    Ingest already cleans, but a stored value can change behind that door (an admin form, a
+    data migration, a raw UPDATE); render-time cleaning keeps the page safe whatever the row says.
+    """
+    # safe: the string is nh3 output under the allowlist above, produced right here at render time.
+    return SafeString(clean_html(fragment))
 
 
 def escape_text_as_html(text: str) -> str:
