@@ -144,8 +144,8 @@ class DraftAdmin(admin.ModelAdmin):
     @admin.display(description="engine")
     def engine_label(self, obj: Draft) -> Any:
         if obj.engine == Draft.Engine.FALLBACK:
-            # safe: a constant, no stored data.
-            return format_html('<strong style="color:#b45309">fallback</strong>')
+            # safe: no stored data, only a fixed colour.
+            return format_html('<strong style="color:{}">fallback</strong>', "#b45309")
         return "model"
 
 

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from curator.editions.content import issue_content
 from curator.editions.models import Issue
 from curator.editions.views import sent_issues
+from curator.feeds.sanitize import plain_line
 
 FEED_LENGTH = 20
 
@@ -30,7 +31,8 @@ class IssueRssFeed(Feed):
         return sent_issues()[:FEED_LENGTH]
 
     def item_title(self, item: Issue) -> str:
-        return f"{item.title} ({item.month:%B %Y})"
+        # Many readers show an RSS title as HTML after one unescape: markup in a title must not reach them.
+        return f"{plain_line(item.title)} ({item.month:%B %Y})"
 
     def item_description(self, item: Issue) -> str:
         return render_to_string("editions/feed_item.html", {"content": issue_content(item)})
