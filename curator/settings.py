@@ -96,7 +96,7 @@ MIDDLEWARE = [
 # Content-Security-Policy on every response (django-csp): scripts only from our own origin, so markup that
 # slips into a page still cannot run; no plugins, no framing, no <base> or form target elsewhere.
 # default-src is left out on purpose: entry previews show feed images from anywhere and the admin uses
-# inline styles, neither of which can run script. CSP_REPORT_ONLY=True only reports (for trying a change).
+# inline styles, neither of which can run script.
 CONTENT_SECURITY_DIRECTIVES = {
     "default-src": None,
     "script-src": ["'self'"],
@@ -105,10 +105,7 @@ CONTENT_SECURITY_DIRECTIVES = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-if envbool("CSP_REPORT_ONLY", "False"):
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CONTENT_SECURITY_DIRECTIVES}
-else:
-    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CONTENT_SECURITY_DIRECTIVES}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CONTENT_SECURITY_DIRECTIVES}
 
 ROOT_URLCONF = "curator.urls"
 WSGI_APPLICATION = "curator.wsgi.application"
