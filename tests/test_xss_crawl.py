@@ -45,8 +45,8 @@ pytestmark = pytest.mark.django_db
 # escaping slip would expose: element content, a quoted attribute, an unquoted one, and Markdown.
 PAYLOAD = (
     "javascript:alert(1)//'\"><script>alert(1)</script><img src=x onerror=alert(1)>"
-    "<svg onload=alert(1)><a href=\"javascript:alert(1)\">x</a> [md](javascript:alert(1)) "
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>"
+    '<svg onload=alert(1)><a href="javascript:alert(1)">x</a> [md](javascript:alert(1)) '
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>'
 )
 PLAIN_TEXT_FIELDS = (models.CharField, models.TextField, models.URLField, models.EmailField)
 # Models whose rows are machinery, not data anyone can write through the app.
@@ -128,33 +128,74 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
     Sighting.objects.create(source=source, guid="g1", entry=entry)
     IngestRun.objects.create(source=source, finished_at=now, errors=[{"guid": "g1", "error": "boom"}])
     profile = DecodingProfile.objects.get(is_default=True)
-    Draft.objects.create(entry=entry, profile=profile, text="A drafted blurb.", engine=Draft.Engine.MODEL,
-                         parameters=profile.parameters(), flags=["42"], fallback_reason="none")  # fmt: skip
+    Draft.objects.create(
+        entry=entry,
+        profile=profile,
+        text="A drafted blurb.",
+        engine=Draft.Engine.MODEL,
+        parameters=profile.parameters(),
+        flags=["42"],
+        fallback_reason="none",
+    )
     Draft.objects.create(entry=entry, text="Fallback.", engine=Draft.Engine.FALLBACK, fallback_reason="no model")
     issues = {}
     for status, month in (("sent", 1), ("draft", 2), ("sending", 3)):
-        issue = Issue.objects.create(title=f"{status} issue", month=datetime.date(2026, month, 1), intro="Hi **all**",
-                                     sign_off="Bye", created_by=editor)  # fmt: skip
+        issue = Issue.objects.create(
+            title=f"{status} issue",
+            month=datetime.date(2026, month, 1),
+            intro="Hi **all**",
+            sign_off="Bye",
+            created_by=editor,
+        )
         section = issue.sections.first()
-        Pick.objects.create(issue=issue, section=section, entry=entry, title="Pick", url="https://x.example/",
-                            blurb="Blurb *one*", byline="Ed", position=1)  # fmt: skip
-        Pick.objects.create(issue=issue, section=section, title="Hand-added", url="https://y.example/",
-                            blurb="Blurb two", byline="Ed", position=2)  # fmt: skip
+        Pick.objects.create(
+            issue=issue,
+            section=section,
+            entry=entry,
+            title="Pick",
+            url="https://x.example/",
+            blurb="Blurb *one*",
+            byline="Ed",
+            position=1,
+        )
+        Pick.objects.create(
+            issue=issue,
+            section=section,
+            title="Hand-added",
+            url="https://y.example/",
+            blurb="Blurb two",
+            byline="Ed",
+            position=2,
+        )
         Issue.objects.filter(pk=issue.pk).update(status=status, sent_at=now if status == "sent" else None)
         issues[status] = issue
     active = Subscriber.objects.create(email="reader@example.org", name="Reader", status=Subscriber.Status.ACTIVE)
     pending = Subscriber.objects.create(email="new@example.org", name="New", status=Subscriber.Status.PENDING)
     Delivery.objects.create(issue=issues["sending"], subscriber=active, message_id="<m@x>", error="4xx later")
-    ProviderEvent.objects.create(esp="postmark", event_key="e1", event_type="bounced", email="reader@example.org",
-                                 action="bounce")  # fmt: skip
-    LogEntry.objects.create(user=editor, content_type=ContentType.objects.get_for_model(Entry), object_id=str(entry.pk),
-                            object_repr=str(entry), action_flag=CHANGE, change_message='[{"changed": {}}]')  # fmt: skip
+    ProviderEvent.objects.create(
+        esp="postmark", event_key="e1", event_type="bounced", email="reader@example.org", action="bounce"
+    )
+    LogEntry.objects.create(
+        user=editor,
+        content_type=ContentType.objects.get_for_model(Entry),
+        object_id=str(entry.pk),
+        object_repr=str(entry),
+        action_flag=CHANGE,
+        change_message='[{"changed": {}}]',
+    )
     crontab = CrontabSchedule.objects.create(minute="5")
     interval = IntervalSchedule.objects.create(every=5, period=IntervalSchedule.MINUTES)
     SolarSchedule.objects.create(event="sunrise", latitude=1, longitude=1)
     ClockedSchedule.objects.create(clocked_time=now)
-    PeriodicTask.objects.create(name="crawl task", task="curator.feeds.tasks.ingest_all", interval=interval,
-                                description="desc", args="[]", kwargs="{}", queue="ingest")  # fmt: skip
+    PeriodicTask.objects.create(
+        name="crawl task",
+        task="curator.feeds.tasks.ingest_all",
+        interval=interval,
+        description="desc",
+        args="[]",
+        kwargs="{}",
+        queue="ingest",
+    )
     PeriodicTask.objects.create(name="crawl cron", task="curator.feeds.tasks.ingest_all", crontab=crontab)
     return {"issues": issues, "active": active, "pending": pending, "entry": entry}
 
