@@ -1,8 +1,9 @@
 """Third-party admin pages, with the permissions their actions left out.
 
 django-celery-beat's periodic-task actions (enable, disable, toggle, run now) declare no
-permission, so anyone who may only view the schedule could run or stop the weekly ingest. The
-subclass re-declares each of them as needing change permission; everything else is the package's.
+permission, so anyone who may only view the schedule could run or stop the weekly ingest; the
+subclass re-declares each of them as needing change permission. django-axes' "clean up expired
+attempts" deletes lockout records, so it needs delete permission. Everything else is the packages'.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
@@ -36,3 +39,12 @@ class ScheduleAdmin(PeriodicTaskAdmin):
 
 admin.site.unregister(PeriodicTask)
 admin.site.register(PeriodicTask, ScheduleAdmin)
+
+
+class LockoutAttemptAdmin(AccessAttemptAdmin):
+    cleanup_expired_attempts = needing("delete", AccessAttemptAdmin.cleanup_expired_attempts)
+
+
+if admin.site.is_registered(AccessAttempt):  # AXES_ENABLE_ADMIN=False leaves it out
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, LockoutAttemptAdmin)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -111,6 +112,7 @@ SECURE_PROXY_SSL_HEADER = envproxyheader("SECURE_PROXY_SSL_HEADER")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -137,6 +139,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout response
 ]
 
 ROOT_URLCONF = "curator.urls"
@@ -175,6 +178,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Admin login lockout (django-axes) ----------------------------------------------------
+# Axes checks first, so a locked-out account or address is refused before its password is even tried.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")  # failed logins before the lock
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+# Each item locks on its own: by address (one client guessing many accounts) and by account (many
+# addresses guessing one). "username+ip_address" locks only that pair, which nobody else can trigger.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item for item in envlist("AXES_LOCKOUT_PARAMETERS", "ip_address,username")
+]
+AXES_RESET_ON_SUCCESS = True
+LOGIN_PROXY_COUNT = envint("LOGIN_PROXY_COUNT", "0")  # reverse proxies in front that append X-Forwarded-For
+AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
