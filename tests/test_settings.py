@@ -176,3 +176,14 @@ def test_it_sets_debug_explicitly_for_make_run_and_the_demo() -> None:
     commands = [line for line in dry.splitlines() if "manage.py" in line]
     assert [c.split("manage.py ")[1].split()[0] for c in commands] == ["migrate", "load_demo", "runserver"]
     assert all(c.startswith("DEBUG=${DEBUG:-True} ") for c in commands)
+
+
+@pytest.mark.django_db
+def test_it_redirects_plain_http_but_not_the_container_healthcheck(settings) -> None:
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # a new client builds its middleware from the settings above
+    response = client.get("/")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert client.get("/healthz").status_code != 301
