@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,20 +51,68 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "True" if not os.getenv("SECRET_KEY") else "False")
+def refuse(message: str) -> NoReturn:
+    """Stop start-up with one line on stderr: a traceback would bury the one thing the operator must fix."""
+    raise SystemExit(f"Curator will not start: {message}")
+
+
+def url_password(url: str) -> str:
+    """The password part of scheme://user:password@host/..., "" when there is none.
+
+    Everything up to the last "@" counts as user info, so an unescaped "@" or "/" in the password
+    is still found (over-redacting a path that holds "@" costs nothing).
+    """
+    _, sep, rest = url.partition("://")
+    userinfo, at, _ = rest.rpartition("@")
+    return userinfo.partition(":")[2] if sep and at else ""
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, for messages that an operator may paste anywhere."""
+    password = url_password(url)
+    return url.replace(f":{password}@", ":***@", 1) if password else url
+
+
+def envproxyheader(name: str) -> tuple[str, str] | None:
+    """`HTTP_X_FORWARDED_PROTO,https`: the header a TLS-terminating proxy sets, and its https value."""
+    value = envlist(name)
+    if not value:
+        return None
+    if len(value) != 2 or not value[0].startswith("HTTP_"):
+        raise ImproperlyConfigured(f"{name}={os.getenv(name)!r}: expected HTTP_<HEADER>,<value>")
+    return value[0], value[1]
+
+
+# Fail closed: without DEBUG=True (make run and the demo set it) this is a deployment, and a deployment
+# must not run on a published key.
+DEBUG = envbool("DEBUG", "False")
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        refuse("SECRET_KEY is not set (set DEBUG=True only for the local demo)")
     SECRET_KEY = "insecure-demo-key-set-SECRET_KEY-in-production"  # noqa: S105 - demo only
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "Recommended Reading")
 
+# An https SITE_URL means the site is served over TLS: cookies never travel in clear, plain http is
+# redirected, and browsers are told (HSTS) to use https only. Each is overridable; behind a proxy that
+# terminates TLS, set SECURE_PROXY_SSL_HEADER or the redirect never sees a request as secure.
+HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(HTTPS))
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(HTTPS))
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(HTTPS))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container healthcheck speaks plain http from inside
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if HTTPS else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", str(HTTPS))
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(HTTPS))
+SECURE_PROXY_SSL_HEADER = envproxyheader("SECURE_PROXY_SSL_HEADER")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -91,6 +141,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout response
 ]
 
 # Content-Security-Policy on every response (django-csp): scripts only from our own origin, so markup that
@@ -132,13 +183,31 @@ if not DATABASE_URL:
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0"))}
 except Exception as exc:  # dj_database_url raises bare ValueError/KeyError on unknown schemes
-    raise ImproperlyConfigured(f"DATABASE_URL={DATABASE_URL!r}: {exc}") from None
+    # Neither the URL nor the parser's message may carry the password into a log.
+    reason, password = str(exc), url_password(DATABASE_URL)
+    if password:
+        reason = reason.replace(password, "***")
+    refuse(f"DATABASE_URL={redact_url(DATABASE_URL)} cannot be used: {reason}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Admin login lockout (django-axes) ----------------------------------------------------
+# Axes checks first, so a locked-out account or address is refused before its password is even tried.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")  # failed logins before the lock
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+# Each item locks on its own: by address (one client guessing many accounts) and by account (many
+# addresses guessing one). "username+ip_address" locks only that pair, which nobody else can trigger.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item for item in envlist("AXES_LOCKOUT_PARAMETERS", "ip_address,username")
+]
+AXES_RESET_ON_SUCCESS = True
+LOGIN_PROXY_COUNT = envint("LOGIN_PROXY_COUNT", "0")  # reverse proxies in front that append X-Forwarded-For
+AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
@@ -161,6 +230,9 @@ REDIS_URL = envstr("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False" if REDIS_URL else "True")
+if not (REDIS_URL or DEBUG or envbool("CELERY_TASK_ALWAYS_EAGER", "False")):
+    # Eager tasks in production send a whole issue inside one web request: only on purpose.
+    refuse("REDIS_URL is not set (or set CELERY_TASK_ALWAYS_EAGER=True to run tasks inside web requests)")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

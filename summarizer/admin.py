@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from curator.admin_permissions import permission_required
 from curator.feeds.admin import EntryAdmin
 from curator.feeds.models import Entry
 from summarizer import tasks, views
@@ -119,11 +120,15 @@ class DecodingProfileAdmin(admin.ModelAdmin):
         extra = [
             path(
                 "playground/",
-                self.admin_site.admin_view(lambda request: views.playground(request, self.admin_site)),
+                self.admin_site.admin_view(self.playground_view),
                 name="summarizer_decodingprofile_playground",
             )
         ]
         return extra + super().get_urls()
+
+    @permission_required("view")
+    def playground_view(self, request: HttpRequest) -> HttpResponse:
+        return views.playground(request, self.admin_site)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         context = {**(extra_context or {}), "playground_url": reverse("admin:summarizer_decodingprofile_playground")}

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from curator.admin_permissions import permission_required
 from curator.feeds.models import Entry
 from summarizer import decoding, drafting, prompts, tasks
 from summarizer.forms import KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
@@ -19,10 +20,9 @@ from summarizer.models import DecodingProfile
 
 
 @require_POST
+@permission_required("summarizer.add_draft")
 def draft_again(request: HttpRequest, entry_id: int) -> HttpResponse:
     """Queue a new draft of one entry with the chosen profile (runs in-process in the demo)."""
-    if not request.user.has_perm("summarizer.add_draft"):
-        raise PermissionDenied
     entry = get_object_or_404(Entry, pk=entry_id)
     form = ProfileChoiceForm({"profile": request.POST.get("draft_profile")})
     change_url = reverse("admin:feeds_entry_change", args=[entry.pk])
@@ -42,10 +42,9 @@ def _initial_knobs(request: HttpRequest) -> tuple[DecodingProfile | None, dict[s
     return base, decoding.parameters_of(base) if base else dict(decoding.KNOBS)
 
 
+@permission_required("summarizer.view_decodingprofile")
 def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
     """Pick an entry or paste text, tweak the knobs, see the drafts now, keep the tweak as a profile."""
-    if not request.user.has_perm("summarizer.view_decodingprofile"):
-        raise PermissionDenied
     base, initial = _initial_knobs(request)
     results: list[drafting.Preview] = []
     saved: DecodingProfile | None = None

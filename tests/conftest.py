@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.test import Client, RequestFactory
 
 from curator.celery import app as celery_app
 
@@ -27,6 +28,23 @@ def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = old
+
+
+class LoginClient(Client):
+    """Client.login through authenticate(request=...), as the login form calls it.
+
+    The login lockout (django-axes) refuses to authenticate without a request, because it cannot tell
+    whom to count the attempt against; Django's Client.login passes none.
+    """
+
+    def login(self, **credentials: object) -> bool:
+        credentials.setdefault("request", RequestFactory().post("/admin/login/"))
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client() -> Client:
+    return LoginClient()
 
 
 @pytest.fixture(autouse=True)

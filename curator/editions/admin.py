@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from curator.admin_permissions import permission_required
 from curator.editions import workflow
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
@@ -460,6 +461,7 @@ class IssueAdmin(admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
+    @permission_required("change")
     def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Draft <-> ready from the issue page; sending belongs to the send button of the mailing app."""
         issue = get_object_or_404(Issue, pk=object_id)

@@ -115,7 +115,11 @@ class SourceAdmin(admin.ModelAdmin):
     def entry_count(self, obj: Source) -> int:
         return obj.num_entries  # type: ignore[attr-defined]
 
-    @admin.action(description="Fetch now (ignores backoff)")
+    def has_fetch_permission(self, request: HttpRequest) -> bool:
+        """Fetching writes the source's fetch state and its entries: as much as editing the source."""
+        return request.user.has_perm("feeds.change_source")
+
+    @admin.action(description="Fetch now (ignores backoff)", permissions=["fetch"])
     def fetch_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         from curator.feeds.tasks import ingest_source
 

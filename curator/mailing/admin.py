@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
+from curator.admin_permissions import permission_required
 from curator.editions.admin import IssueAdmin
 from curator.editions.models import Issue
 from curator.mailing import send
@@ -67,6 +68,9 @@ class IssueSendingAdmin(IssueAdmin):
             raise PermissionDenied
         return issue
 
+    def has_send_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(SEND_PERMISSION)
+
     def require_send_permission(self, request: HttpRequest) -> None:
         if not request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied("Only publishers may send, pause or resume an issue.")
@@ -74,6 +78,7 @@ class IssueSendingAdmin(IssueAdmin):
     def change_url(self, issue: Issue) -> str:
         return reverse("admin:editions_issue_change", args=[issue.pk])
 
+    @permission_required("view")
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         subject, html, text = render_issue(issue, preview_subscriber(request.user))
@@ -91,6 +96,7 @@ class IssueSendingAdmin(IssueAdmin):
         return TemplateResponse(request, "admin/mailing/issue_preview.html", context)
 
     @method_decorator(require_POST)
+    @permission_required("view")
     def send_test_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         if not request.user.email:
@@ -104,6 +110,7 @@ class IssueSendingAdmin(IssueAdmin):
                 messages.success(request, f"Test email sent to {request.user.email}.")
         return HttpResponseRedirect(reverse("admin:editions_issue_preview", args=[issue.pk]))
 
+    @permission_required("send")
     def send_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
@@ -125,10 +132,12 @@ class IssueSendingAdmin(IssueAdmin):
         }
         return TemplateResponse(request, "admin/mailing/issue_send_confirm.html", context)
 
+    @permission_required("view")
     def progress_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
         return JsonResponse(send.progress(self.get_issue(request, object_id)))
 
     @method_decorator(require_POST)
+    @permission_required("send")
     def pause_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
@@ -139,6 +148,7 @@ class IssueSendingAdmin(IssueAdmin):
         return HttpResponseRedirect(self.change_url(issue))
 
     @method_decorator(require_POST)
+    @permission_required("send")
     def resume_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
@@ -184,6 +194,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     def export_selected(self, request: HttpRequest, queryset) -> HttpResponse:  # type: ignore[no-untyped-def]
         return self.csv_response(queryset.order_by("email"))
 
+    @permission_required("view")
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """Everything the changelist currently shows (filters and search applied), not just one page."""
         if not self.has_view_permission(request):
@@ -191,6 +202,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         changelist = self.get_changelist_instance(request)
         return self.csv_response(changelist.get_queryset(request).order_by("email").iterator())
 
+    @permission_required("add")
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied

@@ -73,6 +73,37 @@ def test_it_fetches_now_even_when_backing_off(admin_client, make_source, django_
     assert Entry.objects.filter(source=source).count() == 2
 
 
+def test_it_refuses_fetch_now_to_an_editor_who_may_only_view_sources(
+    client, editor, make_source, django_capture_on_commit_callbacks
+):
+    source = make_source("rss091.xml", fetch_full_text=False)
+    assert editor.has_perm("feeds.view_source") and not editor.has_perm("feeds.change_source")
+    client.force_login(editor)
+    assert "fetch_now" not in client.get("/admin/feeds/source/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/admin/feeds/source/", {"action": "fetch_now", "_selected_action": [source.pk]})
+    assert response.status_code == 200
+    assert "Queued" not in response.content.decode()
+    assert callbacks == [] and not IngestRun.objects.exists()
+
+
+def test_it_reports_a_temporary_error_of_fetch_now_in_the_eager_demo_instead_of_a_500(
+    admin_client, make_source, django_capture_on_commit_callbacks, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the demo: no broker, tasks run inside the request
+    source = make_source("status/503", fetch_full_text=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/feeds/source/", {"action": "fetch_now", "_selected_action": [source.pk]}, follow=True
+        )
+    assert response.status_code == 200
+    assert "Queued 1 source(s) for fetching." in response.content.decode()
+    run = IngestRun.objects.get(source=source)  # one attempt, not a burst of immediate retries
+    assert run.failed and run.trigger == "admin"
+    source.refresh_from_db()
+    assert source.last_status == Source.Status.ERROR and source.consecutive_failures == 1
+
+
 def add_source(admin_client, url: str, **fields):  # type: ignore[no-untyped-def]
     data = {"name": "Added", "url": url, "kind": "rss", "arxiv_query": "", "active": "on", "section_hint": ""}
     data |= {"tags": "[]", "fetch_full_text": "on", **fields}

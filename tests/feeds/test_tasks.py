@@ -44,12 +44,22 @@ def test_it_ignores_a_deleted_source():
 @pytest.mark.django_db
 def test_it_retries_a_transient_failure_a_bounded_number_of_times(make_source, feed_server, monkeypatch):
     source = make_source("status/503?retry=0")
-    # Without propagation, eager mode runs the retries itself (countdowns skipped) instead of raising Retry.
+    # As deployed (a broker delivers retries later), but run in-process: without propagation, apply() runs the
+    # retries itself (countdowns skipped) instead of raising Retry.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
     outcome = tasks.ingest_source.apply(args=[source.pk])
     assert outcome.successful() and outcome.result["failed"] is True  # given up: the source backs off instead
     assert IngestRun.objects.filter(source=source).count() == tasks.MAX_RETRIES + 1
     assert IngestRun.objects.filter(trigger="retry").count() == tasks.MAX_RETRIES
+
+
+@pytest.mark.django_db
+def test_it_does_not_retry_inside_the_request_when_tasks_always_run_eagerly(make_source):
+    source = make_source("status/503?retry=0")
+    outcome = tasks.ingest_source.delay(source.pk)  # the demo: CELERY_TASK_ALWAYS_EAGER, errors propagate
+    assert outcome.successful() and outcome.result["failed"] is True
+    assert IngestRun.objects.filter(source=source).count() == 1  # the source's backoff schedules the next try
 
 
 @pytest.mark.django_db

@@ -1,0 +1,189 @@
+"""Settings fail closed: a deployment without its secrets refuses to start, https turns on the TLS guards.
+
+Each test starts a fresh Python with exactly the environment it names (pytest's own DEBUG/SECRET_KEY
+are not passed on), because settings are read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHOW = "import json; from django.conf import settings as s; print(json.dumps({n: getattr(s, n) for n in %r}))"
+TLS = [
+    "DEBUG",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "CELERY_TASK_ALWAYS_EAGER",
+]
+
+
+@pytest.fixture
+def start(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """start(*manage_py_args, **env) -> CompletedProcess of `manage.py` in a clean environment."""
+
+    def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+        base = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "CURATOR_VAR_DIR": str(tmp_path / "var")}
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    return run
+
+
+def production(**env: str) -> dict[str, str]:
+    """The environment of a deployment that did its homework (services from the test run)."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "news.example.com",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "REDIS_URL": os.environ["REDIS_URL"],
+        **env,
+    }
+
+
+def settings_of(start, **env: str) -> dict:  # type: ignore[no-untyped-def]
+    result = start("shell", "-c", SHOW % TLS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def assert_refused(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Curator will not start:")
+    for word in words:
+        assert word in lines[0]
+
+
+def test_it_keeps_debug_off_unless_asked(start) -> None:
+    assert settings_of(start, **production())["DEBUG"] is False
+    assert settings_of(start, DEBUG="True")["DEBUG"] is True
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(start) -> None:
+    env = production()
+    del env["SECRET_KEY"]
+    assert_refused(start("check", **env), "SECRET_KEY")
+    assert_refused(start("check", **env, DEBUG="False"), "SECRET_KEY")
+
+
+def test_it_runs_the_demo_without_secret_key_or_redis_when_debug_is_on_explicitly(start) -> None:
+    result = start("check", DEBUG="True")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_redis_unless_eager_tasks_are_chosen(start) -> None:
+    env = production()
+    del env["REDIS_URL"]
+    assert_refused(start("check", **env), "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER=True")
+    assert_refused(start("check", **env, CELERY_TASK_ALWAYS_EAGER="False"), "REDIS_URL")
+    chosen = settings_of(start, **env, CELERY_TASK_ALWAYS_EAGER="True")
+    assert chosen["CELERY_TASK_ALWAYS_EAGER"] is True
+
+
+def test_it_passes_check_deploy_without_a_warning_on_https(start) -> None:
+    result = start("check", "--deploy", "--fail-level", "WARNING", **production(SITE_URL="https://news.example.com"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_it_warns_in_check_deploy_when_the_tls_guards_are_turned_off(start) -> None:
+    env = production(SITE_URL="https://news.example.com", SECURE_SSL_REDIRECT="False", SECURE_HSTS_SECONDS="0")
+    result = start("check", "--deploy", **env)
+    assert "security.W004" in result.stderr and "security.W008" in result.stderr
+
+
+def test_it_turns_on_secure_cookies_ssl_redirect_and_hsts_for_an_https_site(start) -> None:
+    secure = settings_of(start, **production(SITE_URL="https://news.example.com"))
+    assert secure["SESSION_COOKIE_SECURE"] and secure["CSRF_COOKIE_SECURE"] and secure["SECURE_SSL_REDIRECT"]
+    assert secure["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert secure["SECURE_HSTS_INCLUDE_SUBDOMAINS"] and secure["SECURE_HSTS_PRELOAD"]
+    assert secure["SECURE_PROXY_SSL_HEADER"] is None
+    plain = settings_of(start, **production(SITE_URL="http://news.example.com"))
+    assert not (plain["SESSION_COOKIE_SECURE"] or plain["SECURE_SSL_REDIRECT"] or plain["SECURE_HSTS_SECONDS"])
+
+
+def test_it_lets_the_environment_override_each_tls_guard_and_set_the_proxy_header(start) -> None:
+    overridden = settings_of(
+        start,
+        **production(
+            SITE_URL="https://news.example.com",
+            SESSION_COOKIE_SECURE="False",
+            CSRF_COOKIE_SECURE="False",
+            SECURE_SSL_REDIRECT="False",
+            SECURE_HSTS_SECONDS="3600",
+            SECURE_HSTS_INCLUDE_SUBDOMAINS="False",
+            SECURE_HSTS_PRELOAD="False",
+            SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        ),
+    )
+    assert overridden["SECURE_HSTS_SECONDS"] == 3600
+    assert not any(overridden[name] for name in TLS[1:4] + TLS[5:7])
+    assert overridden["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_it_refuses_a_proxy_header_it_cannot_read(start) -> None:
+    result = start("check", **production(SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto"))
+    assert result.returncode != 0
+    assert "SECURE_PROXY_SSL_HEADER" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysqlx://curator:hunter2-secret@db.example.com/curator",  # unknown scheme
+        "postgres://curator:hunter2-secret@db.example.com:notaport/curator",  # bad port
+        "postgres://curator:hunter2@secret@db.example.com:99999999/curator",  # unescaped @ in the password
+    ],
+)
+def test_it_never_echoes_the_database_password(start, url: str) -> None:
+    result = start("check", **production(DATABASE_URL=url))
+    assert_refused(result, "DATABASE_URL", "***")
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "secret" not in result.stdout + result.stderr
+
+
+def test_it_sets_debug_explicitly_for_make_run_and_the_demo() -> None:
+    dry = subprocess.run(
+        ["make", "-n", "run", "STAMP=/dev/null", f"VENV={Path(sys.executable).parent.parent}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    commands = [line for line in dry.splitlines() if "manage.py" in line]
+    assert [c.split("manage.py ")[1].split()[0] for c in commands] == ["migrate", "load_demo", "runserver"]
+    assert all(c.startswith("DEBUG=${DEBUG:-True} ") for c in commands)
+
+
+@pytest.mark.django_db
+def test_it_redirects_plain_http_but_not_the_container_healthcheck(settings) -> None:
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # a new client builds its middleware from the settings above
+    response = client.get("/")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert client.get("/healthz").status_code != 301
