@@ -15,6 +15,7 @@ from typing import Any
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.utils import timezone
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
@@ -41,8 +42,17 @@ admin.site.unregister(PeriodicTask)
 admin.site.register(PeriodicTask, ScheduleAdmin)
 
 
+def _cleanup_expired_attempts(model_admin: admin.ModelAdmin, request: Any, queryset: Any) -> Any:
+    # axes measures "expired" from request.axes_attempt_time, which only its login handlers set;
+    # from the admin it is missing and the stock action raises AttributeError (a 500).
+    request.axes_attempt_time = timezone.now()
+    return AccessAttemptAdmin.cleanup_expired_attempts(model_admin, request, queryset)
+
+
 class LockoutAttemptAdmin(AccessAttemptAdmin):
-    cleanup_expired_attempts = needing("delete", AccessAttemptAdmin.cleanup_expired_attempts)
+    cleanup_expired_attempts = needing(
+        "delete", functools.wraps(AccessAttemptAdmin.cleanup_expired_attempts)(_cleanup_expired_attempts)
+    )
 
 
 if admin.site.is_registered(AccessAttempt):  # AXES_ENABLE_ADMIN=False leaves it out
