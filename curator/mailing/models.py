@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+
+def new_confirm_nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Subscriber(models.Model):
@@ -21,6 +27,9 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     hard_bounces = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Identifies one sign-up: confirmation links carry it, and a new sign-up after unsubscribing or
+    # bouncing gets a new one, so a link from an earlier sign-up can never confirm a later one.
+    confirm_nonce = models.CharField(max_length=32, blank=True, default=new_confirm_nonce, editable=False)
 
     class Meta:
         ordering = ["email"]

@@ -52,7 +52,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         subscriber = subscriptions.subscriber_from_confirm_token(token)
     except subscriptions.InvalidToken as exc:
         return invalid_link(request, str(exc), offer_signup=True)
-    subscriptions.confirm(subscriber)
+    if not subscriptions.confirm(subscriber) and subscriber.status != Subscriber.Status.ACTIVE:
+        # Unsubscribed or bounced between reading the link and confirming: that wins.
+        return invalid_link(request, "This confirmation link is not valid any more. Please sign up again.", True)
     return render(request, "mailing/confirmed.html", {"subscriber": subscriber})
 
 
