@@ -102,7 +102,8 @@ def read_rows(text: str) -> Iterator[CsvRow]:
                 continue
             yield CsvRow(line, email, name)
     except csv.Error as exc:
-        raise ImportFileError(f"Line {reader.line_num}: {exc}") from None
+        # line_num counts the lines read before the record that failed; it starts on the next one.
+        raise ImportFileError(f"Line {reader.line_num + 1}: {exc}") from None
 
 
 def formula_safe(value: str) -> str:

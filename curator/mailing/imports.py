@@ -113,20 +113,25 @@ def run_import(import_id: int, on_created: Callable[[list[int]], None] | None = 
 def _import_rows(job: SubscriberImport, on_created: Callable[[list[int]], None] | None) -> None:
     seen: set[str] = set()
     chunk: list[CsvRow] = []
-    for row in read_rows(decode_upload(bytes(job.data))):
-        job.processed_rows += 1
-        if row.error:
-            job.error_count += 1
-            if len(job.errors) < SubscriberImport.MAX_STORED_ERRORS:
-                job.errors.append([row.line, row.error])
-        elif row.email.lower() in seen:
-            job.duplicate_count += 1
-        else:
-            seen.add(row.email.lower())
-            chunk.append(row)
-        if len(chunk) >= CHUNK_ROWS:
-            _commit_chunk(job, chunk, on_created)
-            chunk = []
+    try:
+        for row in read_rows(decode_upload(bytes(job.data))):
+            job.processed_rows += 1
+            if row.error:
+                job.error_count += 1
+                if len(job.errors) < SubscriberImport.MAX_STORED_ERRORS:
+                    job.errors.append([row.line, row.error])
+            elif row.email.lower() in seen:
+                job.duplicate_count += 1
+            else:
+                seen.add(row.email.lower())
+                chunk.append(row)
+            if len(chunk) >= CHUNK_ROWS:
+                _commit_chunk(job, chunk, on_created)
+                chunk = []
+    except ImportFileError:
+        # The file broke part-way: the rows before the break are as good as the earlier chunks.
+        _commit_chunk(job, chunk, on_created)
+        raise
     _commit_chunk(job, chunk, on_created)
 
 
