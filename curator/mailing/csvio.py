@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -17,6 +17,7 @@ from curator.mailing.models import Subscriber
 EXPORT_FIELDS = ["email", "name", "status", "confirmed_at", "unsubscribed_at", "created_at"]
 # OWASP CSV injection: a spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly
 
 
 class ImportFileError(Exception):
@@ -61,10 +62,8 @@ def check_header(text: str) -> None:
 
 
 def _control_character(value: str) -> str | None:
-    for char in value:
-        if unicodedata.category(char) == "Cc":
-            return f"U+{ord(char):04X}"
-    return None
+    found = CONTROL_CHARACTER.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def unprotect(cell: str) -> str:

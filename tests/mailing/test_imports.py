@@ -109,3 +109,24 @@ def test_it_imports_through_a_real_worker(celery_worker_process):
     job.refresh_from_db()
     assert (job.state, job.created_count, job.error_count) == ("done", 2500, 1)
     assert Subscriber.objects.count() == 2500
+
+
+def test_it_stores_chunks_with_multi_row_values_too(admin_user):
+    """The statement other databases than PostgreSQL (the SQLite demo) use, run here on PostgreSQL."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from curator.mailing.csvio import CsvRow
+
+    Subscriber.objects.create(email="Known@example.com")
+    rows = [CsvRow(2, "a@example.com", "A"), CsvRow(3, "known@EXAMPLE.com", "K"), CsvRow(4, "b@example.com", "")]
+    table = connection.ops.quote_name(Subscriber._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in imports.INSERT_COLUMNS)
+    with connection.cursor() as cursor:
+        created = imports._insert_values(cursor, table, columns, rows, "pending", None, timezone.now())
+    assert sorted(Subscriber.objects.filter(pk__in=created).values_list("email", flat=True)) == [
+        "a@example.com",
+        "b@example.com",
+    ]
+    assert Subscriber.objects.count() == 3
+    assert all(s.confirm_nonce for s in Subscriber.objects.filter(pk__in=created))
