@@ -12,6 +12,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -30,7 +31,9 @@ def accept_upload(upload: UploadedFile, as_status: str, user: AbstractBaseUser |
     """Store the file as a queued import; ImportFileError (nothing stored) when it cannot be read at all."""
     if as_status not in (Subscriber.Status.ACTIVE, Subscriber.Status.PENDING):
         raise ImportFileError(f"Cannot import subscribers as {as_status!r}.")
-    data = upload.read()
+    if upload.size is not None and upload.size > settings.MAILING_IMPORT_MAX_BYTES:
+        raise ImportFileError(f"The file is larger than {settings.MAILING_IMPORT_MAX_BYTES // (1024 * 1024)} MB.")
+    data = upload.read()  # within the limit now, so holding it in memory is bounded
     text = decode_upload(data)
     check_header(text)
     return SubscriberImport.objects.create(
