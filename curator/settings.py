@@ -235,6 +235,13 @@ if not (REDIS_URL or DEBUG or envbool("CELERY_TASK_ALWAYS_EAGER", "False")):
     refuse("REDIS_URL is not set (or set CELERY_TASK_ALWAYS_EAGER=True to run tasks inside web requests)")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Shared counters (sign-up limits) must be seen by every web process: Redis when there is one; the
+# demo's single process gets by with local memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_HOST = envstr("EMAIL_HOST", "")
@@ -295,6 +302,14 @@ MAILING_BOUNCE_LIMIT = envint("MAILING_BOUNCE_LIMIT", "3")  # hard failures befo
 # fraction of a second of "sent" marks, and those people would get a second copy with the same Message-ID.
 MAILING_ASYNC_COMMIT = envbool("MAILING_ASYNC_COMMIT", "False")
 MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600))  # seconds a confirm link lives
+# Sign-up flood limits: one confirmation email per address per this many minutes, and at most this many
+# sign-ups per client IP per hour (0 turns either off).
+MAILING_CONFIRM_RESEND_MINUTES = envint("MAILING_CONFIRM_RESEND_MINUTES", "10")
+MAILING_SIGNUPS_PER_IP_HOUR = envint("MAILING_SIGNUPS_PER_IP_HOUR", "20")
+# Request header set by your reverse proxy that carries the client address (e.g. X-Real-IP or
+# X-Forwarded-For, whose last entry is used); empty = the socket peer (REMOTE_ADDR).
+MAILING_CLIENT_IP_HEADER = envstr("MAILING_CLIENT_IP_HEADER", "")
+MAILING_IMPORT_MAX_BYTES = envint("MAILING_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))  # largest CSV import
 
 LOGGING = {
     "version": 1,

@@ -20,9 +20,10 @@ from curator.admin_permissions import permission_required
 from curator.editions.admin import IssueAdmin
 from curator.editions.models import Issue
 from curator.mailing import send
-from curator.mailing.csvio import ImportFileError, decode_upload, export_subscribers, import_subscribers
+from curator.mailing.csvio import ImportFileError, export_subscribers
 from curator.mailing.forms import SubscriberImportForm
-from curator.mailing.models import Delivery, ProviderEvent, Subscriber
+from curator.mailing.imports import accept_upload
+from curator.mailing.models import Delivery, ProviderEvent, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
 from curator.mailing.testsend import preview_subscriber, send_test_message
 
@@ -178,6 +179,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         urls = [
             path("import/", wrap(self.import_view), name="mailing_subscriber_import"),
+            path("import/<int:import_id>/", wrap(self.import_status_view), name="mailing_subscriber_import_status"),
             path("export/", wrap(self.export_view), name="mailing_subscriber_export"),
         ]
         return urls + super().get_urls()
@@ -204,32 +206,40 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @permission_required("add")
     def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Accept the file and hand it to a worker; the status page follows its progress."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = SubscriberImportForm(request.POST or None, request.FILES or None)
-        report = None
         if request.method == "POST" and form.is_valid():
             try:
-                text = decode_upload(form.cleaned_data["file"].read())
-                report = import_subscribers(text, form.cleaned_data["status"])
+                job = accept_upload(form.cleaned_data["file"], form.cleaned_data["status"], request.user)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
-                if form.cleaned_data["status"] == Subscriber.Status.PENDING:
-                    queue_confirmations([s.pk for s in report.created])
-                messages.success(
-                    request,
-                    f"Imported {len(report.created)} subscribers; skipped {report.duplicates} already known; "
-                    f"{len(report.errors)} rows had errors.",
-                )
+                from curator.mailing.tasks import import_subscribers
+
+                transaction.on_commit(lambda: import_subscribers.delay(job.pk))
+                return HttpResponseRedirect(reverse("admin:mailing_subscriber_import_status", args=[job.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Import subscribers from CSV",
             "form": form,
-            "report": report,
+            "recent": SubscriberImport.objects.defer("data")[:10],
         }
         return TemplateResponse(request, "admin/mailing/subscriber_import.html", context)
+
+    def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(SubscriberImport.objects.defer("data"), pk=import_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Import of {job.filename}",
+            "job": job,
+        }
+        return TemplateResponse(request, "admin/mailing/subscriber_import_status.html", context)
 
 
 def queue_confirmations(subscriber_ids: list[int]) -> None:

@@ -11,10 +11,16 @@ from curator.mailing.subscriptions import confirm_url
 
 
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """The email asking the owner of an address to confirm a sign-up.
+
+    Only the address goes into the templates, never the name: the name is whatever the person who
+    filled in the form typed, and the form is open to anyone, so it would let strangers write to
+    any inbox under our sender name.
+    """
     context = {
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
-        "subscriber": subscriber,
+        "email": subscriber.email,
         "confirm_url": confirm_url(subscriber),
         "max_age_days": max(settings.MAILING_CONFIRM_MAX_AGE // 86400, 1),
     }

@@ -1,121 +1,128 @@
-"""Subscriber CSV import and export for the admin."""
+"""Subscriber CSV reading and writing: row validation on the way in, formula-safe cells on the way out."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
-from django.db.models.functions import Lower
-from django.utils import timezone
 
+from curator.mailing.addresses import validate_subscriber_address
 from curator.mailing.models import Subscriber
 
 EXPORT_FIELDS = ["email", "name", "status", "confirmed_at", "unsubscribed_at", "created_at"]
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# OWASP CSV injection: a spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly
 
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read: nothing was imported."""
 
 
-@dataclass
-class ImportReport:
-    created: list[Subscriber] = field(default_factory=list)
-    duplicates: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row: either a usable (email, name) or the reason it was refused."""
+
+    line: int
+    email: str = ""
+    name: str = ""
+    error: str = ""
 
 
 def decode_upload(data: bytes) -> str:
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFileError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+    limit = settings.MAILING_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFileError(f"The file is larger than {limit // (1024 * 1024)} MB.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"The file is not UTF-8 text (byte {exc.start}). Save it as CSV UTF-8.") from None
 
 
-def import_subscribers(text: str, status: str) -> ImportReport:
-    """Validate every row, create the good ones, skip addresses already known (any case).
-
-    Bad rows are reported with their line number and do not stop the good ones.
-    """
-    if status not in (Subscriber.Status.ACTIVE, Subscriber.Status.PENDING):
-        raise ImportFileError(f"Cannot import subscribers as {status!r}.")
+def _reader(text: str) -> csv.DictReader:
     reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ImportFileError(f"Line 1: {exc}") from None
     if "email" not in headers:
         raise ImportFileError("The first row must be a header with an 'email' column (and optionally 'name').")
     reader.fieldnames = headers
-    report = ImportReport()
-    seen: set[str] = set()
-    rows: list[tuple[int, str, str]] = []
+    return reader
+
+
+def check_header(text: str) -> None:
+    """Refuse a file without an email column while the person uploading it is still on the page."""
+    _reader(text)
+
+
+def _control_character(value: str) -> str | None:
+    found = CONTROL_CHARACTER.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def unprotect(cell: str) -> str:
+    """Undo the quote our export put before a formula-like cell, so an export can be imported back."""
+    if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_TRIGGERS:
+        return cell[1:]
+    return cell
+
+
+def read_rows(text: str) -> Iterator[CsvRow]:
+    """Every data row, validated on its own: one bad row is reported and never stops the others.
+
+    Control characters are refused per row: PostgreSQL cannot store NUL in text at all, and the
+    others (line breaks, escapes) have no business in an address or a name.
+    """
+    reader = _reader(text)
     try:
         for row in reader:
             line = reader.line_num
-            email = (row.get("email") or "").strip()
-            name = (row.get("name") or "").strip()
+            cells = {key: value for key, value in row.items() if isinstance(key, str) and isinstance(value, str)}
+            email = unprotect((cells.get("email") or "").strip())
+            name = unprotect((cells.get("name") or "").strip())
+            bad = _control_character(email) or _control_character(name)
+            if bad:
+                yield CsvRow(line, error=f"contains a control character ({bad}); remove it and import the row again")
+                continue
             try:
-                validate_email(email)
-            except ValidationError:
-                report.errors.append((line, f"{email!r} is not a valid email address"))
+                validate_subscriber_address(email)
+            except ValidationError as exc:
+                reason = exc.messages[0] if exc.code == "ip_literal" else "is not a valid email address"
+                yield CsvRow(line, error=f"{email!r} {reason}")
                 continue
             if len(email) > 254 or len(name) > 200:
-                report.errors.append((line, "email longer than 254 or name longer than 200 characters"))
+                yield CsvRow(line, error="email longer than 254 or name longer than 200 characters")
                 continue
-            if email.lower() in seen:
-                report.duplicates += 1
-                continue
-            seen.add(email.lower())
-            rows.append((line, email, name))
+            yield CsvRow(line, email, name)
     except csv.Error as exc:
-        raise ImportFileError(f"Line {reader.line_num}: {exc}") from None
-    existing: set[str] = set()
-    for start in range(0, len(rows), 1000):
-        chunk = [email.lower() for _, email, _ in rows[start : start + 1000]]
-        existing |= set(
-            Subscriber.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=chunk)
-            .values_list("email_lower", flat=True)
-        )
-    now = timezone.now()
-    new = []
-    for _, email, name in rows:
-        if email.lower() in existing:
-            report.duplicates += 1
-            continue
-        new.append(
-            Subscriber(
-                email=email,
-                name=name,
-                status=status,
-                confirmed_at=now if status == Subscriber.Status.ACTIVE else None,
-                created_at=now,
-            )
-        )
-    with transaction.atomic():
-        # ignore_conflicts: a sign-up racing the import must not fail the whole file
-        Subscriber.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    # bulk_create with ignore_conflicts returns no ids; the shared timestamp identifies this import's rows.
-    report.created = list(Subscriber.objects.filter(created_at=now))
-    return report
+        # line_num counts the lines read before the record that failed; it starts on the next one.
+        raise ImportFileError(f"Line {reader.line_num + 1}: {exc}") from None
+
+
+def formula_safe(value: str) -> str:
+    """Prefix a cell a spreadsheet would run as a formula with a quote, as OWASP recommends.
+
+    Names and even addresses come from the public form, so "=HYPERLINK(...)" is someone's input.
+    """
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def export_subscribers(subscribers: Iterable[Subscriber], out: io.TextIOBase) -> None:
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(EXPORT_FIELDS)
     for s in subscribers:
-        writer.writerow(
-            [
-                s.email,
-                s.name,
-                s.status,
-                s.confirmed_at.isoformat() if s.confirmed_at else "",
-                s.unsubscribed_at.isoformat() if s.unsubscribed_at else "",
-                s.created_at.isoformat(),
-            ]
-        )
+        row = [
+            s.email,
+            s.name,
+            s.status,
+            s.confirmed_at.isoformat() if s.confirmed_at else "",
+            s.unsubscribed_at.isoformat() if s.unsubscribed_at else "",
+            s.created_at.isoformat(),
+        ]
+        writer.writerow([formula_safe(cell) for cell in row])

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from curator.mailing.addresses import validate_subscriber_address
+
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(max_length=254, label="Email address")
+    email = forms.EmailField(max_length=254, label="Email address", validators=[validate_subscriber_address])
     name = forms.CharField(max_length=200, required=False, label="Name (optional)")
     # Honeypot: hidden from people, filled in by naive bots; such sign-ups are dropped silently.
     website = forms.CharField(required=False, label="Leave this empty")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+
+def new_confirm_nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Subscriber(models.Model):
@@ -21,6 +28,9 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     hard_bounces = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Identifies one sign-up: confirmation links carry it, and a new sign-up after unsubscribing or
+    # bouncing gets a new one, so a link from an earlier sign-up can never confirm a later one.
+    confirm_nonce = models.CharField(max_length=32, blank=True, default=new_confirm_nonce, editable=False)
 
     class Meta:
         ordering = ["email"]
@@ -80,3 +90,52 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.esp} {self.event_type} {self.email}"
+
+
+class SubscriberImport(models.Model):
+    """One uploaded CSV file, imported by a worker in chunks so a large file never times out a request.
+
+    The file waits here (not on a web server's disk) because the worker may run on another machine;
+    it is dropped once the import finished, leaving the counts and the first errors as the report.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    MAX_STORED_ERRORS = 1000
+
+    filename = models.CharField(max_length=255)
+    as_status = models.CharField("import as", max_length=20, choices=Subscriber.Status.choices)
+    data = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0, help_text="Lines in the file after the header.")
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[line, problem] for the first rows refused.")
+    failure = models.TextField(blank=True, help_text="Why the file as a whole could not be imported.")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0

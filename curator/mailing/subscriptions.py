@@ -13,7 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from curator.mailing.models import Subscriber
+from curator.mailing.models import Subscriber, new_confirm_nonce
 
 CONFIRM_SALT = "curator.mailing.confirm"
 UNSUBSCRIBE_SALT = "curator.mailing.unsubscribe"
@@ -51,9 +51,11 @@ def subscribe(email: str, name: str = "") -> tuple[Subscriber, bool]:
         return subscriber, False
     fields = []
     if subscriber.status != Subscriber.Status.PENDING:
-        # Unsubscribed or bounced people may come back, but only through the confirmation link again.
+        # Unsubscribed or bounced people may come back, but only through a new confirmation link: the
+        # new nonce voids every link sent for an earlier sign-up.
         subscriber.status = Subscriber.Status.PENDING
-        fields.append("status")
+        subscriber.confirm_nonce = new_confirm_nonce()
+        fields += ["status", "confirm_nonce"]
     if name.strip() and not subscriber.name:
         subscriber.name = name.strip()
         fields.append("name")
@@ -63,8 +65,10 @@ def subscribe(email: str, name: str = "") -> tuple[Subscriber, bool]:
 
 
 def confirm_token(subscriber: Subscriber) -> str:
-    # The email is part of the payload so a token cannot confirm a row whose address changed since.
-    return signing.dumps({"s": subscriber.pk, "e": subscriber.email.lower()}, salt=CONFIRM_SALT)
+    # The email is part of the payload so a token cannot confirm a row whose address changed since,
+    # and the nonce so it confirms only the sign-up it was sent for.
+    payload = {"s": subscriber.pk, "e": subscriber.email.lower(), "n": subscriber.confirm_nonce}
+    return signing.dumps(payload, salt=CONFIRM_SALT)
 
 
 def confirm_url(subscriber: Subscriber) -> str:
@@ -79,19 +83,28 @@ def subscriber_from_confirm_token(token: str) -> Subscriber:
     except signing.BadSignature:
         raise InvalidToken("This confirmation link is not valid.") from None
     subscriber = Subscriber.objects.filter(pk=data.get("s")).first()
-    if subscriber is None or subscriber.email.lower() != data.get("e"):
+    if (
+        subscriber is None
+        or subscriber.email.lower() != data.get("e")
+        # Links sent before nonces existed carry none and match the empty nonce those rows kept.
+        or subscriber.confirm_nonce != data.get("n", "")
+        # Unsubscribed or bounced since: their consent to this sign-up ended; only a new one counts.
+        or subscriber.status not in (Subscriber.Status.PENDING, Subscriber.Status.ACTIVE)
+    ):
         raise InvalidToken("This confirmation link is not valid any more. Please sign up again.")
     return subscriber
 
 
 def confirm(subscriber: Subscriber) -> bool:
-    """Activate a pending (or lapsed) subscriber; False when nothing changed."""
-    now = timezone.now()
-    updated = (
-        Subscriber.objects.filter(pk=subscriber.pk)
-        .exclude(status=Subscriber.Status.ACTIVE)
-        .update(status=Subscriber.Status.ACTIVE, confirmed_at=now, unsubscribed_at=None, hard_bounces=0)
-    )
+    """Activate the pending sign-up this subscriber object was read for; False when nothing changed.
+
+    Only a PENDING row with the same nonce is touched, so an unsubscribe or a bounce that lands
+    between reading the token and this update wins. hard_bounces starts again at zero because the
+    person just received our email at this address.
+    """
+    updated = Subscriber.objects.filter(
+        pk=subscriber.pk, status=Subscriber.Status.PENDING, confirm_nonce=subscriber.confirm_nonce
+    ).update(status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now(), unsubscribed_at=None, hard_bounces=0)
     subscriber.refresh_from_db()
     return updated == 1
 

@@ -8,9 +8,9 @@ import smtplib
 from celery import shared_task
 from django.utils import timezone
 
-from curator.mailing import send
+from curator.mailing import imports, send
 from curator.mailing.confirmation import send_confirmation_email
-from curator.mailing.models import Subscriber
+from curator.mailing.models import Subscriber, SubscriberImport
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,19 @@ def send_confirmation(subscriber_id: int) -> None:
     subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
     if subscriber is not None:  # confirmed or gone in the meantime: nothing to ask
         send_confirmation_email(subscriber)
+
+
+@shared_task
+def import_subscribers(import_id: int) -> dict:
+    """Store an uploaded CSV file; safe to deliver twice (a finished import is not claimed again)."""
+    from curator.mailing.admin import queue_confirmations  # the one place imports queue confirmations
+
+    job = SubscriberImport.objects.filter(pk=import_id).only("as_status").first()
+    if job is None:
+        return {}
+    confirm = queue_confirmations if job.as_status == Subscriber.Status.PENDING else None
+    done = imports.run_import(import_id, on_created=confirm)
+    return {} if done is None else {"created": done.created_count, "errors": done.error_count}
 
 
 @shared_task

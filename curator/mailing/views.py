@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from curator.mailing import subscriptions
+from curator.mailing import signup_limits, subscriptions
 from curator.mailing.forms import SubscribeForm
 from curator.mailing.models import Subscriber
 
@@ -30,11 +30,14 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(request, "mailing/subscribe.html", {"form": form})
     if not form.is_valid():
         return render(request, "mailing/subscribe.html", {"form": form}, status=400)
+    if not signup_limits.take_signup_slot(signup_limits.client_ip(request)):
+        # Depends on the sender only, never on the address, so it tells a prober nothing.
+        return render(request, "mailing/subscribe_limited.html", status=429)
     if not form.cleaned_data["website"]:
         from curator.mailing.tasks import send_confirmation
 
         subscriber, needs_confirmation = subscriptions.subscribe(form.cleaned_data["email"], form.cleaned_data["name"])
-        if needs_confirmation:
+        if needs_confirmation and signup_limits.take_confirmation_slot(subscriber.email):
             transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk))
     # The same answer whether the address was new, pending or already active: no address probing.
     return redirect("mailing:subscribe_done")
@@ -49,7 +52,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         subscriber = subscriptions.subscriber_from_confirm_token(token)
     except subscriptions.InvalidToken as exc:
         return invalid_link(request, str(exc), offer_signup=True)
-    subscriptions.confirm(subscriber)
+    if not subscriptions.confirm(subscriber) and subscriber.status != Subscriber.Status.ACTIVE:
+        # Unsubscribed or bounced between reading the link and confirming: that wins.
+        return invalid_link(request, "This confirmation link is not valid any more. Please sign up again.", True)
     return render(request, "mailing/confirmed.html", {"subscriber": subscriber})
 
 

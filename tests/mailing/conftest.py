@@ -197,3 +197,21 @@ def send_permissions(editor, publisher):  # type: ignore[no-untyped-def]
     editor.user_permissions.add(*issue_perms)
     publisher.user_permissions.add(*issue_perms, Permission.objects.get(codename="send_issue"))
     return editor, publisher
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings) -> None:  # type: ignore[no-untyped-def]
+    """Each test gets its own cache namespace (on the real Redis when REDIS_URL is set).
+
+    Never cache.clear(): on Redis that flushes the database the Celery broker shares.
+    """
+    import os
+    import uuid
+
+    redis_url = os.environ.get("REDIS_URL")
+    prefix = f"test-{uuid.uuid4().hex}"
+    if redis_url:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+    settings.CACHES = {"default": {**backend, "KEY_PREFIX": prefix}}

@@ -46,7 +46,7 @@ def test_it_never_duplicates_repeated_sign_ups_whatever_the_case(client, django_
     for email in ("mia@example.com", "MIA@example.com", " mia@EXAMPLE.com "):
         assert sign_up(client, django_capture_on_commit_callbacks, email).status_code == 302
     assert Subscriber.objects.count() == 1
-    assert len(mail.outbox) == 3  # still pending: each sign-up may resend the link
+    assert len(mail.outbox) == 1  # one confirmation per address per MAILING_CONFIRM_RESEND_MINUTES
 
 
 def test_it_does_not_email_people_who_are_already_active(client, django_capture_on_commit_callbacks):
@@ -124,3 +124,21 @@ def test_the_form_in_a_cached_archive_page_works_without_a_csrf_cookie(django_ca
     assert response.status_code == 302
     assert Subscriber.objects.get().status == "pending"
     assert len(mail.outbox) == 1
+
+
+def test_it_never_puts_the_submitted_name_in_the_confirmation_email(client, django_capture_on_commit_callbacks):
+    name = "Claim your prize at https://evil.example/win"
+    sign_up(client, django_capture_on_commit_callbacks, "mia@example.com", name)
+    (message,) = mail.outbox
+    html, _ = message.alternatives[0]
+    for part in (message.subject, message.body, html):
+        assert "evil.example" not in part and "prize" not in part
+    assert message.body.startswith("Hello,")
+
+
+@pytest.mark.parametrize("address", ["user@[127.0.0.1]", "user@[::1]", "user@[10.0.0.1]"])
+def test_it_refuses_ip_literal_addresses(client, django_capture_on_commit_callbacks, address):
+    response = sign_up(client, django_capture_on_commit_callbacks, address)
+    assert response.status_code == 400
+    assert b"not an IP address" in response.content
+    assert not Subscriber.objects.exists() and mail.outbox == []

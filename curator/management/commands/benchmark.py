@@ -13,6 +13,7 @@ SUITES = {
     "ingest": "curator.feeds.benchmark",
     "summarize": "summarizer.benchmark",
     "send": "curator.mailing.benchmark",
+    "import": "curator.mailing.import_benchmark",
     "triage": "curator.editions.benchmark",
 }
 
