@@ -23,12 +23,13 @@ from curator.mailing.csvio import ImportFileError, decode_upload, export_subscri
 from curator.mailing.forms import SubscriberImportForm
 from curator.mailing.models import Delivery, ProviderEvent, Subscriber
 from curator.mailing.render import render_issue
+from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.mailing.testsend import preview_subscriber, send_test_message
 
 SEND_PERMISSION = "editions.send_issue"
 
 
-class IssueSendingAdmin(IssueAdmin):
+class IssueSendingAdmin(ScheduleSendAdminMixin, IssueAdmin):
     """The editions issue admin plus preview, test send, send, progress, pause and resume."""
 
     change_form_template = "admin/mailing/issue_change_form.html"
@@ -151,6 +152,7 @@ class IssueSendingAdmin(IssueAdmin):
 
 admin.site.unregister(Issue)
 admin.site.register(Issue, IssueSendingAdmin)
+admin.site.index_template = "admin/mailing/index.html"  # the dashboard lists scheduled sends with countdowns
 
 
 @admin.register(Subscriber)
