@@ -112,7 +112,8 @@ def _start_one(now: datetime.datetime) -> tuple[int, bool] | None:
         ScheduledSend.objects.filter(pk=row.pk, status=ScheduledSend.Status.SCHEDULED).update(
             status=status, note=note, started_at=now
         )
-        log.log(logging.WARNING if note else logging.INFO, "scheduled send of issue %s: %s", issue.pk, note or "started")
+        level = logging.WARNING if note else logging.INFO
+        log.log(level, "scheduled send of issue %s: %s", issue.pk, note or "started")
         return issue.pk, not note
 
 

@@ -52,9 +52,7 @@ class ScheduleSendAdminMixin:
         wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
         urls = [
             path("<int:object_id>/schedule/", wrap(self.schedule_view), name="editions_issue_schedule"),
-            path(
-                "<int:object_id>/cancel-schedule/", wrap(self.cancel_schedule_view), name="editions_issue_unschedule"
-            ),
+            path("<int:object_id>/cancel-schedule/", wrap(self.cancel_schedule_view), name="editions_issue_unschedule"),
         ]
         return urls + super().get_urls()  # type: ignore[misc]
 

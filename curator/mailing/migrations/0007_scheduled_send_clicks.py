@@ -5,7 +5,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-
 SCHEDULE_TASK_NAME = "mailing: start scheduled sends"
 
 
@@ -24,39 +23,69 @@ def remove_schedule(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ('editions', '0003_editorial_groups'),
-        ('mailing', '0006_publisher_provider_events'),
+        ("editions", "0003_editorial_groups"),
+        ("mailing", "0006_publisher_provider_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScheduledSend',
+            name="ScheduledSend",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('send_at', models.DateTimeField(db_index=True)),
-                ('time_zone', models.CharField(help_text="The editor's time zone, for showing the time back.", max_length=64)),
-                ('status', models.CharField(choices=[('scheduled', 'scheduled'), ('started', 'started'), ('cancelled', 'cancelled'), ('refused', 'refused (issue not ready)')], db_index=True, default='scheduled', max_length=10)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, help_text='Why a due send was refused.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('issue', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='scheduled_send', to='editions.issue')),
-                ('scheduled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("send_at", models.DateTimeField(db_index=True)),
+                (
+                    "time_zone",
+                    models.CharField(help_text="The editor's time zone, for showing the time back.", max_length=64),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "scheduled"),
+                            ("started", "started"),
+                            ("cancelled", "cancelled"),
+                            ("refused", "refused (issue not ready)"),
+                        ],
+                        db_index=True,
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, help_text="Why a due send was refused.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "issue",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scheduled_send", to="editions.issue"
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ClickCount',
+            name="ClickCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('pick', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='click_counts', to='editions.pick')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "pick",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="click_counts", to="editions.pick"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('pick', 'day'), name='click_count_pick_day')],
+                "constraints": [models.UniqueConstraint(fields=("pick", "day"), name="click_count_pick_day")],
             },
         ),
         migrations.RunPython(create_schedule, remove_schedule),
