@@ -206,6 +206,15 @@ MAILING_BOUNCE_LIMIT = envint("MAILING_BOUNCE_LIMIT", "3")  # hard failures befo
 # only). A worker crash loses nothing either way; only a database server crash could forget the last
 # fraction of a second of "sent" marks, and those people would get a second copy with the same Message-ID.
 MAILING_ASYNC_COMMIT = envbool("MAILING_ASYNC_COMMIT", "False")
+# Pick links in the email go through /r/<signed pick token>/ and are counted per pick and day (never per person).
+MAILING_TRACK_CLICKS = envbool("MAILING_TRACK_CLICKS", "True")
+# User-Agent fragments (case-insensitive) of mail security gateways and link-preview bots that fetch every
+# link at delivery; their requests redirect but are not counted. An empty User-Agent is never counted either.
+MAILING_CLICK_SCANNERS = envlist(
+    "MAILING_CLICK_SCANNERS",
+    "barracuda,proofpoint,mimecast,symantec,messagelabs,forcepoint,trend micro,fireeye,sophos,cisco,ironport,"
+    "safelinks,urldefense,mailscanner,bot,crawler,spider,preview,python-requests,curl,wget,go-http-client",
+)
 MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600))  # seconds a confirm link lives
 
 LOGGING = {

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from curator.editions.admin import IssueAdmin
 from curator.editions.models import Issue
 from curator.mailing import send
+from curator.mailing.click_admin import ClickReportAdminMixin
 from curator.mailing.csvio import ImportFileError, decode_upload, export_subscribers, import_subscribers
 from curator.mailing.forms import SubscriberImportForm
 from curator.mailing.models import Delivery, ProviderEvent, Subscriber
@@ -29,7 +30,7 @@ from curator.mailing.testsend import preview_subscriber, send_test_message
 SEND_PERMISSION = "editions.send_issue"
 
 
-class IssueSendingAdmin(ScheduleSendAdminMixin, IssueAdmin):
+class IssueSendingAdmin(ScheduleSendAdminMixin, ClickReportAdminMixin, IssueAdmin):
     """The editions issue admin plus preview, test send, send, progress, pause and resume."""
 
     change_form_template = "admin/mailing/issue_change_form.html"
