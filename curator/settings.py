@@ -189,6 +189,11 @@ SUMMARIZER_BATCH_SIZE = envint("SUMMARIZER_BATCH_SIZE", "16")
 SUMMARIZER_CPU_PACKING = envbool("SUMMARIZER_CPU_PACKING", "True")
 # auto = the first CUDA GPU when torch sees one, else cpu; or any torch device name (cpu, cuda:1, mps).
 SUMMARIZER_DEVICE = envstr("SUMMARIZER_DEVICE", "auto")
+# An A/B experiment: two profile names, comma-separated; every new entry is drafted with both instead of the
+# default profile, and the profile report compares them. Empty = the default profile only.
+SUMMARIZER_AB_PROFILES = envlist("SUMMARIZER_AB_PROFILES")
+if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
+    raise ImproperlyConfigured(f"SUMMARIZER_AB_PROFILES={SUMMARIZER_AB_PROFILES!r}: name exactly two profiles, A,B")
 
 # --- Editions / mailing -------------------------------------------------------------------
 EDITIONS_DEFAULT_SECTIONS = envlist(
