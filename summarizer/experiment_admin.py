@@ -58,8 +58,8 @@ class PlaygroundRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 profile = experiments.save_as_profile(run, form.cleaned_data["name"], form.cleaned_data["description"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except ValidationError as exc:  # knob errors are keyed by knob, which this form does not show
+                form.add_error(None, [f"{field}: {m}" for field, msgs in exc.message_dict.items() for m in msgs])
             else:
                 messages.success(request, f"Saved profile “{profile.name}” from run {run.pk}.")
                 return HttpResponseRedirect(reverse("admin:summarizer_decodingprofile_change", args=[profile.pk]))
