@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from summarizer.report import ProfileRow
 
 WIDTH, HEIGHT = 640, 360
-LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 44
+LEFT, RIGHT, TOP, BOTTOM = 56, 24, 28, 44
 
 
 @dataclass
