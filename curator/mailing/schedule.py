@@ -100,6 +100,11 @@ def _start_one(now: datetime.datetime) -> tuple[int, bool] | None:
             return None
         issue = Issue.objects.select_for_update().get(pk=row.issue_id)
         note = ""
+        if issue.is_locked:  # a publisher sent it by hand before the time: nothing left to do
+            ScheduledSend.objects.filter(pk=row.pk).update(
+                status=ScheduledSend.Status.CANCELLED, note=f"The issue was already {issue.status} when due."
+            )
+            return issue.pk, False
         if issue.status != Issue.Status.READY:
             note = f"Not sent: when it was due the issue was {issue.status}, not ready."
         else:

@@ -14,7 +14,7 @@ from django_celery_beat.models import PeriodicTask
 
 from curator.editions import workflow
 from curator.editions.models import Issue
-from curator.mailing import schedule
+from curator.mailing import schedule, send
 from curator.mailing.models import Delivery, ScheduledSend
 from curator.mailing.tasks import start_scheduled_sends
 
@@ -86,6 +86,24 @@ def test_it_never_sends_an_issue_moved_back_to_draft(send_permissions):
     assert row.status == ScheduledSend.Status.REFUSED
     assert "draft" in row.note
     assert schedule.start_due_sends(NOW + dt.timedelta(hours=3)).refused == []  # refused once, not every tick
+
+
+@pytest.mark.django_db
+def test_it_cancels_the_schedule_of_an_issue_sent_by_hand_meanwhile(client, send_permissions):
+    _, publisher = send_permissions
+    issue = make_issue()
+    make_subscribers(2)
+    with time_machine.travel(NOW, tick=False):
+        schedule.schedule_send(issue, NOW + dt.timedelta(hours=1), "UTC", publisher)
+    send.send_issue(issue, publisher)
+    client.force_login(publisher)
+    assert "data-countdown" not in client.get(reverse("admin:index")).content.decode()
+
+    result = schedule.start_due_sends(NOW + dt.timedelta(hours=1))
+
+    assert result.started == [] and result.refused == [issue.pk]
+    assert ScheduledSend.objects.get(issue=issue).status == ScheduledSend.Status.CANCELLED
+    assert Delivery.objects.filter(issue=issue).count() == 2  # the manual send's rows, no more
 
 
 @pytest.mark.django_db

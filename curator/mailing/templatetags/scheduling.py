@@ -7,6 +7,7 @@ import zoneinfo
 from django import template
 from django.utils import timezone
 
+from curator.editions.models import Issue
 from curator.mailing.models import ScheduledSend
 
 register = template.Library()
@@ -24,7 +25,11 @@ def _view(row: ScheduledSend) -> dict:
 @register.inclusion_tag("admin/mailing/_scheduled_sends.html")
 def scheduled_sends() -> dict:
     """Every pending scheduled send, soonest first (dashboard)."""
-    rows = ScheduledSend.objects.filter(status=ScheduledSend.Status.SCHEDULED).select_related("issue")
+    rows = (
+        ScheduledSend.objects.filter(status=ScheduledSend.Status.SCHEDULED)
+        .exclude(issue__status__in=Issue.LOCKED_STATUSES)  # sent by hand meanwhile; the tick will cancel it
+        .select_related("issue")
+    )
     return {"schedules": [_view(row) for row in rows.order_by("send_at")]}
 
 
