@@ -55,7 +55,12 @@ def filtered_drafts(month: datetime.date | None = None, model: str = "") -> Quer
     return drafts
 
 
-def profile_report(month: datetime.date | None = None, model: str = "") -> list[ProfileRow]:
+def row_key(profile_name: str, model_id: str, by_model: bool) -> str:
+    return f"{profile_name} · {model_id}" if by_model else profile_name
+
+
+def profile_report(month: datetime.date | None = None, model: str = "", by_model: bool = False) -> list[ProfileRow]:
+    """One row per profile, or per profile and model with `by_model` (the fallback is then its own model)."""
     drafts = filtered_drafts(month, model)
     rows: dict[str, ProfileRow] = {}
     seconds: dict[str, list[float]] = {}
@@ -63,29 +68,34 @@ def profile_report(month: datetime.date | None = None, model: str = "") -> list[
     entries: dict[str, set[int]] = {}
     draft_fields = ("profile_name", "model_id", "engine", "seconds", "tokens_out", "entry_id")
     for name, model_id, engine, secs, toks, entry_id in drafts.values_list(*draft_fields).iterator():
-        row = rows.setdefault(name, ProfileRow(profile=name))
+        key = row_key(name, model_id, by_model)
+        row = rows.setdefault(key, ProfileRow(profile=key))
         row.drafts += 1
         if model_id not in row.models:
             row.models.append(model_id)
         row.fallback_share += engine == Draft.Engine.FALLBACK
-        seconds.setdefault(name, []).append(secs)
-        tokens.setdefault(name, []).append(toks)
-        entries.setdefault(name, set()).add(entry_id)
-    outcomes = list(
-        DraftOutcome.objects.filter(entry_id__in=drafts.values("entry_id")).values_list(
-            "entry_id", "draft_id", "draft__profile_name", "verdict", "similarity"
-        )
-    )
+        seconds.setdefault(key, []).append(secs)
+        tokens.setdefault(key, []).append(toks)
+        entries.setdefault(key, set()).add(entry_id)
+    outcomes = [
+        (entry_id, draft_id, row_key(name or "", model_id or "", by_model), verdict, similarity)
+        for entry_id, draft_id, name, model_id, verdict, similarity in DraftOutcome.objects.filter(
+            entry_id__in=drafts.values("entry_id")
+        ).values_list("entry_id", "draft_id", "draft__profile_name", "draft__model_id", "verdict", "similarity")
+    ]
     draft_ids = set(drafts.values_list("pk", flat=True)) if outcomes else set()
-    choices = dict(
+    choices: dict[str, int] = {}
+    for name, model_id, n in (
         DraftChoice.objects.filter(draft__in=drafts)
-        .values("draft__profile_name")
+        .values("draft__profile_name", "draft__model_id")
         .annotate(n=Count("pk"))
-        .values_list("draft__profile_name", "n")
-    )
-    for name, row in rows.items():
-        mine = [o for o in outcomes if o[1] in draft_ids and o[2] == name]
-        row.offered = sum(1 for o in outcomes if o[0] in entries[name])
+        .values_list("draft__profile_name", "draft__model_id", "n")
+    ):
+        key = row_key(name, model_id, by_model)
+        choices[key] = choices.get(key, 0) + n
+    for key, row in rows.items():
+        mine = [o for o in outcomes if o[1] in draft_ids and o[2] == key]
+        row.offered = sum(1 for o in outcomes if o[0] in entries[key])
         row.used = len(mine)
         if mine:
             row.as_is = sum(o[3] == DraftOutcome.Verdict.AS_IS for o in mine) / row.used
@@ -94,10 +104,11 @@ def profile_report(month: datetime.date | None = None, model: str = "") -> list[
         kept = sum(o[3] in KEPT for o in mine)
         row.acceptance = kept / row.offered if row.offered else 0.0
         row.median_similarity = _median([o[4] for o in mine])
-        row.median_seconds = _median(seconds[name])
-        row.median_tokens = _median(tokens[name])
+        row.median_seconds = _median(seconds[key])
+        row.median_tokens = _median(tokens[key])
         row.fallback_share = row.fallback_share / row.drafts
-        row.choices = choices.get(name, 0)
+        row.choices = choices.get(key, 0)
+        row.models.sort()
     result = sorted(rows.values(), key=lambda r: (-r.acceptance, r.median_seconds or 0, r.profile))
     mark_pareto(result)
     return result

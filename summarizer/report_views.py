@@ -25,7 +25,8 @@ def profile_report(request: HttpRequest, site: AdminSite) -> HttpResponse:
         raise PermissionDenied
     month = _month(request.GET.get("month", ""))
     model = request.GET.get("model", "")
-    rows = report.profile_report(month, model)
+    by_model = request.GET.get("by") == "model"
+    rows = report.profile_report(month, model, by_model)
     context = {
         **site.each_context(request),
         "title": "Profile report",
@@ -36,5 +37,6 @@ def profile_report(request: HttpRequest, site: AdminSite) -> HttpResponse:
         "models": report.model_ids(),
         "month": month,
         "model": model,
+        "by_model": by_model,
     }
     return render(request, "admin/summarizer/profile_report.html", context)

@@ -79,6 +79,30 @@ def test_it_computes_the_report_numbers_on_a_fixture_month(month):
     assert "Greedy" not in rows_by_name(profile_report(NOVEMBER, "tiny-t5"))
 
 
+def test_it_splits_rows_by_model_on_request(month, make_entry):
+    entry = make_entry("paper")
+    draft(entry, "Beam", "A draft from a bigger model.", 6.0, 70, model="big-t5")
+    record_outcomes([FinalText("pick:7", entry.pk, "A draft from a bigger model.")])
+
+    rows = rows_by_name(profile_report(NOVEMBER, by_model=True))
+
+    assert set(rows) == {"Beam · tiny-t5", "Beam · big-t5", "Sampling · tiny-t5", "Greedy · fallback:lexical"}
+    assert (rows["Beam · big-t5"].drafts, rows["Beam · big-t5"].used, rows["Beam · big-t5"].acceptance) == (1, 1, 1.0)
+    assert (rows["Beam · tiny-t5"].drafts, rows["Beam · tiny-t5"].used) == (3, 2)
+    assert rows_by_name(profile_report(NOVEMBER))["Beam"].models == ["big-t5", "tiny-t5"]
+
+
+def test_it_builds_the_report_in_a_fixed_number_of_queries(month, make_entry, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        profile_report(NOVEMBER)
+    for n in range(20):
+        entry = make_entry("paper")
+        chosen = draft(entry, "Beam", f"Draft number {n}.", 1.0, 10)
+        record_outcomes([FinalText(f"pick:{100 + n}", entry.pk, chosen.text)])
+    with django_assert_num_queries(4):
+        profile_report(NOVEMBER)
+
+
 def test_it_filters_by_month(month):
     october = rows_by_name(profile_report(dt.date(2026, 10, 1)))
     assert list(october) == ["Beam"]
