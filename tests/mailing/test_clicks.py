@@ -177,6 +177,24 @@ def test_it_reports_clicks_per_pick_day_and_source():
 
 
 @pytest.mark.django_db
+def test_it_builds_the_click_report_in_a_fixed_number_of_queries(django_assert_num_queries):
+    issue = make_issue()
+    section = issue.sections.first()
+    picks = [
+        Pick.objects.create(issue=issue, section=section, title=f"P{n}", url=f"https://e.org/{n}", position=9 + n)
+        for n in range(15)
+    ]
+    small = sent_issue()
+    with django_assert_num_queries(3):
+        click_report(small)
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT)
+    for pick in picks:
+        clicks.count_click(pick.pk)
+    with django_assert_num_queries(3):
+        assert len(click_report(issue).picks) == 18
+
+
+@pytest.mark.django_db
 def test_it_shows_the_click_report_with_its_charts(client, send_permissions):
     editor, _ = send_permissions
     issue = sent_issue()
