@@ -284,6 +284,11 @@ SUMMARIZER_BATCH_SIZE = envint("SUMMARIZER_BATCH_SIZE", "16")
 SUMMARIZER_CPU_PACKING = envbool("SUMMARIZER_CPU_PACKING", "True")
 # auto = the first CUDA GPU when torch sees one, else cpu; or any torch device name (cpu, cuda:1, mps).
 SUMMARIZER_DEVICE = envstr("SUMMARIZER_DEVICE", "auto")
+# An A/B experiment: two profile names, comma-separated; every new entry is drafted with both instead of the
+# default profile, and the profile report compares them. Empty = the default profile only.
+SUMMARIZER_AB_PROFILES = envlist("SUMMARIZER_AB_PROFILES")
+if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
+    raise ImproperlyConfigured(f"SUMMARIZER_AB_PROFILES={SUMMARIZER_AB_PROFILES!r}: name exactly two profiles, A,B")
 
 # --- Editions / mailing -------------------------------------------------------------------
 EDITIONS_DEFAULT_SECTIONS = envlist(
@@ -301,6 +306,15 @@ MAILING_BOUNCE_LIMIT = envint("MAILING_BOUNCE_LIMIT", "3")  # hard failures befo
 # only). A worker crash loses nothing either way; only a database server crash could forget the last
 # fraction of a second of "sent" marks, and those people would get a second copy with the same Message-ID.
 MAILING_ASYNC_COMMIT = envbool("MAILING_ASYNC_COMMIT", "False")
+# Pick links in the email go through /r/<signed pick token>/ and are counted per pick and day (never per person).
+MAILING_TRACK_CLICKS = envbool("MAILING_TRACK_CLICKS", "True")
+# User-Agent fragments (case-insensitive) of mail security gateways and link-preview bots that fetch every
+# link at delivery; their requests redirect but are not counted. An empty User-Agent is never counted either.
+MAILING_CLICK_SCANNERS = envlist(
+    "MAILING_CLICK_SCANNERS",
+    "barracuda,proofpoint,mimecast,symantec,messagelabs,forcepoint,trend micro,fireeye,sophos,cisco,ironport,"
+    "safelinks,urldefense,mailscanner,bot,crawler,spider,preview,python-requests,curl,wget,go-http-client",
+)
 MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600))  # seconds a confirm link lives
 # Sign-up flood limits: one confirmation email per address per this many minutes, and at most this many
 # sign-ups per client IP per hour (0 turns either off).

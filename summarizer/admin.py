@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from curator.admin_permissions import permission_required
 from curator.feeds.admin import EntryAdmin
 from curator.feeds.models import Entry
-from summarizer import tasks, views
+from summarizer import report_views, tasks, views
 from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft
 
@@ -122,7 +122,12 @@ class DecodingProfileAdmin(admin.ModelAdmin):
                 "playground/",
                 self.admin_site.admin_view(self.playground_view),
                 name="summarizer_decodingprofile_playground",
-            )
+            ),
+            path(
+                "report/",
+                self.admin_site.admin_view(lambda request: report_views.profile_report(request, self.admin_site)),
+                name="summarizer_decodingprofile_report",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -131,7 +136,11 @@ class DecodingProfileAdmin(admin.ModelAdmin):
         return views.playground(request, self.admin_site)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        context = {**(extra_context or {}), "playground_url": reverse("admin:summarizer_decodingprofile_playground")}
+        context = {
+            **(extra_context or {}),
+            "playground_url": reverse("admin:summarizer_decodingprofile_playground"),
+            "report_url": reverse("admin:summarizer_decodingprofile_report"),
+        }
         return super().changelist_view(request, context)
 
 
@@ -180,3 +189,6 @@ def summarize_parameters(params: dict[str, Any]) -> str:
     if params.get("num_return_sequences", 1) > 1:
         parts.append(f"{params['num_return_sequences']} drafts")
     return ", ".join(parts)
+
+
+from summarizer import experiment_admin  # noqa: E402, F401 - registers PlaygroundRun's admin beside the others

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -176,3 +177,60 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft {self.pk} of entry {self.entry_id} ({self.engine})"
+
+
+class DraftOutcome(models.Model):
+    """What became of the drafts of one entry once an editor's final text was fixed (summarizer/acceptance.py).
+
+    `key` names the use (e.g. ``pick:42``) so recording the same use again updates one row; the
+    summarizer does not know what a pick is, only that some final text was judged against its drafts.
+    """
+
+    class Verdict(models.TextChoices):
+        AS_IS = "as_is", "used as is"
+        LIGHT = "light", "lightly edited"
+        REWRITTEN = "rewritten", "rewritten"
+
+    key = models.CharField(max_length=100, unique=True)
+    entry = models.ForeignKey("feeds.Entry", on_delete=models.CASCADE, related_name="draft_outcomes")
+    draft = models.ForeignKey(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes")
+    profile_name = models.CharField(max_length=100, blank=True)
+    model_id = models.CharField(max_length=500, blank=True)
+    similarity = models.FloatField(help_text="1 - normalized edit distance between closest draft and final text.")
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.get_verdict_display()} ({self.similarity:.2f})"
+
+
+class DraftChoice(models.Model):
+    """One *Use this draft* click, recorded as it happens (the blurb may still be edited afterwards)."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="choices")
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"draft {self.draft_id} chosen at {self.chosen_at:%Y-%m-%d %H:%M}"
+
+
+class PlaygroundRun(models.Model):
+    """One Generate press in the decoding playground, kept so every experiment can be found again."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    entry = models.ForeignKey("feeds.Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=1000, blank=True)
+    input_hash = models.CharField(max_length=64, db_index=True)
+    parameters = models.JSONField(default=dict, help_text="Every decoding knob of the run.")
+    outputs = models.JSONField(default=list, help_text="Each draft: text, engine, model, tokens, seconds, seed, flags.")
+    engine = models.CharField(max_length=10, choices=Draft.Engine.choices)
+    model_id = models.CharField(max_length=500, blank=True)
+    seconds = models.FloatField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk}: {self.title[:60] or self.input_hash[:12]}"

@@ -9,9 +9,11 @@ log = logging.getLogger(__name__)
 
 
 def on_entries_created(sender: Any, entry_ids: list[int], **kwargs: Any) -> None:
+    from summarizer.experiments import profiles_for_new_entries
     from summarizer.tasks import queue_drafts
 
     try:
-        queue_drafts(list(entry_ids))
+        for profile_id in profiles_for_new_entries():  # the default profile, or A and B during an experiment
+            queue_drafts(list(entry_ids), profile_id)
     except Exception:  # a broker outage must not undo or fail an ingest; draft_pending catches up
         log.exception("summarizer: could not queue drafts for %d new entries", len(entry_ids))

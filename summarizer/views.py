@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required
 from curator.feeds.models import Entry
-from summarizer import decoding, drafting, prompts, tasks
+from summarizer import decoding, drafting, experiments, prompts, tasks
 from summarizer.forms import KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
 from summarizer.models import DecodingProfile
 
@@ -70,6 +70,7 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
             else:
                 source = prompts.Source(source_form.cleaned_data["title"], source_form.cleaned_data["text"])
             results = drafting.preview(source, knobs_form.parameters())
+            experiments.record_run(request.user, source, entry, knobs_form.parameters(), results)
     else:
         source_form = PlaygroundSourceForm(initial={"entry": request.GET.get("entry")})
         knobs_form = KnobsForm(initial=initial)

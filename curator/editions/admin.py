@@ -446,7 +446,7 @@ class IssueAdmin(admin.ModelAdmin):
         if not (pick_id.isdigit() and draft_id.isdigit()):
             raise workflow.WorkflowError("Unknown draft.")
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
-        workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id))
+        workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), request.user)
         self.message_user(request, f"Blurb of “{pick}” replaced by the draft; edit it as you like.", messages.SUCCESS)
 
     # Status ----------------------------------------------------------------------------------

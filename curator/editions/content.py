@@ -50,6 +50,7 @@ class PickContent:
     blurb_text: str
     byline: str
     source_name: str = ""
+    pick_id: int | None = None  # lets the email swap `url` for a click-counting link (mailing/clicks.py)
 
 
 @dataclass
@@ -99,6 +100,7 @@ def issue_content(issue: Issue) -> IssueContent:
                 blurb_text=markdown_to_text(pick.blurb),
                 byline=pick.byline,
                 source_name=pick.entry.source.name if pick.entry_id and pick.entry else "",
+                pick_id=pick.pk,
             )
             for pick in section.picks.all()
         ]

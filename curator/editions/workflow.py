@@ -16,10 +16,12 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from curator.editions.acceptance import record_issue_acceptance
 from curator.editions.drafts import best_draft_text
 from curator.editions.featured import was_featured
 from curator.editions.models import Issue, IssueLocked, Pick, Section, WorkflowError
 from curator.feeds.models import Entry
+from summarizer.acceptance import record_choice
 from summarizer.models import Draft
 
 __all__ = [
@@ -95,6 +97,8 @@ def transition(issue: Issue, target: str, user: AbstractBaseUser | None = None) 
         fields.append("sent_at")
     locked.save(update_fields=fields)
     issue.status, issue.sent_at = locked.status, locked.sent_at
+    if target == S.SENDING:  # the blurbs are final now; how much of each draft survived is recorded once
+        transaction.on_commit(lambda: record_issue_acceptance(locked.pk), robust=True)
     return issue
 
 
@@ -219,11 +223,12 @@ def move_section(section: Section, direction: int) -> None:
 
 
 @transaction.atomic
-def use_draft(pick: Pick, draft: Draft) -> Pick:
-    """One click: the draft's text becomes the blurb, which the editor then polishes."""
+def use_draft(pick: Pick, draft: Draft, user: AbstractBaseUser | None = None) -> Pick:
+    """One click: the draft's text becomes the blurb, which the editor then polishes. The click is recorded."""
     lock_editable(pick.issue_id)
     if not pick.entry_id or draft.entry_id != pick.entry_id:
         raise WorkflowError("That draft was written for another entry.")
     pick.blurb = draft.text
     pick.save(update_fields=["blurb"])
+    record_choice(draft, user)
     return pick

@@ -20,17 +20,19 @@ from curator.admin_permissions import permission_required
 from curator.editions.admin import IssueAdmin
 from curator.editions.models import Issue
 from curator.mailing import send
+from curator.mailing.click_admin import ClickReportAdminMixin
 from curator.mailing.csvio import ImportFileError, export_subscribers
 from curator.mailing.forms import SubscriberImportForm
 from curator.mailing.imports import accept_upload
 from curator.mailing.models import Delivery, ProviderEvent, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
+from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.mailing.testsend import preview_subscriber, send_test_message
 
 SEND_PERMISSION = "editions.send_issue"
 
 
-class IssueSendingAdmin(IssueAdmin):
+class IssueSendingAdmin(ScheduleSendAdminMixin, ClickReportAdminMixin, IssueAdmin):
     """The editions issue admin plus preview, test send, send, progress, pause and resume."""
 
     change_form_template = "admin/mailing/issue_change_form.html"
@@ -162,6 +164,7 @@ class IssueSendingAdmin(IssueAdmin):
 
 admin.site.unregister(Issue)
 admin.site.register(Issue, IssueSendingAdmin)
+admin.site.index_template = "admin/mailing/index.html"  # the dashboard lists scheduled sends with countdowns
 
 
 @admin.register(Subscriber)

@@ -139,3 +139,42 @@ class SubscriberImport(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0
+class ScheduledSend(models.Model):
+    """An issue's send set for a moment in the future; the beat task starts it (mailing/schedule.py).
+
+    One row per issue: rescheduling moves the time, cancelling keeps the row for the record. The
+    status moves scheduled -> started (or refused, or cancelled) by conditional UPDATE only, which
+    is what keeps two beat processes from starting the same send twice.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "scheduled"
+        STARTED = "started", "started"
+        CANCELLED = "cancelled", "cancelled"
+        REFUSED = "refused", "refused (issue not ready)"
+
+    issue = models.OneToOneField("editions.Issue", on_delete=models.CASCADE, related_name="scheduled_send")
+    send_at = models.DateTimeField(db_index=True)
+    time_zone = models.CharField(max_length=64, help_text="The editor's time zone, for showing the time back.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    started_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="Why a due send was refused.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} at {self.send_at:%Y-%m-%d %H:%M %Z}: {self.status}"
+
+
+class ClickCount(models.Model):
+    """Reader clicks on one pick's link during one day: a counter, never a person (mailing/clicks.py)."""
+
+    pick = models.ForeignKey("editions.Pick", on_delete=models.CASCADE, related_name="click_counts")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pick", "day"], name="click_count_pick_day")]
+
+    def __str__(self) -> str:
+        return f"pick {self.pick_id} on {self.day}: {self.count}"

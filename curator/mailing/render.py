@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 
 from curator.editions.content import issue_content
 from curator.editions.models import Issue
+from curator.mailing.clicks import track_links
 from curator.mailing.models import Subscriber
 from curator.mailing.subscriptions import unsubscribe_url
 
@@ -104,7 +105,7 @@ def prepare_issue(issue: Issue) -> PreparedIssue:
     name_placeholder = f"curator-name-{secrets.token_hex(8)}"
     context = {
         **base_context(),
-        "content": issue_content(issue),
+        "content": track_links(issue_content(issue)) if settings.MAILING_TRACK_CLICKS else issue_content(issue),
         "unsubscribe_url": unsubscribe_placeholder,
         "greeting_name": name_placeholder,
     }

@@ -8,7 +8,7 @@ import smtplib
 from celery import shared_task
 from django.utils import timezone
 
-from curator.mailing import imports, send
+from curator.mailing import imports, schedule, send
 from curator.mailing.confirmation import send_confirmation_email
 from curator.mailing.models import Subscriber, SubscriberImport
 
@@ -60,3 +60,10 @@ def resume_sending() -> list[int]:
         log.info("resuming stalled send of issue %s", issue_id)
         send_issue_batches.delay(issue_id)
     return issue_ids
+
+
+@shared_task
+def start_scheduled_sends() -> dict:
+    """Periodic (beat): start the sends whose scheduled time has come, each exactly once."""
+    result = schedule.start_due_sends()
+    return {"started": result.started, "refused": result.refused}

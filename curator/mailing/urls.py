@@ -9,4 +9,5 @@ urlpatterns = [
     path("subscribe/check-your-inbox/", views.subscribe_done, name="subscribe_done"),
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("r/<str:token>/", views.click, name="click"),
 ]

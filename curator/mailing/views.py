@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from curator.mailing import signup_limits, subscriptions
+from curator.editions.models import Pick
+from curator.mailing import clicks, signup_limits, subscriptions
 from curator.mailing.forms import SubscribeForm
 from curator.mailing.models import Subscriber
 
@@ -71,3 +72,23 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "mailing/unsubscribe.html", {"email": email})
     subscriptions.unsubscribe(subscriber_id)
     return render(request, "mailing/unsubscribed.html")
+
+
+@require_http_methods(["GET", "HEAD"])
+def click(request: HttpRequest, token: str) -> HttpResponse:
+    """302 to the pick's own URL; counted only for real readers of an issue that went out."""
+    try:
+        pick_id = clicks.pick_id_from_token(token)
+    except clicks.InvalidClickToken as exc:
+        return invalid_link(request, str(exc))
+    pick = Pick.objects.select_related("issue", "entry").filter(pk=pick_id).first()
+    url = clicks.destination(pick) if pick is not None else None
+    if pick is None or url is None:
+        return invalid_link(request, "This link no longer leads anywhere.")
+    if pick.issue.is_locked and not clicks.is_automated(request):  # previews and test sends are not counted
+        clicks.count_click(pick.pk)
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"  # a cached redirect would hide later clicks
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

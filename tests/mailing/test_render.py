@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from curator.mailing.clicks import click_url
 from curator.mailing.models import Subscriber
 from curator.mailing.render import build_message, message_id, personalize, prepare_issue, render_issue
 from curator.mailing.subscriptions import unsubscribe_url
@@ -24,8 +25,9 @@ def test_it_renders_subject_intro_sections_and_signed_picks(issue, reader):
     assert html.index("Feature") < html.index("Recommended reading</td>")
     assert "&mdash; Grace" in html or "— Grace" in html
     assert "— Grace" in text
-    assert 'href="https://arxiv.org/abs/2603.01234"' in html
-    assert "https://arxiv.org/abs/2603.01234" in text
+    sparse = issue.picks.get(url="https://arxiv.org/abs/2603.01234")
+    assert f'href="{click_url(sparse.pk)}"' in html  # the email links through the click counter
+    assert click_url(sparse.pk) in text
 
 
 def test_it_inlines_css_but_keeps_media_queries(issue, reader):

@@ -4,6 +4,7 @@ import pytest
 
 from curator.editions.models import Issue
 from curator.mailing import send
+from curator.mailing.clicks import click_url
 from curator.mailing.models import Delivery, Subscriber
 from curator.mailing.subscriptions import unsubscribe_url
 
@@ -48,10 +49,11 @@ def test_it_builds_multipart_alternative_with_one_click_unsubscribe(issue, smtp_
     assert message["Subject"] == "Recommended Reading: Recommended reading, March 2026"
     assert message["To"] == "mia@example.com"
     text = text_part.get_content()
-    assert "Hi Mia," in text and url in text and "https://research.example.com/calibration" in text
+    calibration = issue.picks.get(url="https://research.example.com/calibration")
+    assert "Hi Mia," in text and url in text and click_url(calibration.pk) in text
     html = html_part.get_content()
     assert f'href="{url}"' in html
-    assert 'href="https://blog.example.net/pruning-datasets"' in html
+    assert f'href="{click_url(issue.picks.get(title__startswith="Pruning").pk)}"' in html
     assert 'href="https://code.example.net/prune"' in html
     delivery = Delivery.objects.get(issue=issue, subscriber=reader)
     assert delivery.message_id == message["Message-ID"] and delivery.sent_at is not None

@@ -1,0 +1,55 @@
+"""The issue page's part for reader clicks: the click report (a mixin composed in mailing/admin.py)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from curator.editions.models import Issue
+from curator.mailing.click_report import click_report
+
+BAR_HEIGHT = 22  # px per pick in the bar chart
+DAY_WIDTH = 36  # px per day in the day chart
+DAY_CHART_HEIGHT = 120
+
+
+class ClickReportAdminMixin:
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        urls = [path("<int:object_id>/clicks/", wrap(self.clicks_view), name="editions_issue_clicks")]
+        return urls + super().get_urls()  # type: ignore[misc]
+
+    def clicks_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = get_object_or_404(Issue, pk=object_id)
+        if not self.has_view_or_change_permission(request, issue):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        report = click_report(issue)
+        # Chart geometry in pixels, computed here so the SVG template only places shapes.
+        bars = [
+            {"row": row, "y": i * BAR_HEIGHT, "width": round(row.share * 300, 1)} for i, row in enumerate(report.picks)
+        ]
+        columns = [
+            {
+                "row": row,
+                "x": i * DAY_WIDTH,
+                "height": round(row.share * (DAY_CHART_HEIGHT - 20), 1),
+                "y": round(DAY_CHART_HEIGHT - 20 - row.share * (DAY_CHART_HEIGHT - 20), 1),
+            }
+            for i, row in enumerate(report.days)
+        ]
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Issue._meta,
+            "original": issue,
+            "title": f"Reader clicks: “{issue}”",
+            "report": report,
+            "bars": bars,
+            "bar_chart_height": max(len(bars), 1) * BAR_HEIGHT,
+            "columns": columns,
+            "day_chart_width": max(len(columns), 1) * DAY_WIDTH,
+            "day_chart_height": DAY_CHART_HEIGHT,
+        }
+        return TemplateResponse(request, "admin/mailing/issue_clicks.html", context)

@@ -1,0 +1,131 @@
+"""Sending an issue at a chosen time, started exactly once by whichever beat process gets there first.
+
+Beat runs `start_due_sends` every few seconds. Two beat processes (a misconfigured deployment, or
+an old one still alive after a restart) may call it at the same moment: each due row is taken with
+SELECT ... FOR UPDATE SKIP LOCKED and moved on by a conditional UPDATE inside the same
+transaction as `send_issue`, so only one of them ever starts it; `send_issue` itself refuses an
+issue that is already sending. Nothing is kept in beat's memory, so a restarted beat changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import zoneinfo
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from curator.editions.models import Issue
+from curator.mailing import send
+from curator.mailing.models import ScheduledSend
+
+log = logging.getLogger(__name__)
+
+SEND_PERMISSION = "editions.send_issue"
+
+
+class ScheduleError(Exception):
+    """The send cannot be scheduled (or cancelled) as asked; the message is shown to the publisher."""
+
+
+@dataclass
+class DueResult:
+    started: list[int]
+    refused: list[int]
+
+
+def aware(local: datetime.datetime, tz_name: str) -> datetime.datetime:
+    """A wall-clock time the editor typed, in the editor's zone, as an aware datetime."""
+    try:
+        zone = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"Unknown time zone {tz_name!r}.") from None
+    return local.replace(tzinfo=zone) if timezone.is_naive(local) else local.astimezone(zone)
+
+
+@transaction.atomic
+def schedule_send(issue: Issue, send_at: datetime.datetime, tz_name: str, user: AbstractBaseUser) -> ScheduledSend:
+    """Set (or move) the time this issue goes out; only a ready issue, only in the future, only publishers."""
+    if not user.has_perm(SEND_PERMISSION):
+        raise PermissionDenied("Only publishers may schedule a send.")
+    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    if locked.status != Issue.Status.READY:
+        raise ScheduleError(f"“{locked}” is {locked.status}: mark it ready before scheduling its send.")
+    if send_at <= timezone.now():
+        raise ScheduleError("Choose a time in the future.")
+    row, _ = ScheduledSend.objects.update_or_create(
+        issue=locked,
+        defaults={
+            "send_at": send_at,
+            "time_zone": tz_name,
+            "status": ScheduledSend.Status.SCHEDULED,
+            "scheduled_by": user,
+            "started_at": None,
+            "note": "",
+        },
+    )
+    return row
+
+
+def cancel_schedule(issue: Issue, user: AbstractBaseUser) -> bool:
+    """True when a pending schedule was cancelled; False when there was none (or it already started)."""
+    if not user.has_perm(SEND_PERMISSION):
+        raise PermissionDenied("Only publishers may cancel a scheduled send.")
+    return (
+        ScheduledSend.objects.filter(issue_id=issue.pk, status=ScheduledSend.Status.SCHEDULED).update(
+            status=ScheduledSend.Status.CANCELLED
+        )
+        == 1
+    )
+
+
+def pending_schedule(issue_id: int) -> ScheduledSend | None:
+    return ScheduledSend.objects.filter(issue_id=issue_id, status=ScheduledSend.Status.SCHEDULED).first()
+
+
+def _start_one(now: datetime.datetime) -> tuple[int, bool] | None:
+    """Take one due row and start its send; None when nothing is due (or every due row is taken)."""
+    with transaction.atomic():
+        row = (
+            ScheduledSend.objects.select_for_update(skip_locked=True)
+            .filter(status=ScheduledSend.Status.SCHEDULED, send_at__lte=now)
+            .order_by("send_at", "pk")
+            .first()
+        )
+        if row is None:
+            return None
+        issue = Issue.objects.select_for_update().get(pk=row.issue_id)
+        note = ""
+        if issue.is_locked:  # a publisher sent it by hand before the time: nothing left to do
+            ScheduledSend.objects.filter(pk=row.pk).update(
+                status=ScheduledSend.Status.CANCELLED, note=f"The issue was already {issue.status} when due."
+            )
+            return issue.pk, False
+        if issue.status != Issue.Status.READY:
+            note = f"Not sent: when it was due the issue was {issue.status}, not ready."
+        else:
+            try:
+                with transaction.atomic():  # a refusal must not undo the refusal note below
+                    send.send_issue(issue, row.scheduled_by)
+            except (send.SendError, PermissionDenied) as exc:
+                note = f"Not sent: {exc}"
+        status = ScheduledSend.Status.REFUSED if note else ScheduledSend.Status.STARTED
+        ScheduledSend.objects.filter(pk=row.pk, status=ScheduledSend.Status.SCHEDULED).update(
+            status=status, note=note, started_at=now
+        )
+        level = logging.WARNING if note else logging.INFO
+        log.log(level, "scheduled send of issue %s: %s", issue.pk, note or "started")
+        return issue.pk, not note
+
+
+def start_due_sends(now: datetime.datetime | None = None) -> DueResult:
+    """Start every send whose time has come. Safe to run from several processes at once."""
+    now = now or timezone.now()
+    result = DueResult(started=[], refused=[])
+    while (outcome := _start_one(now)) is not None:
+        (result.started if outcome[1] else result.refused).append(outcome[0])
+    return result

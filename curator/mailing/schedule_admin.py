@@ -1,0 +1,96 @@
+"""The issue page's part for scheduled sending: *Schedule send…* and *Cancel schedule* (publishers only).
+
+A mixin composed into the issue admin in mailing/admin.py; the rules live in mailing/schedule.py.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from curator.editions.models import Issue
+from curator.mailing import schedule
+
+
+class ScheduleSendForm(forms.Form):
+    send_at = forms.DateTimeField(
+        label="Send at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="Date and time in the time zone below.",
+    )
+    time_zone = forms.ChoiceField(label="Time zone")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+        self.fields["time_zone"].initial = settings.TIME_ZONE
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("send_at") and data.get("time_zone"):
+            # The form parsed the wall-clock time in the server's zone; read it again in the editor's.
+            data["send_at"] = schedule.aware(timezone.make_naive(data["send_at"]), data["time_zone"])
+        return data
+
+
+class ScheduleSendAdminMixin:
+    """URLs and views for scheduling an issue's send; composed before IssueAdmin."""
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        urls = [
+            path("<int:object_id>/schedule/", wrap(self.schedule_view), name="editions_issue_schedule"),
+            path("<int:object_id>/cancel-schedule/", wrap(self.cancel_schedule_view), name="editions_issue_unschedule"),
+        ]
+        return urls + super().get_urls()  # type: ignore[misc]
+
+    def _schedulable_issue(self, request: HttpRequest, object_id: int) -> Issue:
+        issue = get_object_or_404(Issue, pk=object_id)
+        if not request.user.has_perm(schedule.SEND_PERMISSION):
+            raise PermissionDenied("Only publishers may schedule or cancel a send.")
+        return issue
+
+    def schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = self._schedulable_issue(request, object_id)
+        form = ScheduleSendForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                row = schedule.schedule_send(
+                    issue, form.cleaned_data["send_at"], form.cleaned_data["time_zone"], request.user
+                )
+            except schedule.ScheduleError as exc:
+                form.add_error(None, str(exc))
+            else:
+                local = timezone.localtime(row.send_at, zoneinfo.ZoneInfo(row.time_zone))
+                messages.success(request, f"“{issue}” will be sent on {local:%Y-%m-%d at %H:%M} ({row.time_zone}).")
+                return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]))
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Issue._meta,
+            "original": issue,
+            "title": f"Schedule sending “{issue}”",
+            "form": form,
+            "pending": schedule.pending_schedule(issue.pk),
+        }
+        return TemplateResponse(request, "admin/mailing/issue_schedule.html", context)
+
+    @method_decorator(require_POST)
+    def cancel_schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        issue = self._schedulable_issue(request, object_id)
+        if schedule.cancel_schedule(issue, request.user):
+            messages.success(request, f"The scheduled send of “{issue}” is cancelled.")
+        else:
+            messages.warning(request, "There was no pending schedule to cancel (it may have started already).")
+        return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]))

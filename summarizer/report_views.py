@@ -1,0 +1,42 @@
+"""Summarizer → Profile report: the table and the chart, filtered by month and model."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from summarizer import report, report_chart
+from summarizer.models import DecodingProfile
+
+
+def _month(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        return None  # a hand-edited query string falls back to all months
+
+
+def profile_report(request: HttpRequest, site: AdminSite) -> HttpResponse:
+    if not request.user.has_perm("summarizer.view_decodingprofile"):
+        raise PermissionDenied
+    month = _month(request.GET.get("month", ""))
+    model = request.GET.get("model", "")
+    by_model = request.GET.get("by") == "model"
+    rows = report.profile_report(month, model, by_model)
+    context = {
+        **site.each_context(request),
+        "title": "Profile report",
+        "opts": DecodingProfile._meta,
+        "rows": rows,
+        "chart": report_chart.scatter(rows),
+        "months": report.months(),
+        "models": report.model_ids(),
+        "month": month,
+        "model": model,
+        "by_model": by_model,
+    }
+    return render(request, "admin/summarizer/profile_report.html", context)
