@@ -125,11 +125,15 @@ class DecodingProfileAdmin(admin.ModelAdmin):
             ),
             path(
                 "report/",
-                self.admin_site.admin_view(lambda request: report_views.profile_report(request, self.admin_site)),
+                self.admin_site.admin_view(self.report_view),
                 name="summarizer_decodingprofile_report",
             ),
         ]
         return extra + super().get_urls()
+
+    @permission_required("view")
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        return report_views.profile_report(request, self.admin_site)
 
     @permission_required("view")
     def playground_view(self, request: HttpRequest) -> HttpResponse:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from curator.admin_permissions import permission_required
 from summarizer import experiments
 from summarizer.forms import SaveAsForm
 from summarizer.models import PlaygroundRun
@@ -50,9 +51,8 @@ class PlaygroundRunAdmin(admin.ModelAdmin):
         ]
         return extra + super().get_urls()
 
+    @permission_required("summarizer.add_decodingprofile")
     def save_as_profile_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
-        if not request.user.has_perm("summarizer.add_decodingprofile"):
-            raise PermissionDenied
         run = get_object_or_404(PlaygroundRun, pk=run_id)
         form = SaveAsForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -34,10 +34,10 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, Interval
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, IngestRun, Sighting, Source
 from curator.mailing.confirmation import confirmation_message
-from curator.mailing.models import Delivery, ProviderEvent, Subscriber
+from curator.mailing.models import Delivery, ProviderEvent, ScheduledSend, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
 from curator.mailing.subscriptions import confirm_url, unsubscribe_url
-from summarizer.models import DecodingProfile, Draft
+from summarizer.models import DecodingProfile, Draft, DraftOutcome, PlaygroundRun
 from tests.live_markup import Finding, live_script
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +198,19 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
         queue="ingest",
     )
     PeriodicTask.objects.create(name="crawl cron", task="curator.feeds.tasks.ingest_all", crontab=crontab)
+    draft = Draft.objects.filter(entry=entry).first()
+    DraftOutcome.objects.create(
+        key="pick-1", entry=entry, draft=draft, profile_name="p", model_id="m", similarity=0.5, verdict="edited"
+    )
+    PlaygroundRun.objects.create(
+        created_by=editor, entry=entry, title="Run", input_hash="h", parameters={"strategy": "greedy"},
+        outputs=[{"text": "out", "engine": "fallback"}], engine=Draft.Engine.FALLBACK, model_id="m",
+    )
+    SubscriberImport.objects.create(
+        filename="list.csv", as_status=Subscriber.Status.ACTIVE, data=b"email\n", sha256="0" * 64,
+        created_by=editor, errors=[[2, "bad row"]], failure="none",
+    )
+    ScheduledSend.objects.create(issue=issues["draft"], send_at=now, time_zone="UTC", scheduled_by=editor, note="n")
     # Login lockout records: user agent, path and username come straight from an anonymous request.
     AccessAttempt.objects.create(
         user_agent="UA", ip_address="10.0.0.1", username="ed", http_accept="*/*", path_info="/admin/login/",

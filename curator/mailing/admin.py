@@ -232,9 +232,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/mailing/subscriber_import.html", context)
 
+    @permission_required("add")
     def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
         job = get_object_or_404(SubscriberImport.objects.defer("data"), pk=import_id)
         context = {
             **self.admin_site.each_context(request),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from curator.admin_permissions import permission_required
 from curator.editions.models import Issue
 from curator.mailing.click_report import click_report
 
@@ -22,10 +22,9 @@ class ClickReportAdminMixin:
         urls = [path("<int:object_id>/clicks/", wrap(self.clicks_view), name="editions_issue_clicks")]
         return urls + super().get_urls()  # type: ignore[misc]
 
+    @permission_required("view")
     def clicks_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = get_object_or_404(Issue, pk=object_id)
-        if not self.has_view_or_change_permission(request, issue):  # type: ignore[attr-defined]
-            raise PermissionDenied
         report = click_report(issue)
         # Chart geometry in pixels, computed here so the SVG template only places shapes.
         bars = [

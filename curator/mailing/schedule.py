@@ -38,6 +38,14 @@ class DueResult:
     refused: list[int]
 
 
+def zone_of(row: ScheduledSend) -> zoneinfo.ZoneInfo | datetime.tzinfo:
+    """The zone a schedule was made in, for showing it back; the server's if the stored name is unusable."""
+    try:
+        return zoneinfo.ZoneInfo(row.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_current_timezone()
+
+
 def aware(local: datetime.datetime, tz_name: str) -> datetime.datetime:
     """A wall-clock time the editor typed, in the editor's zone, as an aware datetime."""
     try:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
+from curator.admin_permissions import permission_required
 from curator.editions.models import Issue
 from curator.mailing import schedule
 
@@ -62,6 +63,7 @@ class ScheduleSendAdminMixin:
             raise PermissionDenied("Only publishers may schedule or cancel a send.")
         return issue
 
+    @permission_required("send")
     def schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self._schedulable_issue(request, object_id)
         form = ScheduleSendForm(request.POST or None)
@@ -73,7 +75,7 @@ class ScheduleSendAdminMixin:
             except schedule.ScheduleError as exc:
                 form.add_error(None, str(exc))
             else:
-                local = timezone.localtime(row.send_at, zoneinfo.ZoneInfo(row.time_zone))
+                local = timezone.localtime(row.send_at, schedule.zone_of(row))
                 messages.success(request, f"“{issue}” will be sent on {local:%Y-%m-%d at %H:%M} ({row.time_zone}).")
                 return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]))
         context = {
@@ -87,6 +89,7 @@ class ScheduleSendAdminMixin:
         return TemplateResponse(request, "admin/mailing/issue_schedule.html", context)
 
     @method_decorator(require_POST)
+    @permission_required("send")
     def cancel_schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self._schedulable_issue(request, object_id)
         if schedule.cancel_schedule(issue, request.user):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import template
 from django.utils import timezone
 
 from curator.editions.models import Issue
+from curator.mailing import schedule
 from curator.mailing.models import ScheduledSend
 
 register = template.Library()
@@ -17,7 +16,7 @@ def _view(row: ScheduledSend) -> dict:
     return {
         "row": row,
         "issue": row.issue,
-        "local": timezone.localtime(row.send_at, zoneinfo.ZoneInfo(row.time_zone)),
+        "local": timezone.localtime(row.send_at, schedule.zone_of(row)),
         "iso": row.send_at.isoformat(),
     }
 

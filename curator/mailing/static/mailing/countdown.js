@@ -1,4 +1,3 @@
-<script>
 (function () {
   // Ticks every [data-countdown] element down to its data-send-at; the server-rendered text is the fallback.
   function tick() {
@@ -11,4 +10,3 @@
   tick();
   setInterval(tick, 1000);
 })();
-</script>
