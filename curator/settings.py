@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_celery_beat",
     "curator",
+    "curator.outbox",
     "curator.feeds",
     "summarizer",
     "curator.editions",
@@ -147,6 +148,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False" if REDIS_URL else "True")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Handed-over outbox rows are kept this long: they are the audit of what was queued, and the
+# record that stops a late duplicate of a confirmation email (curator/outbox/handover.py).
+OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", "7")
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_HOST = envstr("EMAIL_HOST", "")

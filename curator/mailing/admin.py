@@ -24,6 +24,7 @@ from curator.mailing.forms import SubscriberImportForm
 from curator.mailing.models import Delivery, ProviderEvent, Subscriber
 from curator.mailing.render import render_issue
 from curator.mailing.testsend import preview_subscriber, send_test_message
+from curator.outbox import handover
 
 SEND_PERMISSION = "editions.send_issue"
 
@@ -109,11 +110,13 @@ class IssueSendingAdmin(IssueAdmin):
         self.require_send_permission(request)
         if request.method == "POST":
             try:
-                total = send.send_issue(issue, request.user)
+                with handover.watch() as queued:
+                    total = send.send_issue(issue, request.user)
             except send.SendError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, f"Sending “{issue}” to {total} subscribers.")
+                text = queued.note(f"Sending “{issue}” to {total} subscribers.")
+                messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
             return HttpResponseRedirect(self.change_url(issue))
         context = {
             **self.admin_site.each_context(request),
@@ -142,8 +145,11 @@ class IssueSendingAdmin(IssueAdmin):
     def resume_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
-        if send.resume(issue):
-            messages.success(request, "Sending resumed.")
+        with handover.watch() as queued:
+            resumed = send.resume(issue)
+        if resumed:
+            text = queued.note("Sending resumed.")
+            messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
         else:
             messages.warning(request, "This issue is not paused.")
         return HttpResponseRedirect(self.change_url(issue))
@@ -198,18 +204,20 @@ class SubscriberAdmin(admin.ModelAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             try:
-                text = decode_upload(form.cleaned_data["file"].read())
-                report = import_subscribers(text, form.cleaned_data["status"])
+                # The new pending rows and their confirmations commit together (curator/outbox).
+                with handover.watch() as queued, transaction.atomic():
+                    text = decode_upload(form.cleaned_data["file"].read())
+                    report = import_subscribers(text, form.cleaned_data["status"])
+                    if form.cleaned_data["status"] == Subscriber.Status.PENDING:
+                        queue_confirmations([s.pk for s in report.created])
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
-                if form.cleaned_data["status"] == Subscriber.Status.PENDING:
-                    queue_confirmations([s.pk for s in report.created])
-                messages.success(
-                    request,
+                text = queued.note(
                     f"Imported {len(report.created)} subscribers; skipped {report.duplicates} already known; "
-                    f"{len(report.errors)} rows had errors.",
+                    f"{len(report.errors)} rows had errors."
                 )
+                messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -221,13 +229,11 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 def queue_confirmations(subscriber_ids: list[int]) -> None:
+    """One outbox row per confirmation, in the caller's transaction; handed to Celery on commit."""
     from curator.mailing.tasks import send_confirmation
 
-    def enqueue() -> None:
-        for pk in subscriber_ids:
-            send_confirmation.delay(pk)
-
-    transaction.on_commit(enqueue)
+    for pk in subscriber_ids:
+        handover.enqueue(send_confirmation, pk)
 
 
 @admin.register(Delivery)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from curator.mailing import subscriptions
 from curator.mailing.forms import SubscribeForm
 from curator.mailing.models import Subscriber
+from curator.outbox import handover
 
 
 def invalid_link(request: HttpRequest, message: str, offer_signup: bool = False) -> HttpResponse:
@@ -30,18 +32,25 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(request, "mailing/subscribe.html", {"form": form})
     if not form.is_valid():
         return render(request, "mailing/subscribe.html", {"form": form}, status=400)
+    queued_later = False
     if not form.cleaned_data["website"]:
         from curator.mailing.tasks import send_confirmation
 
-        subscriber, needs_confirmation = subscriptions.subscribe(form.cleaned_data["email"], form.cleaned_data["name"])
-        if needs_confirmation:
-            transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk))
+        # The pending row and the confirmation to send are committed together (curator/outbox).
+        with handover.watch() as queued, transaction.atomic():
+            subscriber, needs_confirmation = subscriptions.subscribe(
+                form.cleaned_data["email"], form.cleaned_data["name"]
+            )
+            if needs_confirmation:
+                handover.enqueue(send_confirmation, subscriber.pk)
+        queued_later = not queued.handed_over
     # The same answer whether the address was new, pending or already active: no address probing.
-    return redirect("mailing:subscribe_done")
+    # Only an unreachable queue changes it, and that says nothing about the address.
+    return redirect(reverse("mailing:subscribe_done") + ("?queued=later" if queued_later else ""))
 
 
 def subscribe_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "mailing/subscribe_done.html")
+    return render(request, "mailing/subscribe_done.html", {"queued_later": request.GET.get("queued") == "later"})
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
