@@ -45,7 +45,8 @@ class Watch:
 
     @property
     def waiting(self) -> list[OutboxMessage]:
-        return [m for m in self.messages if m.handed_over_at is None]
+        """Rows the broker refused; rows whose transaction is still open have not been tried yet."""
+        return [m for m in self.messages if m.handed_over_at is None and m.last_error]
 
     @property
     def handed_over(self) -> bool:
@@ -124,9 +125,8 @@ def hand_over(message: OutboxMessage) -> bool:
             publish(row)
             OutboxMessage.objects.filter(pk=row.pk).update(handed_over_at=now, attempts=F("attempts") + 1)
     except BROKER_ERRORS as exc:
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            attempts=F("attempts") + 1, last_error=f"broker unreachable ({type(exc).__name__})"
-        )
+        message.last_error = f"broker unreachable ({type(exc).__name__})"
+        OutboxMessage.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1, last_error=message.last_error)
         log.warning("outbox: broker unreachable, %s waits for the sweeper", message.task_id)
         return False
     message.handed_over_at = now
