@@ -48,7 +48,7 @@ def test_it_publishes_nothing_when_the_transaction_rolls_back(broker):
 
 
 def test_it_refuses_an_unknown_task_before_anything_is_saved(broker):
-    with pytest.raises(ValueError, match="no Celery task named 'curator.nope'"), transaction.atomic():
+    with pytest.raises(ValueError, match=r"no Celery task named 'curator\.nope'"), transaction.atomic():
         pending()
         handover.enqueue("curator.nope", 1)
     assert not Subscriber.objects.exists() and not OutboxMessage.objects.exists()
@@ -63,7 +63,8 @@ def test_it_keeps_the_row_and_answers_fast_when_the_broker_is_down(broker):
     assert queued.waiting == [message]
     assert queued.note("Saved.") == "Saved. Queued; workers will pick it up when the queue is back."
     row = OutboxMessage.objects.get()
-    assert row.handed_over_at is None and row.attempts == 1 and row.last_error == "broker unreachable (OperationalError)"
+    assert row.handed_over_at is None and row.attempts == 1
+    assert row.last_error == "broker unreachable (OperationalError)"
 
 
 def test_it_sweeps_waiting_rows_once_the_broker_is_back_and_only_once(broker, mailoutbox):
@@ -125,4 +126,3 @@ def test_it_runs_the_task_in_process_in_eager_mode(mailoutbox, django_capture_on
     assert OutboxMessage.objects.get().handed_over_at is not None
     assert handover.sweep().handed_over == 0  # already handed over: a sweep does not run it again
     assert len(mailoutbox) == 1
-
