@@ -180,7 +180,8 @@ class Broker:
         celery_app.conf.task_always_eager = False
         celery_app.conf.broker_url = url
         # Drop pooled connections and producers to the previous broker (kombu keeps them globally).
-        celery_app.close()
+        # Not app.close(): that also deregisters the app, and shared tasks then cannot find it.
+        celery_app._pool = None
         celery_app.amqp._producer_pool = None
         kombu.pools.reset()
 
