@@ -1,5 +1,5 @@
-"""End to end with a real worker and the real Redis: a sign-up made while the broker was unreachable
-is confirmed by exactly one email once a worker starts against the recovered broker."""
+"""End to end with a real worker and the real Redis: a sign-up or a send made while the broker was
+unreachable is mailed exactly once when a worker starts against the recovered broker."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import re
 import pytest
 from django.urls import reverse
 
+from curator.editions.models import Issue
 from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
 from curator.outbox.tasks import sweep_outbox
 from tests.conftest import wait_until
+
+from .conftest import make_issue, make_subscribers
 
 
 def finished(worker, task_id: str) -> int:  # type: ignore[no-untyped-def]
@@ -46,3 +49,29 @@ def test_it_confirms_a_sign_up_made_during_an_outage_exactly_once(
     assert smtp_server.handler.per_recipient() == {"ada@example.org": 1}
     message.refresh_from_db()
     assert message.handed_over_at is not None and message.done_at is not None
+
+
+@pytest.mark.worker
+def test_it_delivers_a_send_started_during_an_outage_once_a_worker_is_back(
+    client, send_permissions, broker, celery_worker_process, smtp_server, settings
+):
+    _, publisher = send_permissions
+    issue = make_issue()
+    readers = make_subscribers(4)
+    client.force_login(publisher)
+    broker.down()
+    response = client.post(reverse("admin:editions_issue_send", args=[issue.pk]), follow=True)
+    assert response.status_code == 200 and "workers will pick it up when the queue is back" in response.content.decode()
+
+    broker.up()
+    env = {
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "SITE_URL": settings.SITE_URL,
+        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
+    }
+    worker = celery_worker_process(queues="default,mail", extra_env=env, name="sender")
+    assert wait_until(lambda: Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT, timeout=90), (
+        worker.log_path.read_text()
+    )
+    assert smtp_server.handler.per_recipient() == {r.email: 1 for r in readers}
