@@ -79,6 +79,16 @@ def test_it_sweeps_waiting_rows_once_the_broker_is_back_and_only_once(broker, ma
     assert [m.to for m in mailoutbox] == [[subscriber.email]]
 
 
+def test_it_sweeps_batch_after_batch_until_nothing_waits(broker, monkeypatch):
+    monkeypatch.setattr("curator.outbox.tasks.SWEEP_BATCH", 2)
+    broker.down()
+    for n in range(5):
+        handover.enqueue(send_confirmation, pending(f"r{n}@example.org").pk)
+    broker.up()
+    assert sweep_outbox() == {"handed_over": 5, "waiting": 0, "purged": 0}
+    assert broker.queued() == 5
+
+
 def test_it_stops_a_sweep_at_the_first_broker_failure(broker):
     broker.down()
     for n in range(3):
