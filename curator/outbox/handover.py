@@ -155,18 +155,44 @@ class SweepResult:
 
 def sweep(limit: int = 1000) -> SweepResult:
     """Hand over rows still waiting, oldest first; stop at the first broker failure (the rest would fail too)."""
-    result = SweepResult()
-    waiting = list(
-        OutboxMessage.objects.filter(handed_over_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:limit]
-    )
-    for position, pk in enumerate(waiting):
-        if not hand_over(OutboxMessage(pk=pk)):
-            result.waiting = len(waiting) - position
-            break
-        result.handed_over += 1
+    result = _sweep_eagerly(limit) if app.conf.task_always_eager else _sweep_batch(limit)
     cutoff = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
     result.purged, _ = OutboxMessage.objects.filter(handed_over_at__lt=cutoff).delete()
     return result
+
+
+def _sweep_batch(limit: int) -> SweepResult:
+    # One transaction and two UPDATEs per batch rather than per row: after a long outage the backlog
+    # drains at the broker's pace. Rows locked by an on-commit hand-over in progress are skipped.
+    result = SweepResult()
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(handed_over_at__isnull=True)
+            .order_by("pk")[:limit]
+        )
+        published: list[int] = []
+        for row in rows:
+            try:
+                publish(row)
+            except BROKER_ERRORS as exc:
+                error = f"broker unreachable ({type(exc).__name__})"
+                OutboxMessage.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1, last_error=error)
+                log.warning("outbox: broker unreachable, %d rows wait for the next sweep", len(rows) - len(published))
+                result.waiting = len(rows) - len(published)
+                break
+            published.append(row.pk)
+        OutboxMessage.objects.filter(pk__in=published).update(handed_over_at=timezone.now(), attempts=F("attempts") + 1)
+    result.handed_over = len(published)
+    return result
+
+
+def _sweep_eagerly(limit: int) -> SweepResult:
+    waiting = OutboxMessage.objects.filter(handed_over_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    pks = list(waiting[:limit])
+    for pk in pks:
+        _run_eagerly(OutboxMessage(pk=pk))
+    return SweepResult(handed_over=len(pks))
 
 
 def message_pk(task_id: str | None) -> int | None:
