@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "curator",
+    "curator.outbox",
     "curator.feeds",
     "summarizer",
     "curator.editions",
@@ -242,6 +243,9 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Handed-over outbox rows are kept this long: they are the audit of what was queued, and the
+# record that stops a late duplicate of a confirmation email (curator/outbox/handover.py).
+OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", "7")
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_HOST = envstr("EMAIL_HOST", "")

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from curator.admin_permissions import permission_required
 from curator.feeds.admin import EntryAdmin
 from curator.feeds.models import Entry
+from curator.outbox import handover
 from summarizer import report_views, tasks, views
 from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft
@@ -65,10 +66,10 @@ class EntryWithDraftsAdmin(EntryAdmin):
             if form.is_valid():
                 profile = form.cleaned_data["profile"]
                 ids = list(queryset.values_list("pk", flat=True))
-                tasks.queue_drafts(ids, profile.pk, force=True)
-                self.message_user(
-                    request, f"Drafting {len(ids)} entries with profile “{profile.name}”.", messages.SUCCESS
-                )
+                with handover.watch() as queued:
+                    tasks.queue_drafts(ids, profile.pk, force=True)
+                text = queued.note(f"Drafting {len(ids)} entries with profile “{profile.name}”.")
+                self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
                 return None
         else:
             form = ProfileChoiceForm()

@@ -7,7 +7,6 @@ from typing import Any
 
 from celery import shared_task
 from django.db import OperationalError, transaction
-from kombu.exceptions import OperationalError as BrokerError
 
 from summarizer import drafting
 from summarizer.models import DecodingProfile, Draft
@@ -43,15 +42,11 @@ def draft_pending(self: Any, profile_id: int | None = None) -> dict[str, Any]:
     return drafting.draft_pending(_profile(profile_id), task_id=self.request.id or "").as_dict()
 
 
-def _send(entry_id: int, profile_id: int | None, force: bool) -> None:
-    try:
-        draft_blurb.delay(entry_id, profile_id, force)
-    except BrokerError:
-        # The entry is stored and stays pending: `draft_pending` (or `manage.py draft --pending`) catches up.
-        log.exception("summarizer: could not queue a draft for entry %s", entry_id)
-
-
 def queue_drafts(entry_ids: list[int], profile_id: int | None = None, *, force: bool = False) -> None:
-    """Queue one draft_blurb per entry once the current transaction commits; a broker outage is logged only."""
-    for entry_id in entry_ids:
-        transaction.on_commit(lambda pk=entry_id: _send(pk, profile_id, force))
+    """One outbox row per entry: handed to Celery when the current transaction commits, or by the
+    sweeper once an unreachable broker is back (curator/outbox)."""
+    from curator.outbox.handover import enqueue
+
+    with transaction.atomic():
+        for entry_id in entry_ids:
+            enqueue(draft_blurb, entry_id, profile_id, force)

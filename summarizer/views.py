@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required
 from curator.feeds.models import Entry
+from curator.outbox import handover
 from summarizer import decoding, drafting, experiments, prompts, tasks
 from summarizer.forms import KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
 from summarizer.models import DecodingProfile
@@ -30,8 +31,10 @@ def draft_again(request: HttpRequest, entry_id: int) -> HttpResponse:
         messages.error(request, "Choose a decoding profile to draft with.")
         return HttpResponseRedirect(change_url)
     profile = form.cleaned_data["profile"]
-    tasks.queue_drafts([entry.pk], profile.pk, force=True)
-    messages.success(request, f"Drafting “{entry.title[:80]}” with profile “{profile.name}”.")
+    with handover.watch() as queued:
+        tasks.queue_drafts([entry.pk], profile.pk, force=True)
+    text = queued.note(f"Drafting “{entry.title[:80]}” with profile “{profile.name}”.")
+    messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
     return HttpResponseRedirect(change_url + "#drafts")
 
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -177,3 +178,78 @@ def publisher(django_user_model):  # type: ignore[no-untyped-def]
     )
     user.groups.add(_role_group("Publisher"))
     return user
+
+
+class Broker:
+    """Points the Celery app at the real Redis or at a closed local port (an unreachable broker).
+
+    `run_queued()` does what a worker does with each message in the real queues: it runs the task
+    under the message's task id, in this process, so the test can assert on the database and the
+    mail outbox.
+    """
+
+    QUEUES = ("default", "ingest", "summarize", "mail")
+
+    def __init__(self, redis_url: str) -> None:
+        self.redis_url = redis_url
+        self.redis = redis.Redis.from_url(redis_url)
+
+    def point_at(self, url: str) -> None:
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.broker_url = url
+        # Drop pooled connections and producers to the previous broker (kombu keeps them globally).
+        # Not app.close(): that also deregisters the app, and shared tasks then cannot find it.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        kombu.pools.reset()
+
+    def down(self) -> None:
+        import socket
+
+        with socket.socket() as probe:  # a port nothing listens on: connections are refused at once
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.point_at(f"redis://127.0.0.1:{port}/0")
+
+    def up(self) -> None:
+        self.point_at(self.redis_url)
+
+    def queued(self) -> int:
+        return sum(self.redis.llen(queue) for queue in self.QUEUES)
+
+    def purge(self) -> None:
+        self.redis.delete(*self.QUEUES)
+
+    def run_queued(self) -> list[str]:
+        """Run every queued message once, oldest first, until the queues are empty; returns their task ids."""
+        import base64
+        import json
+
+        ran = []
+        while True:
+            raw = next((m for m in (self.redis.rpop(q) for q in self.QUEUES) if m is not None), None)
+            if raw is None:
+                return ran
+            message = json.loads(raw)
+            args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+            headers = message["headers"]
+            celery_app.tasks[headers["task"]].apply(args, kwargs, task_id=headers["id"], throw=True)
+            ran.append(headers["id"])
+
+
+@pytest.fixture
+def broker() -> Iterator[Broker]:
+    """The real Redis as the broker (non-eager), with `down()` / `up()` to simulate an outage."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.fail("broker tests need REDIS_URL pointing at a real Redis")
+    old_url, old_eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    fixture = Broker(redis_url)
+    fixture.up()
+    fixture.purge()
+    yield fixture
+    fixture.purge()
+    celery_app.conf.broker_url = old_url
+    celery_app.conf.task_always_eager = old_eager
+    fixture.point_at(old_url)
+    celery_app.conf.task_always_eager = old_eager

@@ -122,11 +122,14 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.action(description="Fetch now (ignores backoff)", permissions=["fetch"])
     def fetch_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
         from curator.feeds.tasks import ingest_source
+        from curator.outbox import handover
 
         ids = list(queryset.values_list("pk", flat=True))
-        for source_id in ids:
-            transaction.on_commit(lambda sid=source_id: ingest_source.delay(sid, force=True, trigger="admin"))
-        self.message_user(request, f"Queued {len(ids)} source(s) for fetching.", messages.SUCCESS)
+        with handover.watch() as queued, transaction.atomic():
+            for source_id in ids:
+                handover.enqueue(ingest_source, source_id, force=True, trigger="admin")
+        text = queued.note(f"Queued {len(ids)} source(s) for fetching.")
+        self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
 
 
 @admin.register(Entry)

@@ -23,9 +23,12 @@ class TransientIngestError(Exception):
 @shared_task(ignore_result=True)
 def ingest_all() -> int:
     """Queue one ingest per due active source; returns how many were queued."""
+    from curator.outbox.handover import enqueue
+
     source_ids = list(ingest.due_sources().values_list("pk", flat=True))
-    for source_id in source_ids:
-        transaction.on_commit(lambda sid=source_id: ingest_source.delay(sid))
+    with transaction.atomic():  # all or none recorded; each handed over on commit, or by the sweeper later
+        for source_id in source_ids:
+            enqueue(ingest_source, source_id)
     logger.info("queued ingest of %d sources", len(source_ids))
     return len(source_ids)
 

@@ -28,6 +28,7 @@ from curator.mailing.models import Delivery, ProviderEvent, Subscriber, Subscrib
 from curator.mailing.render import render_issue
 from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.mailing.testsend import preview_subscriber, send_test_message
+from curator.outbox import handover
 
 SEND_PERMISSION = "editions.send_issue"
 
@@ -119,11 +120,13 @@ class IssueSendingAdmin(ScheduleSendAdminMixin, ClickReportAdminMixin, IssueAdmi
         self.require_send_permission(request)
         if request.method == "POST":
             try:
-                total = send.send_issue(issue, request.user)
+                with handover.watch() as queued:
+                    total = send.send_issue(issue, request.user)
             except send.SendError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, f"Sending “{issue}” to {total} subscribers.")
+                text = queued.note(f"Sending “{issue}” to {total} subscribers.")
+                messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
             return HttpResponseRedirect(self.change_url(issue))
         context = {
             **self.admin_site.each_context(request),
@@ -155,8 +158,11 @@ class IssueSendingAdmin(ScheduleSendAdminMixin, ClickReportAdminMixin, IssueAdmi
     def resume_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
-        if send.resume(issue):
-            messages.success(request, "Sending resumed.")
+        with handover.watch() as queued:
+            resumed = send.resume(issue)
+        if resumed:
+            text = queued.note("Sending resumed.")
+            messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
         else:
             messages.warning(request, "This issue is not paused.")
         return HttpResponseRedirect(self.change_url(issue))
@@ -215,13 +221,16 @@ class SubscriberAdmin(admin.ModelAdmin):
         form = SubscriberImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                job = accept_upload(form.cleaned_data["file"], form.cleaned_data["status"], request.user)
+                from curator.mailing.tasks import import_subscribers
+
+                with handover.watch() as queued, transaction.atomic():
+                    job = accept_upload(form.cleaned_data["file"], form.cleaned_data["status"], request.user)
+                    handover.enqueue(import_subscribers, job.pk)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
-                from curator.mailing.tasks import import_subscribers
-
-                transaction.on_commit(lambda: import_subscribers.delay(job.pk))
+                if not queued.handed_over:
+                    messages.warning(request, queued.note("The import is saved."))
                 return HttpResponseRedirect(reverse("admin:mailing_subscriber_import_status", args=[job.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -245,13 +254,11 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 def queue_confirmations(subscriber_ids: list[int]) -> None:
+    """One outbox row per confirmation, in the caller's transaction; handed to Celery on commit."""
     from curator.mailing.tasks import send_confirmation
 
-    def enqueue() -> None:
-        for pk in subscriber_ids:
-            send_confirmation.delay(pk)
-
-    transaction.on_commit(enqueue)
+    for pk in subscriber_ids:
+        handover.enqueue(send_confirmation, pk)
 
 
 @admin.register(Delivery)

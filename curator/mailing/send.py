@@ -139,8 +139,9 @@ def send_issue(issue: Issue, user: AbstractBaseUser | None = None, wake: bool = 
 
 def wake_workers(issue_id: int) -> None:
     from curator.mailing.tasks import send_issue_batches
+    from curator.outbox.handover import enqueue
 
-    transaction.on_commit(lambda: send_issue_batches.delay(issue_id))
+    enqueue(send_issue_batches, issue_id)  # an outbox row: a broker outage delays the send, never loses it
 
 
 def pause(issue: Issue) -> bool:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import smtplib
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from curator.mailing import imports, schedule, send
 from curator.mailing.confirmation import send_confirmation_email
 from curator.mailing.models import Subscriber, SubscriberImport
+from curator.outbox import handover
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +22,14 @@ log = logging.getLogger(__name__)
     retry_backoff=30,
     retry_backoff_max=600,
     max_retries=5,
+    bind=True,
 )
-def send_confirmation(subscriber_id: int) -> None:
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
-    if subscriber is not None:  # confirmed or gone in the meantime: nothing to ask
-        send_confirmation_email(subscriber)
+def send_confirmation(self: Task, subscriber_id: int) -> None:
+    # An outbox row handed over twice (a crash between publishing and recording it) mails once.
+    with handover.once(self.request.id) as first:
+        subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
+        if first and subscriber is not None:  # confirmed or gone in the meantime: nothing to ask
+            send_confirmation_email(subscriber)
 
 
 @shared_task

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +13,7 @@ from curator.editions.models import Pick
 from curator.mailing import clicks, signup_limits, subscriptions
 from curator.mailing.forms import SubscribeForm
 from curator.mailing.models import Subscriber
+from curator.outbox import handover
 
 
 def invalid_link(request: HttpRequest, message: str, offer_signup: bool = False) -> HttpResponse:
@@ -34,18 +36,25 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if not signup_limits.take_signup_slot(signup_limits.client_ip(request)):
         # Depends on the sender only, never on the address, so it tells a prober nothing.
         return render(request, "mailing/subscribe_limited.html", status=429)
+    queued_later = False
     if not form.cleaned_data["website"]:
         from curator.mailing.tasks import send_confirmation
 
-        subscriber, needs_confirmation = subscriptions.subscribe(form.cleaned_data["email"], form.cleaned_data["name"])
-        if needs_confirmation and signup_limits.take_confirmation_slot(subscriber.email):
-            transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk))
+        # The pending row and the confirmation to send are committed together (curator/outbox).
+        with handover.watch() as queued, transaction.atomic():
+            subscriber, needs_confirmation = subscriptions.subscribe(
+                form.cleaned_data["email"], form.cleaned_data["name"]
+            )
+            if needs_confirmation and signup_limits.take_confirmation_slot(subscriber.email):
+                handover.enqueue(send_confirmation, subscriber.pk)
+        queued_later = not queued.handed_over
     # The same answer whether the address was new, pending or already active: no address probing.
-    return redirect("mailing:subscribe_done")
+    # Only an unreachable queue changes it, and that says nothing about the address.
+    return redirect(reverse("mailing:subscribe_done") + ("?queued=later" if queued_later else ""))
 
 
 def subscribe_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "mailing/subscribe_done.html")
+    return render(request, "mailing/subscribe_done.html", {"queued_later": request.GET.get("queued") == "later"})
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:

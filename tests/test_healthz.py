@@ -1,0 +1,50 @@
+"""/healthz checks the database and the broker for real, and names what is down without details."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture
+def database_down(transactional_db) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The default connection pointed at a port nothing listens on, restored afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    old = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = port
+    yield
+    connection.close()
+    connection.settings_dict["PORT"] = old
+
+
+def test_it_answers_ok_when_the_database_and_the_broker_answer(client, db, broker):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_it_names_the_broker_when_the_broker_is_down(client, db, broker):
+    broker.down()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "down": ["broker"], "database": "ok", "broker": "down"}
+    assert "refused" not in response.content.decode().lower()
+
+
+def test_it_names_the_database_when_the_database_is_down(client, broker, database_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "down": ["database"], "database": "down", "broker": "ok"}
+
+
+def test_it_names_both_when_both_are_down(client, broker, database_down):
+    broker.down()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["database", "broker"]
+    assert response["Cache-Control"].startswith("max-age=0")
