@@ -1,4 +1,4 @@
-"""The address a login attempt came from, as the admin login lockout (django-axes) counts it."""
+"""The address a request came from, as the login lockout and the sign-up limits count it."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or behind LOGIN_PROXY_COUNT trusted proxies, the address the outermost proxy saw.
+    """REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT trusted proxies, the address the outermost proxy saw.
 
     X-Forwarded-For is read only when proxies are declared: otherwise a client could name a new address
     with every attempt and never reach the per-address limit. Each trusted proxy appends the address it
     saw, so the client's is the N-th from the right; anything further left the client wrote itself.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    count = settings.LOGIN_PROXY_COUNT
+    count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]

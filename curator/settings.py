@@ -207,7 +207,7 @@ AXES_LOCKOUT_PARAMETERS = [
     item.split("+") if "+" in item else item for item in envlist("AXES_LOCKOUT_PARAMETERS", "ip_address,username")
 ]
 AXES_RESET_ON_SUCCESS = True
-LOGIN_PROXY_COUNT = envint("LOGIN_PROXY_COUNT", "0")  # reverse proxies in front that append X-Forwarded-For
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")  # reverse proxies in front that append X-Forwarded-For
 AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-us"
@@ -324,9 +324,6 @@ MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600)) 
 # sign-ups per client IP per hour (0 turns either off).
 MAILING_CONFIRM_RESEND_MINUTES = envint("MAILING_CONFIRM_RESEND_MINUTES", "10")
 MAILING_SIGNUPS_PER_IP_HOUR = envint("MAILING_SIGNUPS_PER_IP_HOUR", "20")
-# Request header set by your reverse proxy that carries the client address (e.g. X-Real-IP or
-# X-Forwarded-For, whose last entry is used); empty = the socket peer (REMOTE_ADDR).
-MAILING_CLIENT_IP_HEADER = envstr("MAILING_CLIENT_IP_HEADER", "")
 MAILING_IMPORT_MAX_BYTES = envint("MAILING_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))  # largest CSV import
 
 LOGGING = {

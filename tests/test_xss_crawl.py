@@ -37,6 +37,7 @@ from curator.mailing.confirmation import confirmation_message
 from curator.mailing.models import Delivery, ProviderEvent, ScheduledSend, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
 from curator.mailing.subscriptions import confirm_url, unsubscribe_url
+from curator.outbox.models import OutboxMessage
 from summarizer.models import DecodingProfile, Draft, DraftOutcome, PlaygroundRun
 from tests.live_markup import Finding, live_script
 
@@ -211,6 +212,7 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
         created_by=editor, errors=[[2, "bad row"]], failure="none",
     )
     ScheduledSend.objects.create(issue=issues["draft"], send_at=now, time_zone="UTC", scheduled_by=editor, note="n")
+    OutboxMessage.objects.create(task="curator.mailing.tasks.send_confirmation", args=[1], last_error="refused")
     # Login lockout records: user agent, path and username come straight from an anonymous request.
     AccessAttempt.objects.create(
         user_agent="UA", ip_address="10.0.0.1", username="ed", http_accept="*/*", path_info="/admin/login/",

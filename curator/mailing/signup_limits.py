@@ -12,24 +12,11 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
 
 def _key(kind: str, value: str) -> str:
     # Hashed so an address never sits in Redis in clear text, and any length fits a cache key.
     return f"mailing:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address of the browser, behind the reverse proxy when MAILING_CLIENT_IP_HEADER names one."""
-    header = settings.MAILING_CLIENT_IP_HEADER
-    if header:
-        value = request.headers.get(header, "")
-        # X-Forwarded-For: the last entry is the one our own proxy appended; earlier ones are the client's say.
-        last = value.split(",")[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def take_signup_slot(ip: str) -> bool:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from curator.client_ip import client_ip
 from curator.editions.models import Pick
 from curator.mailing import clicks, signup_limits, subscriptions
 from curator.mailing.forms import SubscribeForm
@@ -33,7 +34,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(request, "mailing/subscribe.html", {"form": form})
     if not form.is_valid():
         return render(request, "mailing/subscribe.html", {"form": form}, status=400)
-    if not signup_limits.take_signup_slot(signup_limits.client_ip(request)):
+    if not signup_limits.take_signup_slot(client_ip(request)):
         # Depends on the sender only, never on the address, so it tells a prober nothing.
         return render(request, "mailing/subscribe_limited.html", status=429)
     queued_later = False
