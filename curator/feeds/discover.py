@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from curator.feeds.fetch import Fetcher, FetchError
+from curator.feeds.fetch import Fetcher, FetchError, check_url
 from curator.feeds.parse import parse_feed
 from curator.feeds.sanitize import safe_url
 
@@ -75,4 +75,13 @@ def discover_feed(url: str, fetcher: Fetcher) -> Discovered:
     links = feed_links(text, response.final_url)
     if not links:
         raise DiscoveryError(f"{url} is neither a feed nor a page that links to one")
-    return links[0]
+    problems = []
+    for link in links:
+        # A link the fetcher would refuse later is no feed for this source; say so now, not at every fetch.
+        try:
+            check_url(link.url)
+        except FetchError as exc:
+            problems.append(str(exc))
+            continue
+        return link
+    raise DiscoveryError(f"{url} links only to feeds that cannot be fetched: {'; '.join(problems)}")

@@ -89,6 +89,10 @@ class BlockedAddress(BlockedURL):
     pass
 
 
+class MalformedURL(BlockedURL):
+    """A URL, or a redirect's Location, that no HTTP client can request (e.g. `http://0177.0.0.1/`)."""
+
+
 class TooLarge(FetchError):
     pass
 
@@ -418,7 +422,21 @@ class Fetcher:
     def get(
         self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "", max_bytes: int | None = None
     ) -> FetchResult:
-        """GET with every hop checked. Raises a FetchError subclass; a 304 is a result, not an error."""
+        """GET with every hop checked. Raises a FetchError subclass; a 304 is a result, not an error.
+
+        Nothing else escapes: callers (a batch of sources, the Add source form) handle FetchError
+        alone, so one odd URL or protocol quirk can never abort their work with a library exception.
+        """
+        try:
+            return self._get(url, etag=etag, last_modified=last_modified, accept=accept, max_bytes=max_bytes)
+        except FetchError:
+            raise
+        except (*URL_ERRORS, UnicodeError) as exc:
+            raise MalformedURL(f"malformed URL near {url!r}: {exc or exc.__class__.__name__}") from exc
+        except CLIENT_ERRORS as exc:
+            raise NetworkError(f"{host_key(url)}: {exc.__class__.__name__}: {exc}") from exc
+
+    def _get(self, url: str, *, etag: str, last_modified: str, accept: str, max_bytes: int | None) -> FetchResult:
         started = time.monotonic()
         stop_at = started + self.deadline
         limit = max_bytes or self.max_bytes
@@ -435,7 +453,10 @@ class Fetcher:
             status, resp_headers, body = self._one_request(current, headers, stop_at, limit)
             if status in REDIRECT_CODES and resp_headers.get("location"):
                 permanent = permanent and status in PERMANENT_REDIRECT_CODES
-                current = urljoin(current, resp_headers["location"])
+                try:
+                    current = urljoin(current, resp_headers["location"])
+                except ValueError as exc:
+                    raise MalformedURL(f"redirect from {current} to a malformed URL: {exc}") from None
                 continue
             if status in (429, 503):
                 wait = parse_retry_after(resp_headers.get("retry-after"))
@@ -493,8 +514,27 @@ class Fetcher:
                 if time.monotonic() >= stop_at - 0.01:
                     raise DeadlineExceeded(f"gave up on {url} after {self.deadline:.0f}s") from exc
                 raise NetworkError(f"timeout talking to {host}: {exc.__class__.__name__}") from exc
+            except httpx.RemoteProtocolError as exc:
+                # httpx parses a redirect's Location itself, before we see the response; a Location
+                # no client can follow is the server's permanent mistake, not the network's weather.
+                if "location header" in str(exc).lower():
+                    raise MalformedURL(f"malformed URL in the redirect from {url}: {exc}") from exc
+                raise NetworkError(f"{host}: {exc or exc.__class__.__name__}") from exc
             except httpx.TransportError as exc:
                 raise NetworkError(f"{host}: {exc or exc.__class__.__name__}") from exc
+            except (*URL_ERRORS, UnicodeError) as exc:
+                detail = exc or exc.__class__.__name__
+                raise MalformedURL(f"malformed URL in the redirect from {url}: {detail}") from exc
+
+
+def _exception_classes(module: object) -> tuple[type[Exception], ...]:
+    return tuple(v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Exception))
+
+
+# Every exception type httpx and httpcore export, whatever their versions add: a library exception
+# that escaped `get` once aborted a whole batch of sources.
+URL_ERRORS: tuple[type[Exception], ...] = (httpx.InvalidURL,)
+CLIENT_ERRORS: tuple[type[Exception], ...] = _exception_classes(httpx) + _exception_classes(httpcore)
 
 
 def host_key(url: str) -> str:
@@ -516,3 +556,8 @@ def check_url(url: str) -> None:
         raise BlockedURL(f"URL has no host: {url}")
     if parts.username or parts.password:
         raise BlockedURL(f"URLs with credentials are not fetched: {url}")
+    try:
+        httpx.URL(url)
+    except (*URL_ERRORS, UnicodeError) as exc:
+        # e.g. http://0177.0.0.1/ (octal), which some resolvers would read as 127.0.0.1
+        raise MalformedURL(f"malformed URL {url!r}: {exc or exc.__class__.__name__}") from None

@@ -140,6 +140,21 @@ def fetch_source(
     return fetched
 
 
+def fetch_source_safely(
+    plan: SourcePlan,
+    fetcher: Fetcher,
+    arxiv_interval: float = arxiv.MIN_INTERVAL,
+    parse: Callable[[bytes, str, str], ParsedFeed] = parse_feed,
+) -> Fetched:
+    """`fetch_source`, with its promise kept even against a bug: whatever escapes becomes this source's
+    error, so a batch always gets one outcome per source and stores every one of them."""
+    try:
+        return fetch_source(plan, fetcher, arxiv_interval, parse)
+    except Exception as exc:
+        logger.exception("unexpected error fetching source %s", plan.source_id)
+        return Fetched(plan=plan, error=f"unexpected error: {exc.__class__.__name__}: {exc}")
+
+
 def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
     assert fetched.feed is not None
     wanted = [
@@ -148,7 +163,11 @@ def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
         if e.kind == "post" and e.is_teaser and e.link and e.guid not in fetched.plan.known_guids
     ]
     for entry in wanted[:MAX_FULL_TEXT_PER_RUN]:
-        text, problem = fetch_full_text(entry.link, fetcher)
+        try:
+            text, problem = fetch_full_text(entry.link, fetcher)
+        except Exception as exc:  # a full text is a bonus; one odd link must not cost the source its entries
+            logger.exception("unexpected error fetching the full text of %s", entry.link)
+            text, problem = None, f"full text of {entry.link}: unexpected error: {exc.__class__.__name__}: {exc}"
         if text:
             fetched.full_texts[entry.guid] = text
         else:
@@ -510,12 +529,14 @@ def ingest_many(
     try:
         if workers == 1:
             for source in sources:
-                fetched = fetch_source(plans[source.pk], fetcher, arxiv_interval)
+                fetched = fetch_source_safely(plans[source.pk], fetcher, arxiv_interval)
                 results += _store_safely([(source, fetched)], trigger, on_result)
         else:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
                 parse = ParserPool.for_batch(len(sources))
-                pending = {pool.submit(fetch_source, plans[s.pk], fetcher, arxiv_interval, parse) for s in sources}
+                pending = {
+                    pool.submit(fetch_source_safely, plans[s.pk], fetcher, arxiv_interval, parse) for s in sources
+                }
                 # Stores happen here, on the calling thread (one DB connection), overlapping the fetches:
                 # whatever has landed since the last store goes into the next batch.
                 while pending:
