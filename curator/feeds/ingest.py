@@ -13,8 +13,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,6 +28,7 @@ from curator.feeds.extract import fetch_full_text
 from curator.feeds.fetch import Fetcher, FetchError, FetchResult, RateLimited
 from curator.feeds.models import Entry, IngestRun, Sighting, Source
 from curator.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
+from curator.feeds.parse_pool import DeadlinePool
 from curator.feeds.signals import entries_created
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,10 @@ def fetch_source(
         return fetched
     if fetched.feed is not None and fetched.feed.error:
         fetched.error = fetched.feed.error
-    elif plan.fetch_full_text and fetched.feed is not None:
+        return fetched
+    if fetched.feed is not None:
+        fetched.warnings.extend(fetched.feed.notes)
+    if plan.fetch_full_text and fetched.feed is not None:
         _add_full_texts(fetched, fetcher)
     return fetched
 
@@ -176,10 +179,11 @@ def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
 
 class ParserPool:
     """Feed parsing in worker processes, for big batches: feedparser is pure Python and holds the GIL,
-    which would otherwise starve both the other fetching threads and the thread storing results."""
+    which would otherwise starve both the other fetching threads and the thread storing results.
+    Each document gets FEEDS_PARSE_DEADLINE seconds; a worker still parsing after that is killed."""
 
     MIN_SOURCES = 8
-    _pool: ProcessPoolExecutor | None = None
+    _pool: DeadlinePool | None = None
     _lock = threading.Lock()
 
     @classmethod
@@ -193,19 +197,14 @@ class ParserPool:
                 # forkserver: children come from a clean single-threaded server, never from a fork
                 # of this process with its fetching threads and database connections.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["curator.feeds.parse"])
-                cls._pool = ProcessPoolExecutor(processes, mp_context=context)
+                context.set_forkserver_preload(["curator.feeds.parse_pool"])
+                cls._pool = DeadlinePool(processes, context)
                 # Start the workers now, while the first requests are still in flight.
-                cls._pool.submit(int)
+                threading.Thread(target=cls._pool.warm, args=(processes,), daemon=True).start()
             pool = cls._pool
 
         def parse_elsewhere(data: bytes, url: str, content_type: str) -> ParsedFeed:
-            try:
-                return pool.submit(parse_feed, data, url, content_type).result()
-            except BrokenProcessPool:
-                with cls._lock:
-                    cls._pool = None
-                return parse_feed(data, url, content_type)
+            return pool.parse(data, url, content_type, settings.FEEDS_PARSE_DEADLINE)
 
         return parse_elsewhere
 
