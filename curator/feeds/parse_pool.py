@@ -19,9 +19,15 @@ from curator.feeds.parse import ParsedFeed, parse_feed
 
 logger = logging.getLogger(__name__)
 
+READY = "ready"
+# Starting a worker (the forkserver's first start imports feedparser and nh3) is not parsing time:
+# the deadline starts once the worker has said it is ready.
+STARTUP_TIMEOUT = 120.0
+
 
 def _serve(conn: Connection) -> None:
     """A worker's loop: one (data, url, content_type) in, one ParsedFeed out, until the pipe closes."""
+    conn.send(READY)
     while True:
         try:
             data, url, content_type = conn.recv()
@@ -36,6 +42,13 @@ class _Worker:
         self.process: BaseProcess = context.Process(target=_serve, args=(child,), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child.close()
+        try:
+            ready = self.conn.poll(STARTUP_TIMEOUT) and self.conn.recv() == READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.kill()
+            raise RuntimeError("a feed parser process did not start")
 
     def kill(self) -> None:
         self.process.kill()
