@@ -113,3 +113,23 @@ def test_it_quotes_the_location_it_could_not_follow(feed_server, settings):
     url = feed_server.url(f"redirect-to?url={quote('http://0177.0.0.1/x')}")
     with Fetcher() as fetcher, pytest.raises(MalformedURL, match="0177"):
         fetcher.get(url)
+
+
+@pytest.mark.usefixtures("allow_loopback")
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"SPDY/9 what\r\n\r\n",  # not HTTP at all
+        b"HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",  # hangs up early
+        b"HTTP/1.1 302 Found\r\nLocation: http://[::1\r\nContent-Length: 0\r\n\r\n",
+    ],
+)
+def test_it_turns_a_protocol_error_into_a_fetch_error(feed_server, raw):
+    def broken(handler):  # type: ignore[no-untyped-def]
+        handler.wfile.write(raw)
+        handler.close_connection = True
+
+    feed_server.state.routes["/broken"] = broken
+    with Fetcher() as fetcher, pytest.raises(FetchError):
+        fetcher.get(feed_server.url("broken"))
