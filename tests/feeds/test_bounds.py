@@ -11,6 +11,7 @@ from curator.feeds.bounds import MAX_FIELD_CHARS, MAX_HTML_DEPTH, bound_document
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Entry, IngestRun, Source
 from curator.feeds.parse import parse_feed
+from curator.feeds.sanitize import html_to_text
 from tests.feeds.pathological import deep_divs
 
 # "A few seconds" on a quiet machine; generous, since the test machine is shared.
@@ -89,3 +90,21 @@ def test_it_stores_the_entries_and_notes_the_flattening_in_the_run(feed_server):
     run = IngestRun.objects.get(source=source)
     [note] = run.errors
     assert note["source"] == source.pk and "flattened to plain text" in note["warning"]
+
+
+def test_it_extracts_text_from_a_wide_page_without_making_it_deep():
+    """40,000 sibling <div>s are flat; text extraction once dropped their end tags and nested them all."""
+    wide = "<div>x</div>" * 40_000
+    started = time.monotonic()
+    text = html_to_text(wide)
+    assert time.monotonic() - started < 2.0
+    assert text.count("x") == 40_000 and text.startswith("x\n\nx\n\nx")
+
+
+def test_it_parses_a_feed_item_of_many_flat_blocks_in_seconds():
+    wide = "<div>paragraph</div>" * 40_000
+    data = deep_divs(0).replace(b"<![CDATA[deep text]]>", f"<![CDATA[{wide}]]>".encode())
+    started = time.monotonic()
+    feed = parse_feed(data, "https://deep.example/feed")
+    assert time.monotonic() - started < PARSE_BUDGET_S
+    assert feed.notes == [] and feed.entries[0].summary.count("paragraph") == 40_000
