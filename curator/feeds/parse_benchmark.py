@@ -2,7 +2,7 @@
 
 The document is an RSS item whose description holds N nested `<div>`s in CDATA (0.55 MB at N=50,000, 2.2 MB
 at N=200,000, both under the body cap). **Ours** is `parse_feed` as it runs in ingest. The **naive**
-baseline is the same `parse_feed` with bounding switched off (the code before bounds.py), run in a
+baseline is the same `parse_feed` with bounding switched off (as before bounds.py), run in a
 child process that is killed at `--naive-limit` seconds, since unbounded it can run for many minutes.
 """
 
