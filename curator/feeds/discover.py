@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -50,7 +51,10 @@ class _LinkFinder(HTMLParser):
 def feed_links(html: str, page_url: str) -> list[Discovered]:
     """Every <link rel="alternate"> to an RSS or Atom feed, in document order, as absolute http(s) URLs."""
     finder = _LinkFinder()
-    finder.feed(html)
+    # html.parser gives up on some marked sections (`<![foo[`) with an AssertionError; links found
+    # before that point still count.
+    with contextlib.suppress(AssertionError):
+        finder.feed(html)
     base = urljoin(page_url, finder.base) if finder.base else page_url
     found = []
     for href, kind, title in finder.links:

@@ -133,3 +133,17 @@ def test_it_turns_a_protocol_error_into_a_fetch_error(feed_server, raw):
     feed_server.state.routes["/broken"] = broken
     with Fetcher() as fetcher, pytest.raises(FetchError):
         fetcher.get(feed_server.url("broken"))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("allow_loopback")
+def test_it_adds_a_source_from_a_page_that_trips_the_html_parser(admin_client, feed_server):
+    link = f'<link rel="alternate" type="application/rss+xml" href="{feed_server.url("rss20.xml")}">'
+    for name, page in [("/tripped.html", f"<html><head>{link}<![foo[ x ]]>"), ("/only-trip.html", "<![foo[ x ]]>")]:
+        serve(feed_server, name, page, "text/html")
+    data = {"name": "Added", "kind": "rss", "arxiv_query": "", "active": "on", "section_hint": "", "tags": "[]"}
+    response = admin_client.post("/admin/feeds/source/add/", {**data, "url": feed_server.url("only-trip.html")})
+    assert response.status_code == 200 and "neither a feed nor a page" in response.content.decode()
+    response = admin_client.post("/admin/feeds/source/add/", {**data, "url": feed_server.url("tripped.html")})
+    assert response.status_code == 302
+    assert Source.objects.get(name="Added").url == feed_server.url("rss20.xml")
