@@ -278,6 +278,8 @@ FEEDS_CONCURRENCY = envint("FEEDS_CONCURRENCY", "32")
 FEEDS_PER_HOST_CONCURRENCY = envint("FEEDS_PER_HOST_CONCURRENCY", "4")
 # Processes that parse feeds during a large batch (manage.py ingest); 1 parses in the fetching threads.
 FEEDS_PARSE_PROCESSES = envint("FEEDS_PARSE_PROCESSES", str(min(4, os.cpu_count() or 1)))
+# Seconds one feed document may take in a parser process before the process is killed.
+FEEDS_PARSE_DEADLINE = envfloat("FEEDS_PARSE_DEADLINE", "20")
 
 # --- Summarizer ---------------------------------------------------------------------------
 # Empty = offline extractive fallback. A hub id or a local directory otherwise.

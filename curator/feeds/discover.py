@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from curator.feeds.fetch import Fetcher, FetchError
+from curator.feeds.fetch import Fetcher, FetchError, check_url
 from curator.feeds.parse import parse_feed
 from curator.feeds.sanitize import safe_url
 
@@ -50,7 +51,10 @@ class _LinkFinder(HTMLParser):
 def feed_links(html: str, page_url: str) -> list[Discovered]:
     """Every <link rel="alternate"> to an RSS or Atom feed, in document order, as absolute http(s) URLs."""
     finder = _LinkFinder()
-    finder.feed(html)
+    # html.parser gives up on some marked sections (`<![foo[`) with an AssertionError; links found
+    # before that point still count.
+    with contextlib.suppress(AssertionError):
+        finder.feed(html)
     base = urljoin(page_url, finder.base) if finder.base else page_url
     found = []
     for href, kind, title in finder.links:
@@ -75,4 +79,13 @@ def discover_feed(url: str, fetcher: Fetcher) -> Discovered:
     links = feed_links(text, response.final_url)
     if not links:
         raise DiscoveryError(f"{url} is neither a feed nor a page that links to one")
-    return links[0]
+    problems = []
+    for link in links:
+        # A link the fetcher would refuse later is no feed for this source; say so now, not at every fetch.
+        try:
+            check_url(link.url)
+        except FetchError as exc:
+            problems.append(str(exc))
+            continue
+        return link
+    raise DiscoveryError(f"{url} links only to feeds that cannot be fetched: {'; '.join(problems)}")

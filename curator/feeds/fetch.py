@@ -59,6 +59,8 @@ BLOCKED_NETWORKS: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str]
         ("::/128", "unspecified"),
         ("::1/128", "loopback"),
         ("::ffff:0:0/96", "IPv4-mapped IPv6"),
+        ("::ffff:0:0:0/96", "IPv4-translated IPv6"),
+        ("::/96", "IPv4-compatible IPv6"),
         ("64:ff9b::/96", "NAT64"),
         ("64:ff9b:1::/48", "local NAT64"),
         ("100::/64", "discard-only"),
@@ -85,6 +87,10 @@ class BlockedURL(FetchError):
 
 class BlockedAddress(BlockedURL):
     pass
+
+
+class MalformedURL(BlockedURL):
+    """A URL, or a redirect's Location, that no HTTP client can request (e.g. `http://0177.0.0.1/`)."""
 
 
 class TooLarge(FetchError):
@@ -153,14 +159,78 @@ def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
 def refusal_reason(address: str) -> str | None:
     """Why an address must not be contacted, or None when it may. The allowlist wins over every rule."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if any(ip.version == net.version and ip in net for net in allowed_networks()):
+    if _allowed(ip):
         return None
+    if isinstance(ip, ipaddress.IPv6Address):
+        # A translator or tunnel relays to the IPv4 address inside; that address is the real target.
+        for form, inner in embedded_ipv4(ip):
+            reason = refusal_reason(str(inner))
+            if reason:
+                return f"{form} embedding {inner} ({reason})"
     for net, reason in BLOCKED_NETWORKS:
         if ip.version == net.version and ip in net:
             return reason
     if not ip.is_global:
         return "not globally routable"
     return None
+
+
+def _allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(ip.version == net.version and ip in net for net in allowed_networks())
+
+
+# RFC 6052 places the IPv4 address according to the translator's prefix length; a local-use NAT64
+# prefix (64:ff9b:1::/48) may be /96, /64, /56 or /48 long, so every placement is checked, as
+# (start bit, bit count) pieces that skip the reserved "u" octet at bits 64-71.
+_RFC6052_LAYOUTS: list[list[tuple[int, int]]] = [
+    [(96, 32)],
+    [(72, 32)],
+    [(56, 8), (72, 24)],
+    [(48, 16), (72, 16)],
+]
+_MAPPED = ipaddress.ip_network("::ffff:0:0/96")
+_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+_COMPATIBLE = ipaddress.ip_network("::/96")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _bits(value: int, start: int, count: int) -> int:
+    return (value >> (128 - start - count)) & ((1 << count) - 1)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """Every IPv4 address an IPv6 address carries, by the form that carries it.
+
+    These forms reach IPv4 hosts through the kernel (mapped, compatible, translated), a NAT64
+    translator, a 6to4 relay or a Teredo tunnel, so `::127.0.0.1` is loopback in disguise.
+    """
+    value, low = int(ip), ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _MAPPED:
+        return [("IPv4-mapped IPv6", low)]
+    if ip in _TRANSLATED:
+        return [("IPv4-translated IPv6", low)]
+    if ip in _COMPATIBLE and value > 1:  # :: and ::1 are IPv6's own unspecified and loopback
+        return [("IPv4-compatible IPv6", low)]
+    if ip in _NAT64:
+        return [("NAT64", low)]
+    if ip in _LOCAL_NAT64:
+        found = []
+        for layout in _RFC6052_LAYOUTS:
+            inner = 0
+            for start, count in layout:
+                inner = (inner << count) | _bits(value, start, count)
+            # The zero padding of the other placements reads as 0.x.x.x; that says nothing about the
+            # target (the whole prefix is refused anyway), so it is not reported as the embedded address.
+            if inner >> 24:
+                found.append(("local NAT64", ipaddress.IPv4Address(inner)))
+        return found
+    if ip.sixtofour is not None:
+        return [("6to4", ip.sixtofour)]
+    if ip.teredo is not None:
+        server, client = ip.teredo  # the client address is stored inverted; ipaddress undoes that
+        return [("Teredo client", client), ("Teredo server", server)]
+    return []
 
 
 _dns_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dns")
@@ -352,7 +422,21 @@ class Fetcher:
     def get(
         self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "", max_bytes: int | None = None
     ) -> FetchResult:
-        """GET with every hop checked. Raises a FetchError subclass; a 304 is a result, not an error."""
+        """GET with every hop checked. Raises a FetchError subclass; a 304 is a result, not an error.
+
+        Nothing else escapes: callers (a batch of sources, the Add source form) handle FetchError
+        alone, so one odd URL or protocol quirk can never abort their work with a library exception.
+        """
+        try:
+            return self._get(url, etag=etag, last_modified=last_modified, accept=accept, max_bytes=max_bytes)
+        except FetchError:
+            raise
+        except (*URL_ERRORS, UnicodeError) as exc:
+            raise MalformedURL(f"malformed URL near {url!r}: {exc or exc.__class__.__name__}") from exc
+        except CLIENT_ERRORS as exc:
+            raise NetworkError(f"{host_key(url)}: {exc.__class__.__name__}: {exc}") from exc
+
+    def _get(self, url: str, *, etag: str, last_modified: str, accept: str, max_bytes: int | None) -> FetchResult:
         started = time.monotonic()
         stop_at = started + self.deadline
         limit = max_bytes or self.max_bytes
@@ -369,7 +453,10 @@ class Fetcher:
             status, resp_headers, body = self._one_request(current, headers, stop_at, limit)
             if status in REDIRECT_CODES and resp_headers.get("location"):
                 permanent = permanent and status in PERMANENT_REDIRECT_CODES
-                current = urljoin(current, resp_headers["location"])
+                try:
+                    current = urljoin(current, resp_headers["location"])
+                except ValueError as exc:
+                    raise MalformedURL(f"redirect from {current} to a malformed URL: {exc}") from None
                 continue
             if status in (429, 503):
                 wait = parse_retry_after(resp_headers.get("retry-after"))
@@ -427,8 +514,27 @@ class Fetcher:
                 if time.monotonic() >= stop_at - 0.01:
                     raise DeadlineExceeded(f"gave up on {url} after {self.deadline:.0f}s") from exc
                 raise NetworkError(f"timeout talking to {host}: {exc.__class__.__name__}") from exc
+            except httpx.RemoteProtocolError as exc:
+                # httpx parses a redirect's Location itself, before we see the response; a Location
+                # no client can follow is the server's permanent mistake, not the network's weather.
+                if "location header" in str(exc).lower():
+                    raise MalformedURL(f"malformed URL in the redirect from {url}: {exc}") from exc
+                raise NetworkError(f"{host}: {exc or exc.__class__.__name__}") from exc
             except httpx.TransportError as exc:
                 raise NetworkError(f"{host}: {exc or exc.__class__.__name__}") from exc
+            except (*URL_ERRORS, UnicodeError) as exc:
+                detail = exc or exc.__class__.__name__
+                raise MalformedURL(f"malformed URL in the redirect from {url}: {detail}") from exc
+
+
+def _exception_classes(module: object) -> tuple[type[Exception], ...]:
+    return tuple(v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Exception))
+
+
+# Every exception type httpx and httpcore export, whatever their versions add: a library exception
+# that escaped `get` once aborted a whole batch of sources.
+URL_ERRORS: tuple[type[Exception], ...] = (httpx.InvalidURL,)
+CLIENT_ERRORS: tuple[type[Exception], ...] = _exception_classes(httpx) + _exception_classes(httpcore)
 
 
 def host_key(url: str) -> str:
@@ -450,3 +556,8 @@ def check_url(url: str) -> None:
         raise BlockedURL(f"URL has no host: {url}")
     if parts.username or parts.password:
         raise BlockedURL(f"URLs with credentials are not fetched: {url}")
+    try:
+        httpx.URL(url)
+    except (*URL_ERRORS, UnicodeError) as exc:
+        # e.g. http://0177.0.0.1/ (octal), which some resolvers would read as 127.0.0.1
+        raise MalformedURL(f"malformed URL {url!r}: {exc or exc.__class__.__name__}") from None

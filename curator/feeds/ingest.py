@@ -13,8 +13,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,6 +28,7 @@ from curator.feeds.extract import fetch_full_text
 from curator.feeds.fetch import Fetcher, FetchError, FetchResult, RateLimited
 from curator.feeds.models import Entry, IngestRun, Sighting, Source
 from curator.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
+from curator.feeds.parse_pool import DeadlinePool
 from curator.feeds.signals import entries_created
 
 logger = logging.getLogger(__name__)
@@ -135,9 +135,27 @@ def fetch_source(
         return fetched
     if fetched.feed is not None and fetched.feed.error:
         fetched.error = fetched.feed.error
-    elif plan.fetch_full_text and fetched.feed is not None:
+        return fetched
+    if fetched.feed is not None:
+        fetched.warnings.extend(fetched.feed.notes)
+    if plan.fetch_full_text and fetched.feed is not None:
         _add_full_texts(fetched, fetcher)
     return fetched
+
+
+def fetch_source_safely(
+    plan: SourcePlan,
+    fetcher: Fetcher,
+    arxiv_interval: float = arxiv.MIN_INTERVAL,
+    parse: Callable[[bytes, str, str], ParsedFeed] = parse_feed,
+) -> Fetched:
+    """`fetch_source`, with its promise kept even against a bug: whatever escapes becomes this source's
+    error, so a batch always gets one outcome per source and stores every one of them."""
+    try:
+        return fetch_source(plan, fetcher, arxiv_interval, parse)
+    except Exception as exc:
+        logger.exception("unexpected error fetching source %s", plan.source_id)
+        return Fetched(plan=plan, error=f"unexpected error: {exc.__class__.__name__}: {exc}")
 
 
 def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
@@ -148,7 +166,11 @@ def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
         if e.kind == "post" and e.is_teaser and e.link and e.guid not in fetched.plan.known_guids
     ]
     for entry in wanted[:MAX_FULL_TEXT_PER_RUN]:
-        text, problem = fetch_full_text(entry.link, fetcher)
+        try:
+            text, problem = fetch_full_text(entry.link, fetcher)
+        except Exception as exc:  # a full text is a bonus; one odd link must not cost the source its entries
+            logger.exception("unexpected error fetching the full text of %s", entry.link)
+            text, problem = None, f"full text of {entry.link}: unexpected error: {exc.__class__.__name__}: {exc}"
         if text:
             fetched.full_texts[entry.guid] = text
         else:
@@ -157,10 +179,11 @@ def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
 
 class ParserPool:
     """Feed parsing in worker processes, for big batches: feedparser is pure Python and holds the GIL,
-    which would otherwise starve both the other fetching threads and the thread storing results."""
+    which would otherwise starve both the other fetching threads and the thread storing results.
+    Each document gets FEEDS_PARSE_DEADLINE seconds; a worker still parsing after that is killed."""
 
     MIN_SOURCES = 8
-    _pool: ProcessPoolExecutor | None = None
+    _pool: DeadlinePool | None = None
     _lock = threading.Lock()
 
     @classmethod
@@ -174,19 +197,14 @@ class ParserPool:
                 # forkserver: children come from a clean single-threaded server, never from a fork
                 # of this process with its fetching threads and database connections.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["curator.feeds.parse"])
-                cls._pool = ProcessPoolExecutor(processes, mp_context=context)
+                context.set_forkserver_preload(["curator.feeds.parse_pool"])
+                cls._pool = DeadlinePool(processes, context)
                 # Start the workers now, while the first requests are still in flight.
-                cls._pool.submit(int)
+                threading.Thread(target=cls._pool.warm, args=(processes,), daemon=True).start()
             pool = cls._pool
 
         def parse_elsewhere(data: bytes, url: str, content_type: str) -> ParsedFeed:
-            try:
-                return pool.submit(parse_feed, data, url, content_type).result()
-            except BrokenProcessPool:
-                with cls._lock:
-                    cls._pool = None
-                return parse_feed(data, url, content_type)
+            return pool.parse(data, url, content_type, settings.FEEDS_PARSE_DEADLINE)
 
         return parse_elsewhere
 
@@ -510,12 +528,14 @@ def ingest_many(
     try:
         if workers == 1:
             for source in sources:
-                fetched = fetch_source(plans[source.pk], fetcher, arxiv_interval)
+                fetched = fetch_source_safely(plans[source.pk], fetcher, arxiv_interval)
                 results += _store_safely([(source, fetched)], trigger, on_result)
         else:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
                 parse = ParserPool.for_batch(len(sources))
-                pending = {pool.submit(fetch_source, plans[s.pk], fetcher, arxiv_interval, parse) for s in sources}
+                pending = {
+                    pool.submit(fetch_source_safely, plans[s.pk], fetcher, arxiv_interval, parse) for s in sources
+                }
                 # Stores happen here, on the calling thread (one DB connection), overlapping the fetches:
                 # whatever has landed since the last store goes into the next batch.
                 while pending:

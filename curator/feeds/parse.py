@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
+from curator.feeds.bounds import bound_document
 from curator.feeds.identifiers import normalize_doi, split_arxiv_id
 from curator.feeds.sanitize import (
     clean_html,
@@ -70,6 +71,8 @@ class ParsedFeed:
     error: str = ""
     warning: str = ""
     total_results: int | None = None
+    # What bounding flattened or cut (see bounds.py), for the IngestRun.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -95,12 +98,14 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
         io.BytesIO(data or b""), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
     _strip_controls(parsed)
+    notes = bound_document(parsed)
     feed = parsed.get("feed", {})
     result = ParsedFeed(
         url=url,
         title=plain_line(feed.get("title", ""), 200),
         link=safe_url(feed.get("link", ""), url),
         version=parsed.get("version", "") or "",
+        notes=notes,
     )
     bozo = parsed.get("bozo_exception")
     if bozo is not None:

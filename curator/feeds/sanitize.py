@@ -88,8 +88,10 @@ def escape_text_as_html(text: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Readable plain text from an HTML fragment: tags gone, entities decoded, paragraphs kept."""
-    # Block ends become blank lines before the tags go, so paragraphs survive as paragraphs.
-    marked = _BLOCK_END.sub("\n\n", fragment or "")
+    # Block ends get blank lines before the tags go, so paragraphs survive as paragraphs. The end tag
+    # itself stays: without it every <div> would stay open and the HTML parser, whose cost grows with
+    # the square of the nesting depth, would see a flat page of 40,000 divs as 40,000 levels deep.
+    marked = _BLOCK_END.sub("\n\n\\g<0>", fragment or "")
     cleaned = nh3.clean(marked, tags=set(), clean_content_tags=DROP_CONTENT_TAGS)
     text = html.unescape(cleaned)
     # Text that *spelled* a tag (&lt;script&gt;) decodes into one; it is markup noise, never prose.

@@ -38,6 +38,11 @@ BLOCKED_HOSTS = [
     "[64:ff9b::7f00:1]",
     "[64:ff9b::a9fe:a9fe]",
     "[2002:7f00:1::1]",
+    "[::127.0.0.1]",  # IPv4-compatible
+    "[::ffff:0:127.0.0.1]",  # IPv4-translated
+    "[::ffff:0:8.8.8.8]",
+    "[64:ff9b:1::a9fe:a9fe]",
+    "[2001:0:4136:e378:8000:63bf:80ff:fffe]",  # Teredo, client 127.0.0.1 (stored inverted)
     "2130706433",  # 127.0.0.1 written as one decimal number
     "localhost",
 ]
@@ -165,8 +170,59 @@ def test_it_skips_refused_answers_among_allowed_ones(feed_server, other_server, 
 
 def test_it_names_the_reason_for_each_address_class():
     assert refusal_reason("100.64.0.1") == "carrier-grade NAT"
-    assert refusal_reason("64:ff9b::a00:1") == "NAT64"
+    assert refusal_reason("64:ff9b::a00:1") == "NAT64 embedding 10.0.0.1 (private)"
+    assert refusal_reason("64:ff9b::808:808") == "NAT64"
     assert refusal_reason("::ffff:8.8.8.8") == "IPv4-mapped IPv6"
     assert refusal_reason("169.254.169.254") == "link-local"
     assert refusal_reason("8.8.8.8") is None
     assert refusal_reason("2606:4700::1111") is None
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("::127.0.0.1", "IPv4-compatible IPv6 embedding 127.0.0.1 (loopback)"),
+        ("::10.1.2.3", "IPv4-compatible IPv6 embedding 10.1.2.3 (private)"),
+        ("::8.8.8.8", "IPv4-compatible IPv6"),
+        ("::ffff:127.0.0.1", "IPv4-mapped IPv6 embedding 127.0.0.1 (loopback)"),
+        ("::ffff:0:127.0.0.1", "IPv4-translated IPv6 embedding 127.0.0.1 (loopback)"),
+        ("::ffff:0:169.254.169.254", "IPv4-translated IPv6 embedding 169.254.169.254 (link-local)"),
+        ("::ffff:0:8.8.8.8", "IPv4-translated IPv6"),
+        ("64:ff9b::127.0.0.1", "NAT64 embedding 127.0.0.1 (loopback)"),
+        ("64:ff9b:1::127.0.0.1", "local NAT64 embedding 127.0.0.1 (loopback)"),
+        ("64:ff9b:1:0:7f:0:100:0", "local NAT64 embedding 127.0.0.1 (loopback)"),  # a /64 translator prefix
+        ("64:ff9b:1:a00:0:100::", "local NAT64 embedding 10.0.0.1 (private)"),  # a /48 prefix
+        ("64:ff9b:1::8.8.8.8", "local NAT64"),
+        ("2002:7f00:1::1", "6to4 embedding 127.0.0.1 (loopback)"),
+        ("2002:a9fe:a9fe::", "6to4 embedding 169.254.169.254 (link-local)"),
+        ("2002:808:808::1", "6to4"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "Teredo client embedding 127.0.0.1 (loopback)"),
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "Teredo client embedding 10.0.0.1 (private)"),
+        ("2001:0:7f00:1:8000:63bf:f7f7:f7f7", "Teredo server embedding 127.0.0.1 (loopback)"),
+        ("2001:0:808:808:8000:63bf:f7f7:f7f7", "Teredo"),
+        ("::1", "loopback"),
+        ("::", "unspecified"),
+    ],
+)
+def test_it_refuses_every_ipv6_form_that_embeds_an_ipv4_address(address, reason):
+    assert refusal_reason(address) == reason
+
+
+def test_it_checks_the_embedded_address_even_when_the_ipv4_one_is_allowlisted(settings):
+    """Allowing 127.0.0.1 allows that address, not every IPv6 disguise of it."""
+    settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    assert refusal_reason("127.0.0.1") is None
+    assert refusal_reason("::127.0.0.1") == "IPv4-compatible IPv6"
+    assert refusal_reason("::ffff:0:127.0.0.1") == "IPv4-translated IPv6"
+
+
+@pytest.mark.parametrize("host", ["::127.0.0.1", "::ffff:0:127.0.0.1"])
+def test_it_refuses_an_embedded_loopback_name_answer(host, feed_server, allow_loopback, connections):
+    """A DNS answer (here a resolver) that hands back a disguised loopback address is refused too."""
+
+    def disguised(name: str, port: int) -> list[str]:
+        return [host]
+
+    with Fetcher(resolver=disguised) as fetcher, pytest.raises(BlockedAddress, match="IPv4-"):
+        fetcher.get(f"http://feeds.test:{feed_server.port}/atom.xml")
+    assert connections == [] and feed_server.requests == []

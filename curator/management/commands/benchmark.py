@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 # Each module exposes add_arguments(parser) and run(**options) -> dict of figures.
 SUITES = {
     "ingest": "curator.feeds.benchmark",
+    "parse": "curator.feeds.parse_benchmark",
     "summarize": "summarizer.benchmark",
     "send": "curator.mailing.benchmark",
     "import": "curator.mailing.import_benchmark",
