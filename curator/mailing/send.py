@@ -463,9 +463,16 @@ def send_claimed(
 
 
 def next_retry_at(issue_id: int) -> datetime | None:
-    return Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.QUEUED).aggregate(
-        at=Min("next_attempt_at")
-    )["at"]
+    """When a row next becomes due: a backoff ends, or a claim another worker holds could lapse.
+
+    The second keeps a send going by itself when a worker died holding rows whose lease has not run
+    out yet: the surviving task comes back for them instead of leaving them to the sweep.
+    """
+    rows = Delivery.objects.filter(issue_id=issue_id)
+    backoff = rows.filter(status=Delivery.Status.QUEUED).aggregate(at=Min("next_attempt_at"))["at"]
+    held = rows.filter(status=Delivery.Status.SENDING).aggregate(at=Min("claimed_at"))["at"]
+    lapse = held + timedelta(seconds=leases.lease_seconds()) if held else None
+    return min((at for at in (backoff, lapse) if at is not None), default=None)
 
 
 def run_sending(issue_id: int, max_batches: int | None = None) -> RunResult:
