@@ -68,9 +68,9 @@ def held() -> list[str]:
         return list(_held)
 
 
-def forget_all_but(alive: set[str]) -> None:
+def forget_all_but(alive: set[str], recent: float = RECENT) -> None:
     # A tag received a moment ago may not be indexed by kombu yet; keep it until the next round.
-    cutoff = time.monotonic() - RECENT
+    cutoff = time.monotonic() - recent
     with _held_lock:
         for tag, received in list(_held.items()):
             if tag not in alive and received < cutoff:

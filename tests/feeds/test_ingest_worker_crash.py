@@ -1,4 +1,4 @@
-"""A real ingest worker is SIGKILLed mid-fetch; a new worker runs the ingest within a minute, once."""
+"""Ingest on real workers: a killed worker's ingest runs again within a minute, once; a live worker keeps its own."""
 
 from __future__ import annotations
 
@@ -43,3 +43,16 @@ def test_it_reruns_a_killed_ingest_within_a_minute_and_only_once(celery_worker_p
     time.sleep(8)  # room for a second run, were the message handed out again
     assert IngestRun.objects.filter(source=source).count() == 1
     assert len(requests) == 2  # the killed fetch and the one that stored the entries
+
+
+@pytest.mark.worker
+def test_it_keeps_a_task_held_longer_than_the_lease_on_its_live_worker(celery_worker_process, feed_server):
+    env = {"FEEDS_ALLOWED_NETWORKS": "127.0.0.1/32", "WORKER_LEASE_SECONDS": "6"}
+    source = Source.objects.create(name="atom", url=feed_server.url("atom.xml"))
+    # Two workers: the one not holding the task would be handed it if the lease lapsed.
+    workers = [celery_worker_process(queues="ingest", extra_env=env, name=name) for name in ("one", "two")]
+    tasks.ingest_source.apply_async((source.pk,), {"force": True}, countdown=20)  # 3 leases and more
+    assert wait_until(lambda: IngestRun.objects.exists(), timeout=90), workers[0].log_path.read_text()
+    time.sleep(8)  # a lapsed lease would have produced a second run by now
+    assert IngestRun.objects.count() == 1
+    assert len(feed_server.requests) == 1
