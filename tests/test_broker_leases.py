@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
+import threading
 import uuid
 
 import pytest
@@ -10,6 +13,7 @@ import redis
 
 from curator import broker_leases
 from curator.celery import app as celery_app
+from tests.conftest import wait_until
 
 
 @pytest.fixture
@@ -57,3 +61,22 @@ def test_it_uses_the_configured_key_prefix(monkeypatch):
 
 def test_it_renews_six_times_per_lease():
     assert broker_leases.renewal_interval(30) == 5
+
+
+def test_it_keeps_renewing_after_the_broker_was_unreachable(monkeypatch, caplog):
+    with socket.socket() as sock:  # a port nothing listens on: the broker is down
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setitem(celery_app.conf, "broker_url", f"redis://127.0.0.1:{port}/0")
+    broker_leases.hold("held-while-down")
+    stop = threading.Event()
+    thread = threading.Thread(target=broker_leases.renew_forever, args=(celery_app, 6, stop))
+    with caplog.at_level(logging.WARNING, logger="curator.broker_leases"):
+        thread.start()
+        try:
+            assert wait_until(lambda: caplog.text.count("could not renew broker leases") >= 2, timeout=10)
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+            broker_leases.forget_all_but(set(), recent=0)
+    assert not thread.is_alive(), "the heartbeat stops with its worker"
