@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import redis
 from celery import Celery, signals
@@ -97,7 +98,7 @@ def _on_task_received(sender: object = None, request: Request | None = None, **k
 
 
 @signals.worker_ready.connect
-def _on_worker_ready(sender: object = None, **kwargs: object) -> None:
+def _on_worker_ready(sender: Any = None, **kwargs: object) -> None:  # sender: the worker's Consumer
     from django.conf import settings
 
     app = sender.app if sender is not None else None
