@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", "import curator.settings"],  # the guards run when settings load
         cwd=REPO,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "curator.settings", **env},
         capture_output=True,
