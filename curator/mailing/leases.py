@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -49,27 +50,46 @@ def renew(ids: list[int]) -> int:
         return Delivery.objects.filter(pk__in=locked, status=Delivery.Status.SENDING).update(claimed_at=timezone.now())
 
 
-def _beat(ids: list[int], interval: float, stop: threading.Event) -> None:
-    try:
-        while not stop.wait(interval):
-            try:
-                renew(ids)
-            except DatabaseError as exc:  # the next beat may get through; the lease has slack for it
-                log.warning("could not renew the lease of %d deliveries: %s", len(ids), exc)
-    finally:
-        connection.close()  # this thread's own connection
+SAFE = 2 / 3  # of a lease: later than this after the last renewal, the rows may be someone else's
 
 
 class Heartbeat:
-    """Keeps the lease on `ids` from creation until stop(): wrap the batch's sending loop."""
+    """Keeps the lease on `ids` from creation until stop(), and tells the sender when it may have lost it.
+
+    A process frozen for longer than its lease (SIGSTOP, a paused VM, heavy swapping) wakes up to rows
+    another worker may have reclaimed and sent meanwhile, and whichever of its threads runs first
+    cannot tell. So both go by the clock: once the last renewal is older than two thirds of a lease
+    (others reclaim only after a whole one), the heartbeat renews no more and `held()` turns False,
+    which stops the batch before its next message.
+    """
 
     def __init__(self, ids: list[int]):
+        self.ids = ids
+        self.lease = lease_seconds()
+        self.renewed_at = time.monotonic()  # the claim, a moment ago
         self.stopping = threading.Event()
-        self.thread = threading.Thread(
-            target=_beat, args=(ids, lease_seconds() / 3, self.stopping), name="delivery-lease", daemon=True
-        )
+        self.thread = threading.Thread(target=self._beat, name="delivery-lease", daemon=True)
         self.thread.start()
+
+    def held(self) -> bool:
+        return time.monotonic() - self.renewed_at < self.lease * SAFE
 
     def stop(self) -> None:
         self.stopping.set()
         self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopping.wait(self.lease / 3):
+                if not self.held():
+                    log.warning("lease on %d deliveries not renewed in time; leaving them to others", len(self.ids))
+                    return
+                started = time.monotonic()
+                try:
+                    renew(self.ids)
+                except DatabaseError as exc:  # the next beat may get through; the lease has slack for it
+                    log.warning("could not renew the lease of %d deliveries: %s", len(self.ids), exc)
+                    continue
+                self.renewed_at = started
+        finally:
+            connection.close()  # this thread's own connection

@@ -63,6 +63,7 @@ class BatchResult:
     retrying: int = 0
     skipped: int = 0
     stopped: bool = False  # paused, or the issue is not sending
+    lost: bool = False  # the lease could not be kept (frozen process, database gone): the rest is left
 
 
 @dataclass
@@ -392,7 +393,7 @@ def send_batch(
         return result
     heartbeat = leases.Heartbeat(ids)  # from the claim on: rendering and connecting take time too
     try:
-        return send_claimed(issue, ids, result, limiter, connection)
+        return send_claimed(issue, ids, result, limiter, connection, heartbeat)
     finally:
         heartbeat.stop()
 
@@ -403,6 +404,7 @@ def send_claimed(
     result: BatchResult,
     limiter: RateLimiter | None,
     connection: BaseEmailBackend | None,
+    heartbeat: leases.Heartbeat,
 ) -> BatchResult:
     """Send the claimed rows `ids` over one connection, recording each outcome on its row."""
     issue_id = issue.pk
@@ -430,6 +432,10 @@ def send_claimed(
                 result.skipped += 1
                 continue
             limiter.wait()
+            if not heartbeat.held():  # these rows may have been reclaimed and sent by another worker
+                log.warning("issue %s: lease lapsed mid-batch; leaving %d rows", issue_id, len(deliveries) - index)
+                result.lost = True
+                break
             try:
                 deliver(connection, prepared, wire, delivery.subscriber)
             except Exception as exc:  # classified below; nothing a backend raises may stop the batch

@@ -6,10 +6,12 @@ new worker gets the dead worker's task back from the broker once its lease lapse
 (WORKER_LEASE_SECONDS), and the send carries on by itself within a minute.
 """
 
+import os
 import signal
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -111,3 +113,34 @@ def test_it_never_takes_a_slow_batch_from_a_live_worker(celery_worker_process, s
     assert set(reclaimed) == {0}, "a live worker's rows were reclaimed"
     assert smtp_server.handler.per_recipient() == {r.email: 1 for r in readers}
     assert logs.count("send_issue_batches[") == 2, logs  # received and succeeded, once
+
+
+def process_tree(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(int(child) for child in children)]
+
+
+@pytest.mark.worker
+def test_it_stops_a_frozen_workers_batch_when_it_wakes(celery_worker_process, smtp_server, settings):
+    settings.MAILING_CLAIM_TIMEOUT = 3
+    smtp_server.handler.delay = 0.3
+    env = mail_env(smtp_server, settings, MAILING_BATCH_SIZE="20", MAILING_CLAIM_TIMEOUT="3", WORKER_LEASE_SECONDS="6")
+    issue = make_issue()
+    readers = make_subscribers(20)
+    frozen = celery_worker_process(queues="mail", extra_env=env, name="frozen")
+    send.send_issue(issue)
+    assert wait_until(lambda: len(smtp_server.handler.received) >= 3, timeout=60, interval=0.01)
+    pids = process_tree(frozen.pid)
+    for pid in pids:  # as a paused VM or a swap storm would: alive, but silent for longer than its leases
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        heir = celery_worker_process(queues="mail", extra_env=env, name="heir")
+        sent = wait_until(lambda: Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT, timeout=90)
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+    assert sent, heir.log_path.read_text()
+    # Awake again with the rest of its batch in hand, the frozen worker must not send it a second time.
+    time.sleep(5)
+    assert_exactly_once_but_the_one_in_flight(smtp_server, readers)
+    assert "lease lapsed mid-batch" in frozen.log_path.read_text()
