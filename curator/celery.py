@@ -27,7 +27,8 @@ app.conf.update(
         "curator.mailing.tasks.*": {"queue": "mail"},
     },
     broker_connection_retry_on_startup=True,
-    # Visibility timeout above the longest task (a big send batch, a model load).
-    broker_transport_options={"visibility_timeout": 3600},
+    # broker_transport_options come from settings (CELERY_BROKER_TRANSPORT_OPTIONS): a short visibility
+    # timeout that each worker renews for the messages it holds (curator/broker_leases.py).
 )
 app.autodiscover_tasks()
+from curator import broker_leases  # noqa: E402,F401 - connects the worker's lease-renewal signals

@@ -246,6 +246,20 @@ CACHES = {
 # Handed-over outbox rows are kept this long: they are the audit of what was queued, and the
 # record that stops a late duplicate of a confirmation email (curator/outbox/handover.py).
 OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", "7")
+# Seconds after which a task held by a worker that stopped renewing it (killed, frozen, unplugged) is
+# handed to another worker. Live workers renew their messages six times per lease (curator/broker_leases.py),
+# so a slow task is never taken from a worker that is alive.
+WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", "30")
+if WORKER_LEASE_SECONDS < 6:
+    raise ImproperlyConfigured(f"WORKER_LEASE_SECONDS={WORKER_LEASE_SECONDS}: use at least 6 (renewed every sixth)")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": WORKER_LEASE_SECONDS,
+    # Look for abandoned messages often enough that one is back within about a lease and a sixth.
+    "unacked_restore_interval": max(1, WORKER_LEASE_SECONDS // 6),
+    "unacked_restore_throttle": 1,
+    # A worker killed while re-queuing holds this lock; don't let it block the others for 5 minutes.
+    "unacked_mutex_expire": WORKER_LEASE_SECONDS,
+}
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_HOST = envstr("EMAIL_HOST", "")
@@ -302,9 +316,12 @@ EDITIONS_DEFAULT_SECTIONS = envlist(
 )
 MAILING_RATE_LIMIT = envfloat("MAILING_RATE_LIMIT", "0")  # messages per second, 0 = unlimited
 MAILING_BATCH_SIZE = envint("MAILING_BATCH_SIZE", "100")
-# A `sending` row older than this was claimed by a worker that died; it goes back to the queue.
-# Keep it well above the time one batch takes (MAILING_BATCH_SIZE / MAILING_RATE_LIMIT x mail workers).
-MAILING_CLAIM_TIMEOUT = envint("MAILING_CLAIM_TIMEOUT", "600")
+# Lease on claimed `sending` rows, in seconds: the sending worker renews it every third of this while
+# its batch goes out (curator/mailing/leases.py); a lease that lapses means the worker died, and the rows
+# go back to the queue. Independent of batch size and rate limit; raise it only for a slow database.
+MAILING_CLAIM_TIMEOUT = envint("MAILING_CLAIM_TIMEOUT", "30")
+if MAILING_CLAIM_TIMEOUT < 3:
+    raise ImproperlyConfigured(f"MAILING_CLAIM_TIMEOUT={MAILING_CLAIM_TIMEOUT}: use at least 3 (renewed every third)")
 MAILING_MAX_ATTEMPTS = envint("MAILING_MAX_ATTEMPTS", "6")  # transient failures before a row is failed
 MAILING_RETRY_BACKOFF = envint("MAILING_RETRY_BACKOFF", "60")  # seconds, doubled per attempt
 MAILING_BOUNCE_LIMIT = envint("MAILING_BOUNCE_LIMIT", "3")  # hard failures before a subscriber is bounced

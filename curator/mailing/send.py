@@ -3,9 +3,10 @@
 The Delivery row (unique per issue and subscriber) is the lock. `send_issue` creates all rows in
 one transaction; workers then claim batches with SELECT ... FOR UPDATE SKIP LOCKED plus a
 conditional UPDATE to `sending`, send the batch over one connection, and mark each row sent right
-after the server accepted that message. A worker killed mid-batch therefore leaves at most the
-one message it was transmitting in doubt; its other claimed rows are reclaimed once
-MAILING_CLAIM_TIMEOUT has passed, and the reclaimed message carries the same Message-ID.
+after the server accepted that message. A claim is a lease that a heartbeat renews while the batch
+sends (curator/mailing/leases.py), so a worker killed mid-batch leaves at most the one message it
+was transmitting in doubt; its other claimed rows are reclaimed once their lease
+(MAILING_CLAIM_TIMEOUT) lapses, and the reclaimed message carries the same Message-ID.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from curator import pacing
 from curator.editions import workflow
 from curator.editions.models import Issue
-from curator.mailing import pipelining
+from curator.mailing import leases, pipelining, stalls
 from curator.mailing.models import Delivery, Subscriber
 from curator.mailing.render import (
     PreparedIssue,
@@ -61,6 +63,7 @@ class BatchResult:
     retrying: int = 0
     skipped: int = 0
     stopped: bool = False  # paused, or the issue is not sending
+    lost: bool = False  # the lease could not be kept (frozen process, database gone): the rest is left
 
 
 @dataclass
@@ -165,17 +168,21 @@ def progress(issue: Issue) -> dict:
         pending=Count("pk", filter=Q(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])),
     )
     issue = Issue.objects.only("status", "paused", "sent_at").get(pk=issue.pk)
+    stalled = None
+    if issue.status == Issue.Status.SENDING and not issue.paused and counts["pending"]:
+        stalled = stalls.stall(issue.pk)
     return {
         **counts,
         "status": issue.status,
         "paused": issue.paused,
         "sent_at": issue.sent_at.isoformat() if issue.sent_at else None,
+        "stalled": stalled.as_dict() if stalled else None,
     }
 
 
 def reclaim_stale(issue_id: int) -> int:
-    """Return rows claimed by a worker that died back to the queue (their message may repeat once)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.MAILING_CLAIM_TIMEOUT)
+    """Return rows whose lease lapsed (their worker died) to the queue; their message may repeat once."""
+    cutoff = leases.expired_before()
     return Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.SENDING, claimed_at__lt=cutoff).update(
         status=Delivery.Status.QUEUED, claimed_at=None
     )
@@ -385,6 +392,23 @@ def send_batch(
     result = BatchResult(claimed=len(ids))
     if not ids:
         return result
+    heartbeat = leases.Heartbeat(ids)  # from the claim on: rendering and connecting take time too
+    try:
+        return send_claimed(issue, ids, result, limiter, connection, heartbeat)
+    finally:
+        heartbeat.stop()
+
+
+def send_claimed(
+    issue: Issue,
+    ids: list[int],
+    result: BatchResult,
+    limiter: RateLimiter | None,
+    connection: BaseEmailBackend | None,
+    heartbeat: leases.Heartbeat,
+) -> BatchResult:
+    """Send the claimed rows `ids` over one connection, recording each outcome on its row."""
+    issue_id = issue.pk
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk"))
     prepared = prepared_for_sending(issue)
     limiter = limiter or RateLimiter(settings.MAILING_RATE_LIMIT, shared=SHARED_RATE_KEY)
@@ -409,6 +433,10 @@ def send_batch(
                 result.skipped += 1
                 continue
             limiter.wait()
+            if not heartbeat.held():  # these rows may have been reclaimed and sent by another worker
+                log.warning("issue %s: lease lapsed mid-batch; leaving %d rows", issue_id, len(deliveries) - index)
+                result.lost = True
+                break
             try:
                 deliver(connection, prepared, wire, delivery.subscriber)
             except Exception as exc:  # classified below; nothing a backend raises may stop the batch
@@ -442,9 +470,16 @@ def send_batch(
 
 
 def next_retry_at(issue_id: int) -> datetime | None:
-    return Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.QUEUED).aggregate(
-        at=Min("next_attempt_at")
-    )["at"]
+    """When a row next becomes due: a backoff ends, or a claim another worker holds could lapse.
+
+    The second keeps a send going by itself when a worker died holding rows whose lease has not run
+    out yet: the surviving task comes back for them instead of leaving them to the sweep.
+    """
+    rows = Delivery.objects.filter(issue_id=issue_id)
+    backoff = rows.filter(status=Delivery.Status.QUEUED).aggregate(at=Min("next_attempt_at"))["at"]
+    held = rows.filter(status=Delivery.Status.SENDING).aggregate(at=Min("claimed_at"))["at"]
+    lapse = held + timedelta(seconds=leases.lease_seconds()) if held else None
+    return min((at for at in (backoff, lapse) if at is not None), default=None)
 
 
 def run_sending(issue_id: int, max_batches: int | None = None) -> RunResult:
@@ -468,17 +503,20 @@ def run_sending(issue_id: int, max_batches: int | None = None) -> RunResult:
 
 
 def stalled_issue_ids() -> list[int]:
-    """Sending issues with due work and no claim for a while: their worker died or its task was lost."""
+    """Sending issues with due work and no live lease: their worker died or its task was lost."""
     now = timezone.now()
-    cutoff = now - timedelta(seconds=settings.MAILING_CLAIM_TIMEOUT)
+    cutoff = leases.expired_before(now)
     due = Q(deliveries__status=Delivery.Status.QUEUED) & (
         Q(deliveries__next_attempt_at__isnull=True) | Q(deliveries__next_attempt_at__lte=now)
     )
     stale = Q(deliveries__status=Delivery.Status.SENDING, deliveries__claimed_at__lt=cutoff)
     candidates = (
         Issue.objects.filter(status=Issue.Status.SENDING, paused=False)
-        .annotate(due_rows=Count("deliveries", filter=due | stale), last_claim=Max("deliveries__claimed_at"))
-        .filter(due_rows__gt=0)
-        .filter(Q(last_claim__isnull=True) | Q(last_claim__lt=cutoff))
+        .annotate(
+            due_rows=Count("deliveries", filter=due | stale),
+            # The newest lease renewal; rows nobody claimed yet count from their creation (a fresh send).
+            last_claim=Coalesce(Max("deliveries__claimed_at"), Max("deliveries__created_at")),
+        )
+        .filter(due_rows__gt=0, last_claim__lt=cutoff)
     )
     return list(candidates.values_list("pk", flat=True))

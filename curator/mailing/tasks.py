@@ -50,7 +50,8 @@ def send_issue_batches(issue_id: int) -> dict:
     """Send until nothing is due. Several of these may run at once; claims keep them apart."""
     outcome = send.run_sending(issue_id)
     if outcome.retry_at is not None and not send_issue_batches.app.conf.task_always_eager:
-        # Rows waiting on a backoff: come back when the first is due (eager mode would recurse now).
+        # Rows waiting on a backoff or on a lease that may lapse: come back when the first is due
+        # (eager mode would recurse now).
         countdown = max((outcome.retry_at - timezone.now()).total_seconds(), 1)
         send_issue_batches.apply_async((issue_id,), countdown=countdown)
     return {"sent": outcome.sent, "failed": outcome.failed, "finished": outcome.finished}

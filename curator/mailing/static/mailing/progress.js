@@ -11,6 +11,11 @@
       for (const el of panel.querySelectorAll("[data-field]")) el.textContent = data[el.dataset.field];
       const bar = document.getElementById("mailing-bar");
       if (bar) bar.value = data.sent + data.failed;
+      const stall = document.getElementById("mailing-stall");
+      if (stall) {
+        stall.hidden = !data.stalled;
+        stall.textContent = data.stalled ? data.stalled.text : "";
+      }
       if (data.status !== "sending" || data.paused) { window.location.reload(); return; }
     } catch (e) { /* a missed poll is retried below */ }
     setTimeout(poll, 2000);
