@@ -78,8 +78,8 @@ def embed_texts(texts: list[str], batch_size: int | None = None) -> np.ndarray:
     return out
 
 
-def embed_entries(entry_ids: Iterable[int] | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Embed the given entries (all when None) whose text changed or was never embedded; returns how many.
+def embed_entries(entry_ids: Iterable[int] | None = None, progress: Callable[[int], None] | None = None) -> list[int]:
+    """Embed the given entries (all when None) whose text changed or was never embedded; returns their ids.
 
     Safe to run twice or concurrently: rows are written with update_or_create, and unchanged text is skipped.
     """
@@ -107,8 +107,8 @@ def embed_entries(entry_ids: Iterable[int] | None = None, progress: Callable[[in
         )
         if progress:
             progress(len(chunk))
-    return len(todo)
+    return [pk for pk, _, _ in todo]
 
 
-def missing_count() -> int:
-    return Entry.objects.filter(embedding__isnull=True).count()
+def missing_ids() -> list[int]:
+    return list(Entry.objects.filter(embedding__isnull=True).values_list("pk", flat=True))

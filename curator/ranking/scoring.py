@@ -18,7 +18,7 @@ from curator.ranking.fit import current_model
 from curator.ranking.models import Relevance, RelevanceModel
 
 LIKE_COUNT = 3
-LIKE_MIN_SIMILARITY = 0.2  # below this a "nearest" pick is not like the entry in any useful sense
+LIKE_MIN_SIMILARITY = 0.25  # below this a "nearest" pick is not like the entry in any useful sense
 COLD_START_NEIGHBOURS = 3
 
 

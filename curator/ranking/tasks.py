@@ -13,10 +13,10 @@ from curator.ranking import embed, refit, scoring, stories
 @shared_task(ignore_result=True, queue="summarize")
 def embed_entries(entry_ids: list[int]) -> int:
     """Embed new entries, join them to their stories, and give them a score under the current model."""
-    count = embed.embed_entries(entry_ids)
+    embedded = embed.embed_entries(entry_ids)
     stories.assign_stories(entry_ids)
     scoring.rescore()
-    return count
+    return len(embedded)
 
 
 @shared_task(ignore_result=True, queue="summarize")
