@@ -14,6 +14,7 @@ SUITES = {
     "summarize": "summarizer.benchmark",
     "send": "curator.mailing.benchmark",
     "triage": "curator.editions.benchmark",
+    "rank": "curator.ranking.benchmark",
 }
 
 
