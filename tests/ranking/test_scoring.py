@@ -41,3 +41,18 @@ def test_it_gives_small_margins_to_entries_the_model_is_unsure_about(decided, fr
     scoring.rescore(fit.fit())
     row = Relevance.objects.get(entry=sure)
     assert row.margin == pytest.approx(abs(row.score - 0.5))
+
+
+def test_it_writes_the_same_scores_through_the_orm_as_through_postgresql_arrays(make_entry):
+    from django.utils import timezone
+
+    a, b = make_entry("A"), make_entry("B")
+    rows = [(a.pk, 0.9, 0.4, [[1, "A pick"]]), (b.pk, 0.2, 0.3, [])]
+    scoring._write_postgresql(rows, None, timezone.now())
+    fast = list(Relevance.objects.order_by("pk").values_list("entry_id", "score", "margin", "like"))
+    Relevance.objects.all().delete()
+    scoring.write_portable(rows, None, timezone.now())
+    assert list(Relevance.objects.order_by("pk").values_list("entry_id", "score", "margin", "like")) == fast
+    assert fast == [(a.pk, 0.9, 0.4, [[1, "A pick"]]), (b.pk, 0.2, 0.3, [])]
+    scoring._write_postgresql([(a.pk, 0.5, 0.0, [])], None, timezone.now())  # upsert, not a duplicate
+    assert Relevance.objects.get(entry=a).score == 0.5
