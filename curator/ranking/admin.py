@@ -88,7 +88,11 @@ class RankedEntryAdminMixin:
         if link is None:
             return ""
         siblings = [m.entry.title for m in link.story.members.all() if m.entry_id != obj.pk]
-        return format_html('<span class="story" title="{}">story of {}</span>', " · ".join(siblings), len(siblings) + 1)
+        return format_html(
+            '<span class="story">story of {}</span><div class="story-siblings" style="font-size:0.85em">{}</div>',
+            len(siblings) + 1,
+            format_html_join(", ", "“{}”", ((title[:80],) for title in siblings)),
+        )
 
     # Actions ---------------------------------------------------------------------------------
 

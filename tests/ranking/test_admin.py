@@ -131,7 +131,8 @@ def test_it_shows_the_story_size_with_the_siblings(editor_client, make_entry):
     _story(make_entry)
     page = editor_client.get(URL).content.decode()
     assert page.count("story of 2") == 2
-    assert 'title="The paper"' in page and 'title="A post about it"' in page
+    assert "story of 2</span>" in page
+    assert "“The paper”</div>" in page and "“A post about it”</div>" in page
 
 
 def test_it_suggests_the_rest_of_the_story_when_one_is_added_to_an_issue(editor_client, make_entry):
