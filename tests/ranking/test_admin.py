@@ -150,3 +150,19 @@ def test_it_lets_editors_write_the_team_interests_once(client, admin_user):
     url = reverse("admin:ranking_interests_add")
     assert client.post(url, {"text": "Interpretability and fast inference."}).status_code == 302
     assert client.get(url).status_code == 403  # one per site: edit it, do not add a second
+
+
+def test_it_queues_a_refit_when_the_interests_change(client, admin_user, django_capture_on_commit_callbacks):
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("admin:ranking_interests_add"), {"text": "Fast inference."})
+    assert len(callbacks) == 1 and RefitRequest.objects.get().pending
+
+
+def test_it_escapes_titles_in_the_story_column(editor_client, make_entry):
+    a, b = make_entry("<b>bold</b> paper"), make_entry("Post")
+    story = Story.objects.create()
+    for entry in (a, b):
+        StoryMembership.objects.create(entry=entry, story=story, reason=StoryMembership.Reason.CITES)
+    page = editor_client.get(URL).content.decode()
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt; paper" in page
