@@ -22,6 +22,9 @@ from curator.editions.models import Issue, Section
 from curator.feeds.demo import load_demo_feeds
 from curator.feeds.models import Entry
 from curator.mailing.models import Subscriber
+from curator.ranking.demo import SOURCE_NAME as RANKING_DEMO_SOURCE
+from curator.ranking.demo import load_ranking_demo
+from curator.ranking.pipeline import rank_all
 from summarizer.drafting import draft_pending
 from summarizer.models import Draft
 
@@ -107,11 +110,13 @@ def _fill(issue: Issue, entries: list[Entry], user) -> None:  # type: ignore[no-
 
 
 @transaction.atomic
-def _issues(user) -> None:  # type: ignore[no-untyped-def]
+def _issues(user, ranking_picks: list[Entry]) -> None:  # type: ignore[no-untyped-def]
     if Issue.objects.exists():
         return
     today = timezone.localdate()
-    entries = list(Entry.objects.select_related("source").order_by("-published_at", "pk"))
+    entries = list(
+        Entry.objects.select_related("source").exclude(source__name=RANKING_DEMO_SOURCE).order_by("-published_at", "pk")
+    )
     past = Issue.objects.create(
         title=f"Recommended reading, {_first_of_month(today, 1):%B %Y}",
         month=_first_of_month(today, 1),
@@ -119,7 +124,7 @@ def _issues(user) -> None:  # type: ignore[no-untyped-def]
         sign_off=PAST_SIGN_OFF,
         created_by=user,
     )
-    _fill(past, entries[:6], user)
+    _fill(past, entries[:6] + ranking_picks, user)  # the ranking demo's past picks teach its model
     # The demo archive needs a sent issue; nobody was mailed, so it is marked sent directly.
     Issue.objects.filter(pk=past.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
     current = Issue.objects.create(
@@ -134,12 +139,14 @@ def _issues(user) -> None:  # type: ignore[no-untyped-def]
 
 def load_demo() -> DemoReport:
     new = load_demo_feeds()
+    ranking_demo = load_ranking_demo()
     draft_pending()  # new entries were drafted on commit already; this catches any left over
     username, password = ensure_demo_user()
     user = get_user_model().objects.get(username=username)
-    _issues(user)
+    _issues(user, ranking_demo.picked)
     for email, name in SUBSCRIBERS:
         Subscriber.objects.get_or_create(
             email=email, defaults={"name": name, "status": Subscriber.Status.ACTIVE, "confirmed_at": timezone.now()}
         )
+    rank_all()  # embeddings, stories, the team's model and this week's scores
     return DemoReport(entries_new=new, drafts=Draft.objects.count(), username=username, password=password)

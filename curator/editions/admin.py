@@ -27,8 +27,10 @@ from curator.editions.content import markdown_to_html
 from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
 from curator.editions.featured import featured_in_title
 from curator.editions.models import Issue, Pick, Section
+from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
+from curator.ranking.admin import RankedEntryAdminMixin
 from summarizer.admin import EntryWithDraftsAdmin
 from summarizer.models import Draft
 
@@ -186,8 +188,12 @@ class TriageEntryAdmin(EntryWithDraftsAdmin):
             self.message_user(request, f"“{entry}” was already featured in an earlier issue.", messages.WARNING)
 
 
+class RankedTriageEntryAdmin(RankedEntryAdminMixin, TriageEntryAdmin):
+    """Triage plus the ranking app's parts: relevance order and column, its filters, stories."""
+
+
 admin.site.unregister(Entry)
-admin.site.register(Entry, TriageEntryAdmin)
+admin.site.register(Entry, RankedTriageEntryAdmin)
 
 
 # --- Issues ---------------------------------------------------------------------------------
@@ -331,7 +337,7 @@ class IssueForm(forms.ModelForm):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
     list_display = ["title", "month", "status", "pick_count", "sent_at"]
     list_filter = ["status"]

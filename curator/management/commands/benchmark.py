@@ -16,6 +16,7 @@ SUITES = {
     "send": "curator.mailing.benchmark",
     "import": "curator.mailing.import_benchmark",
     "triage": "curator.editions.benchmark",
+    "rank": "curator.ranking.benchmark",
 }
 
 

@@ -1,0 +1,28 @@
+"""The issue page warns when two of its picks are the same story (a paper and a post about it, say)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+
+from curator.editions.models import Pick
+from curator.ranking.stories import shared_stories
+
+
+def story_warnings(issue_id: int) -> list[str]:
+    """One sentence per group of picks in this issue that share a story."""
+    picks = {pick.entry_id: pick for pick in Pick.objects.filter(issue_id=issue_id, entry__isnull=False)}
+    return [
+        "These picks are one story: " + ", ".join(f"“{picks[entry_id].title}”" for entry_id in group) + "."
+        for group in shared_stories(picks)
+    ]
+
+
+class StoryWarningIssueAdminMixin:
+    """Shows story_warnings() as messages when the issue page is opened."""
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+        if request.method == "GET" and str(object_id).isdigit():
+            for warning in story_warnings(int(object_id)):
+                self.message_user(request, warning, messages.WARNING)  # type: ignore[attr-defined]
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]

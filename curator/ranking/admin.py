@@ -1,0 +1,150 @@
+"""The ranking app's parts of the entry admin, composed where the entry admin is registered.
+
+`RankedEntryAdminMixin` expects its host admin to provide `_triage(request, queryset, status)` and
+`_report_added(request, result, section)` (the editions triage admin does), so ranking needs to know
+nothing about issues. It only reads stored scores: a request never fits or rescores anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import F, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from curator.feeds.models import Entry
+from curator.ranking.admin_filters import RankingFilter
+from curator.ranking.models import Interests, RelevanceModel, StoryMembership
+from curator.ranking.refit import request_refit
+from curator.ranking.stories import with_stories
+
+RELEVANCE_ORDERING = (
+    F("relevance__score").desc(nulls_last=True),
+    F("published_at").desc(nulls_last=True),
+    "-id",
+)
+
+
+def _insert_after(items: list, anchor: str, *new: Any) -> list:
+    items = [item for item in items if item not in new]
+    at = items.index(anchor) + 1 if anchor in items else len(items)
+    return [*items[:at], *new, *items[at:]]
+
+
+class RankedEntryAdminMixin:
+    """Relevance order and column, ranking filters, story column and whole-story actions."""
+
+    ranking_actions = ("shortlist_stories", "reject_stories")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
+        members = Prefetch(
+            "story_link__story__members",
+            queryset=StoryMembership.objects.select_related("entry").only("entry_id", "story_id", "entry__title"),
+        )
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        return queryset.select_related("relevance", "story_link__story").prefetch_related(members)
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # Most likely pick first; decided entries have no score and follow in date order.
+        return RELEVANCE_ORDERING
+
+    def get_list_display(self, request: HttpRequest) -> list:
+        shown = list(super().get_list_display(request))  # type: ignore[misc]
+        return _insert_after(shown, "title", "relevance_column", "story_column")
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        return [RankingFilter, *super().get_list_filter(request)]  # type: ignore[misc]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)  # type: ignore[misc]
+        for name in self.ranking_actions:
+            action = self.get_action(name)  # type: ignore[attr-defined]
+            if action and self._filter_actions_by_permissions(request, [action]):  # type: ignore[attr-defined]
+                actions[name] = action
+        return actions
+
+    @admin.display(description="relevance", ordering="relevance__score")
+    def relevance_column(self, obj: Entry) -> str | SafeString:
+        relevance = getattr(obj, "relevance", None)
+        if relevance is None:
+            return "—"
+        percent = round(relevance.score * 100)
+        like = format_html_join(", ", "“{}”", ((title,) for _, title in relevance.like))
+        return format_html(
+            '<span class="relevance" title="{}"><span class="relevance-bar" style="display:inline-block;height:6px;'
+            'width:{}px;background:#2f6f9f;vertical-align:middle"></span> {}</span>{}',
+            f"score {relevance.score:.2f}",
+            max(1, percent // 2),
+            f"{relevance.score:.2f}",
+            format_html('<div class="relevance-like">like: {}</div>', like) if relevance.like else "",
+        )
+
+    @admin.display(description="story")
+    def story_column(self, obj: Entry) -> str | SafeString:
+        link = getattr(obj, "story_link", None)
+        if link is None:
+            return ""
+        siblings = [m.entry.title for m in link.story.members.all() if m.entry_id != obj.pk]
+        return format_html(
+            '<span class="story">story of {}</span><div class="story-siblings" style="font-size:0.85em">{}</div>',
+            len(siblings) + 1,
+            format_html_join(", ", "“{}”", ((title[:80],) for title in siblings)),
+        )
+
+    # Actions ---------------------------------------------------------------------------------
+
+    def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None:
+        super()._triage(request, queryset, status)  # type: ignore[misc]
+        request_refit()
+
+    @admin.action(description="Shortlist selected entries with their whole stories", permissions=["change"])
+    def shortlist_stories(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
+        self._triage(request, with_stories(queryset), Entry.Triage.SHORTLISTED)
+
+    @admin.action(description="Reject selected entries with their whole stories", permissions=["change"])
+    def reject_stories(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
+        self._triage(request, with_stories(queryset), Entry.Triage.REJECTED)
+
+    def _report_added(self, request: HttpRequest, result: Any, section: Any) -> None:
+        super()._report_added(request, result, section)  # type: ignore[misc]
+        request_refit()
+        added = {pick.entry_id for pick in result.added}
+        chosen = Entry.objects.filter(pk__in=added)
+        others = with_stories(chosen).exclude(pk__in=added).exclude(triage=Entry.Triage.PICKED)
+        for entry in others.order_by("pk"):
+            self.message_user(  # type: ignore[attr-defined]
+                request, f"Same story as an entry you just added: “{entry}”. Add or reject it too?", messages.INFO
+            )
+
+
+@admin.register(Interests)
+class InterestsAdmin(admin.ModelAdmin):
+    """One text for the whole team: the ranking's starting point until there are enough picks."""
+
+    fields = ["text", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not Interests.objects.exists() and super().has_add_permission(request)
+
+    def save_model(self, request: HttpRequest, obj: Interests, form: Any, change: bool) -> None:
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+        request_refit()
+
+
+@admin.register(RelevanceModel)
+class RelevanceModelAdmin(admin.ModelAdmin):
+    """Each fit, with how many decisions it learnt from and how well it ranks them (read-only)."""
+
+    list_display = ["fitted_at", "kind", "positives", "negatives", "cv_auc", "note"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RelevanceModel | None = None) -> bool:
+        return False

@@ -1,0 +1,25 @@
+"""Thin Celery tasks over embed.py, stories.py and refit.py. They take ids and are safe to run twice.
+
+They run on the `summarize` queue: the workers there already hold transformer models and their memory.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from curator.ranking import embed, refit, scoring, stories
+
+
+@shared_task(ignore_result=True, queue="summarize")
+def embed_entries(entry_ids: list[int]) -> int:
+    """Embed new entries, join them to their stories, and give them a score under the current model."""
+    embedded = embed.embed_entries(entry_ids)
+    stories.assign_stories(entry_ids)
+    scoring.rescore()
+    return len(embedded)
+
+
+@shared_task(ignore_result=True, queue="summarize")
+def refit_model() -> int | None:
+    model = refit.run_requested_refit()
+    return model.pk if model else None
