@@ -38,6 +38,7 @@ from curator.mailing.models import Delivery, ProviderEvent, ScheduledSend, Subsc
 from curator.mailing.render import render_issue
 from curator.mailing.subscriptions import confirm_url, unsubscribe_url
 from curator.outbox.models import OutboxMessage
+from curator.ranking.models import Embedding, Interests, Relevance, RelevanceModel, Story, StoryMembership
 from summarizer.models import DecodingProfile, Draft, DraftOutcome, PlaygroundRun
 from tests.live_markup import Finding, live_script
 
@@ -212,6 +213,16 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
         created_by=editor, errors=[[2, "bad row"]], failure="none",
     )
     ScheduledSend.objects.create(issue=issues["draft"], send_at=now, time_zone="UTC", scheduled_by=editor, note="n")
+    second = Entry.objects.create(source=source, guid="g2", url="https://blog.example.org/2", title="Sibling")
+    for item in (entry, second):
+        Embedding.objects.create(entry=item, vector=bytes(1536), model_id="minilm", text_hash="h")
+    fit = RelevanceModel.objects.create(kind=RelevanceModel.Kind.LOGISTIC, note="fit")
+    Relevance.objects.create(entry=entry, score=0.9, margin=0.4, like=[[second.pk, "Sibling"]], model=fit)
+    Relevance.objects.create(entry=second, score=0.5, margin=0.0, like=[[entry.pk, "Entry"]], model=fit)
+    Interests.objects.update_or_create(pk=1, defaults={"text": "Interpretability and efficient inference."})
+    story = Story.objects.create()
+    for item in (entry, second):
+        StoryMembership.objects.create(entry=item, story=story, reason=StoryMembership.Reason.CITES)
     OutboxMessage.objects.create(task="curator.mailing.tasks.send_confirmation", args=[1], last_error="refused")
     # Login lockout records: user agent, path and username come straight from an anonymous request.
     AccessAttempt.objects.create(
