@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from curator.editions import workflow
+from curator.editions.acceptance import record_issue_acceptance
 from curator.editions.models import Issue, Section
 from curator.feeds.demo import load_demo_feeds
 from curator.feeds.models import Entry
@@ -127,6 +128,7 @@ def _issues(user, ranking_picks: list[Entry]) -> None:  # type: ignore[no-untype
     _fill(past, entries[:6] + ranking_picks, user)  # the ranking demo's past picks teach its model
     # The demo archive needs a sent issue; nobody was mailed, so it is marked sent directly.
     Issue.objects.filter(pk=past.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+    record_issue_acceptance(past.pk)  # what sending records, so the profile report has a month to show
     current = Issue.objects.create(
         title=f"Recommended reading, {_first_of_month(today):%B %Y}",
         month=_first_of_month(today),

@@ -14,6 +14,7 @@
       const stall = document.getElementById("mailing-stall");
       if (stall) {
         stall.hidden = !data.stalled;
+        stall.className = data.stalled ? "errornote" : "";
         stall.textContent = data.stalled ? data.stalled.text : "";
       }
       if (data.status !== "sending" || data.paused) { window.location.reload(); return; }
