@@ -69,7 +69,8 @@ def test_it_starts_a_scheduled_send_once_with_two_beat_processes(
 
         def both_beats_fired_after_it_was_due() -> bool:
             runs = sum(w.log_path.read_text().count(f"{TASK}[") for w in workers)
-            return Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT and runs >= 6
+            fired = all("Sending due task start scheduled sends" in b.log_path.read_text() for b in beats)
+            return Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT and runs >= 6 and fired
 
         logs = lambda: "\n".join(p.log_path.read_text() for p in [*workers, *beats])  # noqa: E731
         assert wait_until(both_beats_fired_after_it_was_due, timeout=120, interval=1.0), logs()
