@@ -3,15 +3,40 @@
 Double opt-in stops anyone being subscribed against their will, but not someone using the form to
 send a stranger a stream of confirmation emails, or a bot filling the table. The counters live in
 the cache (Redis in production) so every web process sees the same numbers; they are limits, not
-locks: losing them in a Redis restart only lets one more email through.
+locks: losing them in a Redis restart only lets one more email through. While the cache cannot be
+reached the counting falls back to this process's memory, so a Redis outage degrades the limits to
+per-process ones instead of turning every sign-up into a server error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_local = LocMemCache("signup-limits-fallback", {})
+# What the Redis cache raises when its server cannot be reached (redis-py's errors subclass these).
+try:
+    from redis.exceptions import RedisError as _CacheDown
+except ImportError:  # pragma: no cover - redis is a dependency through celery[redis]
+    _CacheDown = OSError  # type: ignore[assignment,misc]
+
+
+def _counted(step: Callable[[BaseCache], T]) -> T:
+    """Run one counting step on the shared cache, or on process memory while the cache is down."""
+    try:
+        return step(cache)
+    except (_CacheDown, OSError):
+        log.warning("sign-up limits: the cache is unreachable, counting in this process only")
+        return step(_local)
 
 
 def _key(kind: str, value: str) -> str:
@@ -25,13 +50,16 @@ def take_signup_slot(ip: str) -> bool:
     if limit <= 0:
         return True
     key = _key("ip", ip)
-    cache.add(key, 0, timeout=3600)  # the window starts with the first sign-up of the hour
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: this is the first of a new window
-        cache.add(key, 1, timeout=3600)
-        count = 1
-    return count <= limit
+
+    def count(store: BaseCache) -> int:
+        store.add(key, 0, timeout=3600)  # the window starts with the first sign-up of the hour
+        try:
+            return store.incr(key)
+        except ValueError:  # the key expired between add and incr: this is the first of a new window
+            store.add(key, 1, timeout=3600)
+            return 1
+
+    return _counted(count) <= limit
 
 
 def take_confirmation_slot(email: str) -> bool:
@@ -42,4 +70,5 @@ def take_confirmation_slot(email: str) -> bool:
     minutes = settings.MAILING_CONFIRM_RESEND_MINUTES
     if minutes <= 0:
         return True
-    return cache.add(_key("confirm", email.strip().lower()), 1, timeout=minutes * 60)
+    key = _key("confirm", email.strip().lower())
+    return _counted(lambda store: store.add(key, 1, timeout=minutes * 60))

@@ -150,3 +150,22 @@ def test_it_keeps_counters_in_redis_when_redis_url_is_set_else_in_memory(redis_u
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == backend
+
+
+def test_it_keeps_limiting_in_process_when_the_cache_server_is_down(
+    client, django_capture_on_commit_callbacks, settings, caplog
+):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: Redis "down"
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    }
+    settings.MAILING_SIGNUPS_PER_IP_HOUR = 3
+    signup_limits._local.clear()
+    answers = [post(client, django_capture_on_commit_callbacks, "kai@example.com").status_code for _ in range(4)]
+    assert answers == [302, 302, 302, 429]  # no 500; the per-IP limit still holds in this process
+    assert [m.to for m in mail.outbox] == [["kai@example.com"]]  # and one confirmation per address
+    assert "counting in this process only" in caplog.text
