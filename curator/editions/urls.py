@@ -3,7 +3,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from curator.editions import views
-from curator.editions.feeds import IssueAtomFeed, IssueRssFeed
+from curator.editions.syndication import IssueAtomFeed, IssueRssFeed
 
 app_name = "editions"
 
