@@ -8,7 +8,7 @@ from curator.editions.syndication import IssueAtomFeed, IssueRssFeed
 app_name = "editions"
 
 
-def cached_feed(feed):  # type: ignore[no-untyped-def]
+def cached_feed(feed):
     return cache_control(public=True, max_age=views.ARCHIVE_MAX_AGE)(
         condition(etag_func=views.archive_etag, last_modified_func=views.archive_last_modified)(feed)
     )

@@ -34,7 +34,7 @@ def ingest_all() -> int:
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=MAX_RETRIES)
-def ingest_source(self, source_id: int, force: bool = False, trigger: str = "schedule") -> dict | None:  # type: ignore[no-untyped-def]
+def ingest_source(self, source_id: int, force: bool = False, trigger: str = "schedule") -> dict | None:
     """Fetch one source. Without `force`, a source still backing off (or gone, or inactive) is skipped."""
     source = Source.objects.filter(pk=source_id).first()
     if source is None:
