@@ -45,8 +45,8 @@ def permission_required(*names: str) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(*args, **kwargs)
 
-        guarded.allowed_permissions = names  # type: ignore[attr-defined]
-        return guarded  # type: ignore[return-value]
+        guarded.allowed_permissions = names
+        return guarded
 
     return decorate
 

@@ -99,7 +99,7 @@ def ensure_demo_user() -> tuple[str, str | None]:
     return user.username, password
 
 
-def _fill(issue: Issue, entries: list[Entry], user) -> None:  # type: ignore[no-untyped-def]
+def _fill(issue: Issue, entries: list[Entry], user) -> None:
     sections = {section.title: section for section in Section.objects.filter(issue=issue)}
     by_section: dict[Section, list[Entry]] = {}
     fallback = next(iter(sections.values()))
@@ -111,7 +111,7 @@ def _fill(issue: Issue, entries: list[Entry], user) -> None:  # type: ignore[no-
 
 
 @transaction.atomic
-def _issues(user, ranking_picks: list[Entry]) -> None:  # type: ignore[no-untyped-def]
+def _issues(user, ranking_picks: list[Entry]) -> None:
     if Issue.objects.exists():
         return
     today = timezone.localdate()

@@ -16,6 +16,8 @@ import warnings
 from argparse import ArgumentParser
 from typing import Any
 
+from summarizer import decoding
+
 _WORDS_TEXT = (
     "model attention transformer sparse dense layer token sequence memory compute training inference benchmark "
     "dataset gradient optimizer learning rate batch accuracy retrieval diffusion image language reasoning agent "
@@ -97,11 +99,9 @@ def build_model(seed: int, dims: dict[str, Any] | None = None) -> Any:
     return BartForConditionalGeneration(BartConfig(**{**DISTILBART_DIMS, **(dims or {})})).eval()
 
 
-def naive(model: Any, tokenizer: Any, sources: list[Any], params: dict[str, Any]) -> list[list[int]]:
+def naive(model: Any, tokenizer: Any, sources: list[Any], knobs: decoding.Settings) -> list[list[int]]:
     """What one would write first: one generate call per entry, in arrival order, no batching."""
-    from summarizer import decoding
-
-    config = decoding.to_generation_config(params)
+    config = decoding.to_generation_config(knobs)
     outputs = []
     for source in sources:
         encoded = tokenizer(source.text, truncation=True, max_length=1024, return_tensors="pt")
@@ -111,10 +111,10 @@ def naive(model: Any, tokenizer: Any, sources: list[Any], params: dict[str, Any]
     return outputs
 
 
-def engine_run(loaded: Any, sources: list[Any], params: dict[str, Any], batch_size: int) -> list[list[int]]:
+def engine_run(loaded: Any, sources: list[Any], knobs: decoding.Settings, batch_size: int) -> list[list[int]]:
     from summarizer import engine
 
-    return [outs[0].token_ids for outs in engine.generate(loaded, sources, params, batch_size=batch_size)]
+    return [outs[0].token_ids for outs in engine.generate(loaded, sources, knobs, batch_size=batch_size)]
 
 
 def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
@@ -142,8 +142,8 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
     n, seed = options["entries"], options["seed"]
     batch_size = options["batch_size"] or settings.SUMMARIZER_BATCH_SIZE
     length = {"min_new_tokens": options["max_new_tokens"], "max_new_tokens": options["max_new_tokens"]}
-    greedy = {"strategy": "greedy", **length}
-    beam4 = {"strategy": "beam", "num_beams": 4, **length}
+    greedy = decoding.check({"strategy": "greedy", **length})
+    beam4 = decoding.check({"strategy": "beam", "num_beams": 4, **length})
 
     say("building tokenizer and model (distilbart-cnn-12-6 dimensions, random weights)...")
     tokenizer = build_tokenizer(seed)

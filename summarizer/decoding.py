@@ -4,10 +4,14 @@ Everything here works on a dict of knob values rather than on a model instance, 
 form, the playground (unsaved tweaks) and the frozen copy stored on every Draft share one set of
 rules. Validation is strategy-aware: a knob that the chosen strategy would silently ignore is an
 error, because an editor who sets it believes it does something.
+
+`check` is the boundary: it validates once and returns a frozen `Settings`, which the engine and
+`generation_kwargs` trust without checking again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -149,26 +153,56 @@ def validate(values: Mapping[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def check(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Normalized parameters, or a ValidationError carrying every problem at once."""
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Knob values that passed `validate`; only `check` should build one, so holders need not re-check."""
+
+    strategy: str
+    num_beams: int
+    num_return_sequences: int
+    temperature: float
+    top_k: int | None
+    top_p: float | None
+    typical_p: float | None
+    penalty_alpha: float | None
+    repetition_penalty: float
+    no_repeat_ngram_size: int | None
+    length_penalty: float
+    early_stopping: bool
+    min_new_tokens: int | None
+    max_new_tokens: int
+    seed: int | None
+
+    @property
+    def sampling(self) -> bool:
+        return self.strategy in SAMPLING
+
+    @property
+    def one_entry_at_a_time(self) -> bool:
+        """Sampling and contrastive search: a batch neighbour must not change an entry's text."""
+        return self.sampling or self.strategy == CONTRASTIVE
+
+    def as_dict(self) -> dict[str, Any]:
+        """The knob values in KNOBS order: the frozen copy stored on drafts and playground runs."""
+        return dataclasses.asdict(self)
+
+
+def check(values: Mapping[str, Any]) -> Settings:
+    """Validated settings, or a ValidationError carrying every problem at once."""
     errors = validate(values)
     if errors:
         raise ValidationError(errors)
-    return normalize(values)
+    return Settings(**normalize(values))
 
 
-def is_sampling(values: Mapping[str, Any]) -> bool:
-    return values.get("strategy") in SAMPLING
-
-
-def generation_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The `GenerationConfig` arguments for a valid parameter dict.
+def generation_kwargs(knobs: Settings) -> dict[str, Any]:
+    """The `GenerationConfig` arguments for checked settings.
 
     transformers 5 fills every unset (None) field from the checkpoint's own generation_config, so
     a BART checkpoint would quietly add its min_length 56 and 4 beams. Every knob we control is
     therefore set explicitly, including the neutral values.
     """
-    p = check(values)
+    p = knobs.as_dict()
     strategy = p["strategy"]
     sampling = strategy in SAMPLING
     kwargs: dict[str, Any] = {
@@ -197,9 +231,7 @@ def generation_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def to_generation_config(values: Mapping[str, Any] | Any) -> Any:
-    """A transformers GenerationConfig for a profile instance or a parameter dict."""
+def to_generation_config(knobs: Settings) -> Any:
     from transformers import GenerationConfig
 
-    params = values if isinstance(values, Mapping) else parameters_of(values)
-    return GenerationConfig(**generation_kwargs(params))
+    return GenerationConfig(**generation_kwargs(knobs))

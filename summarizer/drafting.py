@@ -44,8 +44,11 @@ class Report:
 
 
 @dataclass
-class Preview:
-    """An unsaved result for the playground."""
+class Generated:
+    """One text for one source, from the model or the offline fallback, before it is saved.
+
+    The playground shows these as they are; drafting saves each as a Draft row (`_draft_row`).
+    """
 
     text: str
     engine: str
@@ -56,6 +59,7 @@ class Preview:
     seed: int | None
     flags: list[str]
     fallback_reason: str = ""
+    fallback_method: str = ""
 
 
 def input_hash(source: prompts.Source) -> str:
@@ -68,67 +72,97 @@ def pending_entry_ids() -> list[int]:
     return list(Entry.objects.filter(~Exists(has_draft)).order_by("created_at", "pk").values_list("pk", flat=True))
 
 
-def _frozen(params: dict[str, Any], seed: int | None) -> dict[str, Any]:
-    frozen = dict(params)
-    frozen["seed_used"] = seed
-    return frozen
+def _from_outputs(loaded: engine.Loaded, source: prompts.Source, outputs: Sequence[engine.Output]) -> list[Generated]:
+    return [
+        Generated(
+            text=output.text,
+            engine=Draft.Engine.MODEL,
+            model_id=loaded.model_id,
+            tokens_in=output.tokens_in,
+            tokens_out=output.tokens_out,
+            seconds=output.seconds,
+            seed=output.seed,
+            flags=checks.unsupported(output.text, source.text),
+        )
+        for output in outputs
+    ]
+
+
+def _from_fallback(source: prompts.Source, reason: str) -> Generated:
+    began = time.monotonic()
+    extract = fallback.summarize(source.body or source.text)
+    return Generated(
+        text=extract.text,
+        engine=Draft.Engine.FALLBACK,
+        model_id=f"fallback:{extract.method}",
+        tokens_in=0,
+        tokens_out=0,
+        seconds=time.monotonic() - began,
+        seed=None,
+        flags=checks.unsupported(extract.text, source.text),
+        fallback_reason=reason,
+        fallback_method=extract.method,
+    )
+
+
+def _draft_row(
+    entry: Entry,
+    source: prompts.Source,
+    profile: DecodingProfile | None,
+    knobs: decoding.Settings,
+    generated: Generated,
+    task_id: str,
+) -> Draft:
+    """The one place a Draft is built: the frozen parameters record the seed actually used."""
+    parameters = knobs.as_dict() | {"seed_used": generated.seed}
+    if generated.fallback_method:
+        parameters["fallback_method"] = generated.fallback_method
+    return Draft(
+        entry=entry,
+        profile=profile,
+        profile_name=profile.name if profile else "(unsaved)",
+        text=generated.text,
+        engine=generated.engine,
+        model_id=generated.model_id,
+        parameters=parameters,
+        input_hash=input_hash(source),
+        tokens_in=generated.tokens_in,
+        tokens_out=generated.tokens_out,
+        seconds=round(generated.seconds, 3),
+        flags=generated.flags,
+        fallback_reason=generated.fallback_reason,
+        task_id=task_id,
+    )
 
 
 def _model_drafts(
     loaded: engine.Loaded,
     entries: Sequence[Entry],
     profile: DecodingProfile | None,
-    params: dict[str, Any],
+    knobs: decoding.Settings,
     task_id: str,
     report: Report,
     progress: Callable[[int], None] | None,
     batch_size: int,
 ) -> None:
     sources = [prompts.source_for(entry) for entry in entries]
-    batch = engine.generate(loaded, sources, params, batch_size=batch_size, progress=progress)
+    batch = engine.generate(loaded, sources, knobs, batch_size=batch_size, progress=progress)
     for entry, source, outputs in zip(entries, sources, batch, strict=True):
         rows = [
-            Draft(
-                entry=entry,
-                profile=profile,
-                profile_name=profile.name if profile else "(unsaved)",
-                text=output.text,
-                engine=Draft.Engine.MODEL,
-                model_id=loaded.model_id,
-                parameters=_frozen(params, output.seed),
-                input_hash=input_hash(source),
-                tokens_in=output.tokens_in,
-                tokens_out=output.tokens_out,
-                seconds=round(output.seconds, 3),
-                flags=checks.unsupported(output.text, source.text),
-                task_id=task_id,
-            )
-            for output in outputs
+            _draft_row(entry, source, profile, knobs, generated, task_id)
+            for generated in _from_outputs(loaded, source, outputs)
         ]
         report.draft_ids += [row.pk for row in Draft.objects.bulk_create(rows)]
         report.drafted += 1
 
 
 def _fallback_draft(
-    entry: Entry, profile: DecodingProfile | None, params: dict[str, Any], reason: str, task_id: str
+    entry: Entry, profile: DecodingProfile | None, knobs: decoding.Settings, reason: str, task_id: str
 ) -> Draft:
     source = prompts.source_for(entry)
-    began = time.monotonic()
-    extract = fallback.summarize(source.body or source.text)
-    return Draft.objects.create(
-        entry=entry,
-        profile=profile,
-        profile_name=profile.name if profile else "(unsaved)",
-        text=extract.text,
-        engine=Draft.Engine.FALLBACK,
-        model_id=f"fallback:{extract.method}",
-        parameters=_frozen(params, None) | {"fallback_method": extract.method},
-        input_hash=input_hash(source),
-        seconds=round(time.monotonic() - began, 3),
-        flags=checks.unsupported(extract.text, source.text),
-        fallback_reason=reason,
-        task_id=task_id,
-    )
+    draft = _draft_row(entry, source, profile, knobs, _from_fallback(source, reason), task_id)
+    draft.save()
+    return draft
 
 
 def draft_entries(
@@ -142,7 +176,7 @@ def draft_entries(
     """Draft every entry with `profile` (default profile when None). Never raises for one bad entry."""
     began = time.monotonic()
     profile = profile or DecodingProfile.default()
-    params = decoding.check(profile.parameters())
+    knobs = profile.settings()
     entries = list(Entry.objects.filter(pk__in=list(entry_ids)).order_by("pk"))
     report = Report()
     try:
@@ -160,7 +194,7 @@ def draft_entries(
                 # A savepoint: a failed insert must not poison the caller's transaction, and the
                 # batch's rows roll back together so the one-by-one retry cannot duplicate them.
                 with transaction.atomic():
-                    _model_drafts(loaded, chunk, profile, params, task_id, report, progress, step)
+                    _model_drafts(loaded, chunk, profile, knobs, task_id, report, progress, step)
                 continue
             except Exception as exc:  # one bad batch must not stop the run; retried singly below
                 log.warning("summarizer: batch of %d failed (%s); retrying one by one", len(chunk), exc)
@@ -168,7 +202,7 @@ def draft_entries(
             for entry in chunk:
                 try:
                     with transaction.atomic():
-                        _model_drafts(loaded, [entry], profile, params, task_id, report, None, step)
+                        _model_drafts(loaded, [entry], profile, knobs, task_id, report, None, step)
                 except Exception as exc:
                     log.exception("summarizer: entry %s failed", entry.pk)
                     report.failed += 1
@@ -178,7 +212,7 @@ def draft_entries(
             continue
         for entry in chunk:
             try:
-                draft = _fallback_draft(entry, profile, params, report.fallback_reason, task_id)
+                draft = _fallback_draft(entry, profile, knobs, report.fallback_reason, task_id)
                 report.draft_ids.append(draft.pk)
                 report.fallback += 1
             except Exception as exc:
@@ -195,38 +229,10 @@ def draft_pending(profile: DecodingProfile | None = None, **kwargs: Any) -> Repo
     return draft_entries(pending_entry_ids(), profile, **kwargs)
 
 
-def preview(source: prompts.Source, params: dict[str, Any]) -> list[Preview]:
-    """Drafts for a text without saving anything (the playground). Invalid params raise ValidationError."""
-    params = decoding.check(params)
+def preview(source: prompts.Source, knobs: decoding.Settings) -> list[Generated]:
+    """Drafts for a text without saving anything (the playground)."""
     try:
         loaded = engine.load()
     except engine.ModelUnavailable as exc:
-        began = time.monotonic()
-        extract = fallback.summarize(source.body or source.text)
-        return [
-            Preview(
-                text=extract.text,
-                engine=Draft.Engine.FALLBACK,
-                model_id=f"fallback:{extract.method}",
-                tokens_in=0,
-                tokens_out=0,
-                seconds=time.monotonic() - began,
-                seed=None,
-                flags=checks.unsupported(extract.text, source.text),
-                fallback_reason=str(exc),
-            )
-        ]
-    outputs = engine.generate(loaded, [source], params)[0]
-    return [
-        Preview(
-            text=o.text,
-            engine=Draft.Engine.MODEL,
-            model_id=loaded.model_id,
-            tokens_in=o.tokens_in,
-            tokens_out=o.tokens_out,
-            seconds=o.seconds,
-            seed=o.seed,
-            flags=checks.unsupported(o.text, source.text),
-        )
-        for o in outputs
-    ]
+        return [_from_fallback(source, str(exc))]
+    return _from_outputs(loaded, source, engine.generate(loaded, [source], knobs)[0])

@@ -236,7 +236,7 @@ def _encode_unpadded(loaded: Loaded, batch: Sequence[list[int]]) -> dict[str, An
 
 
 def generate_ids(
-    loaded: Loaded, batch: Sequence[list[int]], params: dict[str, Any], seed: int | None = None
+    loaded: Loaded, batch: Sequence[list[int]], knobs: decoding.Settings, seed: int | None = None
 ) -> list[list[int]]:
     """New token ids for each input of one batch (num_return_sequences rows per input, in order)."""
     import torch
@@ -244,15 +244,14 @@ def generate_ids(
     from summarizer.contrastive import contrastive_search
 
     tokenizer = loaded.tokenizer
-    config = decoding.to_generation_config(params)
-    per_item = decoding.is_sampling(params) or params["strategy"] == decoding.CONTRASTIVE
-    if loaded.is_encoder_decoder and not per_item:
+    config = decoding.to_generation_config(knobs)
+    if loaded.is_encoder_decoder and not knobs.one_entry_at_a_time:
         with _lock, torch.inference_mode():
             out = loaded.model.generate(**_encode_unpadded(loaded, batch), generation_config=config)
         return out[:, 1:].tolist()
     padded = tokenizer.pad({"input_ids": list(batch)}, return_tensors="pt").to(loaded.model.device)
     extra: dict[str, Any] = {}
-    if params["strategy"] == decoding.CONTRASTIVE:
+    if knobs.strategy == decoding.CONTRASTIVE:
         extra["custom_generate"] = contrastive_search
     with _lock, torch.inference_mode():
         if seed is None:
@@ -269,7 +268,7 @@ def generate_ids(
 def generate(
     loaded: Loaded,
     sources: Sequence[prompts.Source],
-    params: dict[str, Any],
+    knobs: decoding.Settings,
     *,
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
@@ -288,24 +287,22 @@ def generate(
     differ wastes up to half of it. Encoding alone also gives each input the same encoder states
     as a plain `generate` call on that input.
     """
-    params = decoding.check(params)
     batch_size = batch_size or settings.SUMMARIZER_BATCH_SIZE
-    encoded = [encode(loaded, source, params["max_new_tokens"]) for source in sources]
-    per_item = decoding.is_sampling(params) or params["strategy"] == decoding.CONTRASTIVE
-    if per_item:
+    encoded = [encode(loaded, source, knobs.max_new_tokens) for source in sources]
+    if knobs.one_entry_at_a_time:
         batch_size = 1
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
     eos_ids = _eos_ids(loaded)
     pad_id = loaded.tokenizer.pad_token_id
-    n_return = params["num_return_sequences"]
+    n_return = knobs.num_return_sequences
     results: list[list[Output]] = [[] for _ in encoded]
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
-        seed = params["seed"]
-        if seed is None and decoding.is_sampling(params):
+        seed = knobs.seed
+        if seed is None and knobs.sampling:
             seed = random.SystemRandom().randrange(2**31)  # recorded on the draft so it can be replayed
         began = time.monotonic()
-        rows = generate_ids(loaded, [encoded[i] for i in chunk], params, seed=seed)
+        rows = generate_ids(loaded, [encoded[i] for i in chunk], knobs, seed=seed)
         seconds = (time.monotonic() - began) / len(chunk)
         for position, index in enumerate(chunk):
             for row in rows[position * n_return : (position + 1) * n_return]:
@@ -318,7 +315,7 @@ def generate(
                         tokens_in=len(encoded[index]),
                         tokens_out=n_out,
                         seconds=seconds,
-                        seed=seed if decoding.is_sampling(params) else params["seed"],
+                        seed=seed if knobs.sampling else knobs.seed,
                         token_ids=row[:n_out],
                     )
                 )

@@ -36,7 +36,7 @@ def record_run(
     source: prompts.Source,
     entry: Entry | None,
     params: dict,
-    results: Sequence[drafting.Preview],
+    results: Sequence[drafting.Generated],
 ) -> PlaygroundRun:
     first = results[0] if results else None
     return PlaygroundRun.objects.create(

@@ -20,9 +20,8 @@ class ProfileChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        default = DecodingProfile.objects.filter(is_default=True).first()
-        if default and not self.is_bound:
-            self.fields["profile"].initial = default.pk
+        if not self.is_bound:
+            self.fields["profile"].initial = DecodingProfile.default().pk
 
 
 class KnobsForm(forms.ModelForm):
@@ -32,8 +31,9 @@ class KnobsForm(forms.ModelForm):
         model = DecodingProfile
         fields = KNOB_FIELDS
 
-    def parameters(self) -> dict[str, Any]:
-        return decoding.parameters_of(self.instance)
+    def settings(self) -> decoding.Settings:
+        """The knobs as the engine takes them; call after is_valid()."""
+        return decoding.check(decoding.parameters_of(self.instance))
 
 
 class PlaygroundSourceForm(forms.Form):

@@ -135,16 +135,27 @@ class DecodingProfile(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def to_generation_config(self) -> Any:
-        return decoding.to_generation_config(self.parameters())
+    def settings(self) -> decoding.Settings:
+        """The checked knobs the engine runs with; ValidationError if the row was saved without clean()."""
+        return decoding.check(self.parameters())
 
     @classmethod
     def default(cls) -> DecodingProfile:
-        """The default profile; recreated from the built-in preset if someone deleted them all."""
+        """The default profile; recreated from the built-in preset if someone deleted them all.
+
+        The one place that decides which profile "the default" is: tasks, drafting, the profile
+        picker and the playground all ask here.
+        """
         profile = cls.objects.filter(is_default=True).first() or cls.objects.order_by("pk").first()
         if profile is None:
             profile, _ = cls.objects.get_or_create(name=DEFAULT_PRESET["name"], defaults={**DEFAULT_PRESET})
         return profile
+
+    @classmethod
+    def chosen_or_default(cls, profile_id: int | str | None) -> DecodingProfile:
+        """The profile asked for, or the default when none was asked for or it was deleted since."""
+        chosen = cls.objects.filter(pk=profile_id).first() if profile_id else None
+        return chosen or cls.default()
 
 
 class Draft(models.Model):

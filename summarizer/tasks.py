@@ -14,12 +14,6 @@ from summarizer.models import DecodingProfile, Draft
 log = logging.getLogger(__name__)
 
 
-def _profile(profile_id: int | None) -> DecodingProfile | None:
-    if profile_id is None:
-        return None
-    return DecodingProfile.objects.filter(pk=profile_id).first() or DecodingProfile.default()
-
-
 # A lost database connection is the one transient failure worth retrying; a model that cannot
 # load is not an error at all here (the fallback drafts instead).
 @shared_task(
@@ -30,7 +24,7 @@ def draft_blurb(self: Any, entry_id: int, profile_id: int | None = None, force: 
     task_id = self.request.id or ""
     if task_id and Draft.objects.filter(task_id=task_id).exists():
         return {"skipped": "already drafted by this task"}  # redelivered after a worker crash
-    profile = _profile(profile_id) or DecodingProfile.default()
+    profile = DecodingProfile.chosen_or_default(profile_id)
     if not force and Draft.objects.filter(entry_id=entry_id, profile=profile).exists():
         return {"skipped": "already has a draft from this profile"}
     return drafting.draft_entries([entry_id], profile, task_id=task_id).as_dict()
@@ -39,7 +33,8 @@ def draft_blurb(self: Any, entry_id: int, profile_id: int | None = None, force: 
 @shared_task(bind=True, autoretry_for=(OperationalError,), max_retries=3, retry_backoff=5, acks_late=True)
 def draft_pending(self: Any, profile_id: int | None = None) -> dict[str, Any]:
     """Draft every entry that has no draft yet, in length-sorted batches. Safe to run twice."""
-    return drafting.draft_pending(_profile(profile_id), task_id=self.request.id or "").as_dict()
+    profile = DecodingProfile.chosen_or_default(profile_id)
+    return drafting.draft_pending(profile, task_id=self.request.id or "").as_dict()
 
 
 def queue_drafts(entry_ids: list[int], profile_id: int | None = None, *, force: bool = False) -> None:

@@ -38,18 +38,16 @@ def draft_again(request: HttpRequest, entry_id: int) -> HttpResponse:
     return HttpResponseRedirect(change_url + "#drafts")
 
 
-def _initial_knobs(request: HttpRequest) -> tuple[DecodingProfile | None, dict[str, Any]]:
-    profile_id = request.GET.get("profile")
-    base = DecodingProfile.objects.filter(pk=profile_id).first() if profile_id else None
-    base = base or DecodingProfile.objects.filter(is_default=True).first()
-    return base, decoding.parameters_of(base) if base else dict(decoding.KNOBS)
+def _initial_knobs(request: HttpRequest) -> tuple[DecodingProfile, dict[str, Any]]:
+    base = DecodingProfile.chosen_or_default(request.GET.get("profile"))
+    return base, decoding.parameters_of(base)
 
 
 @permission_required("summarizer.view_decodingprofile")
 def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
     """Pick an entry or paste text, tweak the knobs, see the drafts now, keep the tweak as a profile."""
     base, initial = _initial_knobs(request)
-    results: list[drafting.Preview] = []
+    results: list[drafting.Generated] = []
     saved: DecodingProfile | None = None
     if request.method == "POST":
         source_form = PlaygroundSourceForm(request.POST)
@@ -72,8 +70,9 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
                 source = prompts.source_for(entry)
             else:
                 source = prompts.Source(source_form.cleaned_data["title"], source_form.cleaned_data["text"])
-            results = drafting.preview(source, knobs_form.parameters())
-            experiments.record_run(request.user, source, entry, knobs_form.parameters(), results)
+            knobs = knobs_form.settings()
+            results = drafting.preview(source, knobs)
+            experiments.record_run(request.user, source, entry, knobs.as_dict(), results)
     else:
         source_form = PlaygroundSourceForm(initial={"entry": request.GET.get("entry")})
         knobs_form = KnobsForm(initial=initial)

@@ -21,7 +21,7 @@ class PublishedRangeFilter(admin.ListFilter):
     template = "admin/editions/date_range_filter.html"
     start_param, end_param = "published_from", "published_to"
 
-    def __init__(self, request: HttpRequest, params: dict, model, model_admin) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, request: HttpRequest, params: dict, model, model_admin) -> None:
         super().__init__(request, params, model, model_admin)
         for name in (self.start_param, self.end_param):
             if name in params:
@@ -44,7 +44,7 @@ class PublishedRangeFilter(admin.ListFilter):
     def expected_parameters(self) -> list[str]:
         return [self.start_param, self.end_param]
 
-    def choices(self, changelist):  # type: ignore[no-untyped-def]
+    def choices(self, changelist):
         # One pseudo-choice carrying what the template needs to draw the form.
         keep = {
             key: value for key, value in changelist.params.items() if key not in (self.start_param, self.end_param, "p")
@@ -74,7 +74,7 @@ class HasDraftFilter(admin.SimpleListFilter):
     title = "has draft"
     parameter_name = "has_draft"
 
-    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
         return [("yes", "yes"), ("no", "no")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -90,7 +90,7 @@ class FeaturedFilter(admin.SimpleListFilter):
     title = "featured in a past issue"
     parameter_name = "featured"
 
-    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
         return [("yes", "yes"), ("no", "no")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:

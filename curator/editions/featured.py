@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from curator.editions.models import Issue, Pick
 
 
-def featured_picks():  # type: ignore[no-untyped-def]
+def featured_picks():
     """Picks that subscribers have received (or are receiving right now)."""
     return Pick.objects.filter(issue__status__in=Issue.LOCKED_STATUSES)
 

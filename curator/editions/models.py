@@ -106,7 +106,7 @@ class Section(models.Model):
             assert_issue_editable(self.issue_id)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         assert_issue_editable(self.issue_id)
         return super().delete(*args, **kwargs)
 
@@ -137,7 +137,7 @@ class Pick(models.Model):
         assert_issue_editable(self.issue_id)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         assert_issue_editable(self.issue_id)
         return super().delete(*args, **kwargs)
 

@@ -21,8 +21,8 @@ def story_warnings(issue_id: int) -> list[str]:
 class StoryWarningIssueAdminMixin:
     """Shows story_warnings() as messages when the issue page is opened."""
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
         if request.method == "GET" and str(object_id).isdigit():
             for warning in story_warnings(int(object_id)):
-                self.message_user(request, warning, messages.WARNING)  # type: ignore[attr-defined]
-        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+                self.message_user(request, warning, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)

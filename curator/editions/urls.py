@@ -3,12 +3,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from curator.editions import views
-from curator.editions.feeds import IssueAtomFeed, IssueRssFeed
+from curator.editions.syndication import IssueAtomFeed, IssueRssFeed
 
 app_name = "editions"
 
 
-def cached_feed(feed):  # type: ignore[no-untyped-def]
+def cached_feed(feed):
     return cache_control(public=True, max_age=views.ARCHIVE_MAX_AGE)(
         condition(etag_func=views.archive_etag, last_modified_func=views.archive_last_modified)(feed)
     )

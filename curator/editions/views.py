@@ -21,7 +21,7 @@ from curator.editions.models import Issue
 ARCHIVE_MAX_AGE = 300  # seconds browsers and proxies may reuse a page without asking
 
 
-def sent_issues():  # type: ignore[no-untyped-def]
+def sent_issues():
     return Issue.objects.filter(status=Issue.Status.SENT).order_by("-month", "-sent_at", "-id")
 
 

@@ -56,7 +56,7 @@ def feed_links(html: str, page_url: str) -> list[Discovered]:
     with contextlib.suppress(AssertionError):
         finder.feed(html)
     base = urljoin(page_url, finder.base) if finder.base else page_url
-    found = []
+    found: list[Discovered] = []
     for href, kind, title in finder.links:
         url = safe_url(href, base)
         if url and url not in {d.url for d in found}:

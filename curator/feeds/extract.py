@@ -12,7 +12,7 @@ import trafilatura
 
 from curator.feeds.fetch import Fetcher, FetchError
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 # Article pages are bigger than feeds only in their scripts and images; the text is small.
 MAX_PAGE_BYTES = 3 * 1024 * 1024
@@ -26,7 +26,7 @@ def extract_text(html: bytes | str, url: str) -> str | None:
             html, url=url, include_comments=False, include_tables=False, favor_precision=True, deduplicate=True
         )
     except Exception:  # trafilatura and lxml raise a zoo of exception types on odd pages
-        logger.info("extraction failed for %s", url, exc_info=True)
+        log.info("extraction failed for %s", url, exc_info=True)
         return None
     if not text or len(text) < MIN_TEXT_CHARS:
         return None

@@ -27,7 +27,7 @@ from curator.feeds.sanitize import (
     strip_controls,
 )
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 _EMAIL_AND_NAME = re.compile(r"^\s*\S+@\S+\s+\((.+)\)\s*$")
 # Below this many characters of text, a post's feed content is a teaser worth replacing with the article.
@@ -84,7 +84,7 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     try:
         return _parse(data, url, content_type)
     except Exception as exc:  # feedparser and friends are third-party; no input may crash a batch
-        logger.warning("feed %s could not be parsed", url, exc_info=True)
+        log.warning("feed %s could not be parsed", url, exc_info=True)
         return ParsedFeed(url=url, error=f"unreadable feed: {exc.__class__.__name__}: {exc}")
 
 

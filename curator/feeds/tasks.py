@@ -10,7 +10,7 @@ from django.db import transaction
 from curator.feeds import ingest
 from curator.feeds.models import Source
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
 RETRY_BASE_SECONDS = 60
@@ -29,12 +29,12 @@ def ingest_all() -> int:
     with transaction.atomic():  # all or none recorded; each handed over on commit, or by the sweeper later
         for source_id in source_ids:
             enqueue(ingest_source, source_id)
-    logger.info("queued ingest of %d sources", len(source_ids))
+    log.info("queued ingest of %d sources", len(source_ids))
     return len(source_ids)
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=MAX_RETRIES)
-def ingest_source(self, source_id: int, force: bool = False, trigger: str = "schedule") -> dict | None:  # type: ignore[no-untyped-def]
+def ingest_source(self, source_id: int, force: bool = False, trigger: str = "schedule") -> dict | None:
     """Fetch one source. Without `force`, a source still backing off (or gone, or inactive) is skipped."""
     source = Source.objects.filter(pk=source_id).first()
     if source is None:

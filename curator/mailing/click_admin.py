@@ -17,10 +17,10 @@ DAY_CHART_HEIGHT = 120
 
 
 class ClickReportAdminMixin:
-    def get_urls(self):  # type: ignore[no-untyped-def]
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
         urls = [path("<int:object_id>/clicks/", wrap(self.clicks_view), name="editions_issue_clicks")]
-        return urls + super().get_urls()  # type: ignore[misc]
+        return urls + super().get_urls()
 
     @permission_required("view")
     def clicks_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
@@ -40,7 +40,7 @@ class ClickReportAdminMixin:
             for i, row in enumerate(report.days)
         ]
         context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            **self.admin_site.each_context(request),
             "opts": Issue._meta,
             "original": issue,
             "title": f"Reader clicks: “{issue}”",

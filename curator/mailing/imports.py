@@ -83,7 +83,7 @@ def store_chunk(rows: list[CsvRow], as_status: str) -> tuple[list[int], int]:
     return created, len(rows) - len(created)
 
 
-def _insert_values(cursor, table, columns, rows, as_status, confirmed_at, now) -> list[int]:  # type: ignore[no-untyped-def]
+def _insert_values(cursor, table, columns, rows, as_status, confirmed_at, now) -> list[int]:
     fields = [Subscriber._meta.get_field(name) for name in INSERT_COLUMNS]
     created: list[int] = []
     for start in range(0, len(rows), INSERT_BATCH):

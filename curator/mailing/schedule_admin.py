@@ -49,13 +49,13 @@ class ScheduleSendForm(forms.Form):
 class ScheduleSendAdminMixin:
     """URLs and views for scheduling an issue's send; composed before IssueAdmin."""
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
         urls = [
             path("<int:object_id>/schedule/", wrap(self.schedule_view), name="editions_issue_schedule"),
             path("<int:object_id>/cancel-schedule/", wrap(self.cancel_schedule_view), name="editions_issue_unschedule"),
         ]
-        return urls + super().get_urls()  # type: ignore[misc]
+        return urls + super().get_urls()
 
     def _schedulable_issue(self, request: HttpRequest, object_id: int) -> Issue:
         issue = get_object_or_404(Issue, pk=object_id)
@@ -79,7 +79,7 @@ class ScheduleSendAdminMixin:
                 messages.success(request, f"“{issue}” will be sent on {local:%Y-%m-%d at %H:%M} ({row.time_zone}).")
                 return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]))
         context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            **self.admin_site.each_context(request),
             "opts": Issue._meta,
             "original": issue,
             "title": f"Schedule sending “{issue}”",

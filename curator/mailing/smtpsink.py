@@ -29,7 +29,7 @@ class SinkProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        self.transport = transport
         self.transport.write(b"220 sink.localhost ESMTP\r\n")
 
     def data_received(self, data: bytes) -> None:

@@ -14,7 +14,7 @@ class RankingFilter(admin.SimpleListFilter):
     title = "ranking"
     parameter_name = "ranking"
 
-    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
         return [("likely", "likely picks"), ("uncertain", "uncertain first")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Entry]) -> QuerySet[Entry]:

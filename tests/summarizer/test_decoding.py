@@ -57,7 +57,9 @@ def test_it_runs_the_same_rules_in_model_clean():
 
 def test_it_builds_a_generation_config_with_every_knob_explicit():
     config = decoding.to_generation_config(
-        {"strategy": "beam", "num_beams": 4, "no_repeat_ngram_size": 3, "length_penalty": 1.5, "max_new_tokens": 80}
+        decoding.check(
+            {"strategy": "beam", "num_beams": 4, "no_repeat_ngram_size": 3, "length_penalty": 1.5, "max_new_tokens": 80}
+        )
     )
     assert config.num_beams == 4
     assert config.do_sample is False
@@ -66,12 +68,14 @@ def test_it_builds_a_generation_config_with_every_knob_explicit():
     assert config.max_new_tokens == 80
     # A checkpoint's own defaults (e.g. BART's min_length 56) must not sneak in.
     assert config.min_length == 0
-    with_min = decoding.to_generation_config({"strategy": "greedy", "min_new_tokens": 20})
+    with_min = decoding.to_generation_config(decoding.check({"strategy": "greedy", "min_new_tokens": 20}))
     assert with_min.min_new_tokens == 20
 
 
 def test_it_disables_the_hidden_top_k_for_nucleus_sampling():
-    config = decoding.to_generation_config({"strategy": "top_p", "top_p": 0.9, "temperature": 0.7, "seed": 1})
+    config = decoding.to_generation_config(
+        decoding.check({"strategy": "top_p", "top_p": 0.9, "temperature": 0.7, "seed": 1})
+    )
     assert config.do_sample is True
     assert config.top_p == 0.9
     assert config.top_k == 0
@@ -79,7 +83,9 @@ def test_it_disables_the_hidden_top_k_for_nucleus_sampling():
 
 
 def test_it_maps_contrastive_search_to_top_k_and_penalty_alpha():
-    config = decoding.to_generation_config({"strategy": "contrastive", "top_k": 4, "penalty_alpha": 0.6})
+    config = decoding.to_generation_config(
+        decoding.check({"strategy": "contrastive", "top_k": 4, "penalty_alpha": 0.6})
+    )
     assert (config.top_k, config.penalty_alpha, config.do_sample) == (4, 0.6, False)
 
 
@@ -116,3 +122,21 @@ def test_it_recreates_a_default_profile_when_all_were_deleted():
     profile = DecodingProfile.default()
     assert profile.is_default
     assert profile.strategy == "beam"
+
+
+def test_it_checks_once_into_frozen_settings_with_every_knob():
+    import dataclasses
+
+    knobs = decoding.check({"strategy": "greedy"})
+    assert list(knobs.as_dict()) == list(decoding.KNOBS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        knobs.seed = 3
+
+
+@pytest.mark.django_db
+def test_it_resolves_a_deleted_or_missing_profile_to_the_default():
+    default = DecodingProfile.default()
+    assert DecodingProfile.chosen_or_default(None) == default
+    assert DecodingProfile.chosen_or_default(10**9) == default
+    greedy = DecodingProfile.objects.get(name="Greedy")
+    assert DecodingProfile.chosen_or_default(greedy.pk) == greedy

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from summarizer import drafting, engine
+from summarizer.decoding import check
 from summarizer.models import DecodingProfile, Draft
 
 NO_GPU = pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
@@ -20,7 +21,7 @@ def test_an_explicit_cpu_device_loads_and_drafts(use_model, settings):
     loaded = engine.load()
     assert loaded.model.device.type == "cpu"
     source = engine.prompts.Source("Sparse attention", "Sparse attention reads long documents.")
-    assert engine.generate(loaded, [source], {"strategy": "greedy", "max_new_tokens": 4})[0][0].tokens_out > 0
+    assert engine.generate(loaded, [source], check({"strategy": "greedy", "max_new_tokens": 4}))[0][0].tokens_out > 0
 
 
 @NO_GPU

@@ -3,6 +3,7 @@
 import pytest
 
 from summarizer import engine, prompts
+from summarizer.decoding import check
 
 SOURCES = [
     prompts.Source("Sparse Ladder Attention", "We read documents of 64,000 tokens with 40% less memory."),
@@ -14,7 +15,7 @@ SAMPLE = {"strategy": "temperature", "temperature": 1.5, "max_new_tokens": 16, "
 
 def ids_of(loaded, params, seed=None, source=SOURCES[0]):
     encoded = engine.encode(loaded, source, params.get("max_new_tokens", 96))
-    return engine.generate_ids(loaded, [encoded], {**engine.decoding.normalize(params)}, seed=seed)
+    return engine.generate_ids(loaded, [encoded], check(params), seed=seed)
 
 
 @pytest.mark.parametrize("kind", ["seq2seq", "causal"])
@@ -22,8 +23,8 @@ def test_it_is_deterministic_with_greedy(use_model, kind):
     use_model(kind)
     loaded = engine.load()
     params = {"strategy": "greedy", "max_new_tokens": 12, "min_new_tokens": 12}
-    first = engine.generate(loaded, SOURCES, params)
-    second = engine.generate(loaded, SOURCES, params)
+    first = engine.generate(loaded, SOURCES, check(params))
+    second = engine.generate(loaded, SOURCES, check(params))
     assert [o[0].raw for o in first] == [o[0].raw for o in second]
     assert all(o[0].tokens_out == 12 for o in first)
 
@@ -47,8 +48,8 @@ def test_it_gives_an_entry_the_same_sample_whatever_shares_its_batch(use_model):
     use_model("seq2seq")
     loaded = engine.load()
     params = {**SAMPLE, "seed": 99}
-    alone = engine.generate(loaded, SOURCES[:1], params)[0][0].raw
-    together = engine.generate(loaded, SOURCES, params)[0][0].raw
+    alone = engine.generate(loaded, SOURCES[:1], check(params))[0][0].raw
+    together = engine.generate(loaded, SOURCES, check(params))[0][0].raw
     assert alone == together
 
 
@@ -56,9 +57,9 @@ def test_it_gives_an_entry_the_same_sample_whatever_shares_its_batch(use_model):
 def test_it_respects_min_and_max_new_tokens(use_model, kind):
     use_model(kind)
     loaded = engine.load()
-    exact = engine.generate(loaded, SOURCES, {"strategy": "greedy", "min_new_tokens": 9, "max_new_tokens": 9})
+    exact = engine.generate(loaded, SOURCES, check({"strategy": "greedy", "min_new_tokens": 9, "max_new_tokens": 9}))
     assert [o[0].tokens_out for o in exact] == [9, 9, 9]
-    capped = engine.generate(loaded, SOURCES, {"strategy": "beam", "num_beams": 3, "max_new_tokens": 5})
+    capped = engine.generate(loaded, SOURCES, check({"strategy": "beam", "num_beams": 3, "max_new_tokens": 5}))
     assert all(o[0].tokens_out <= 5 for o in capped)
 
 
@@ -67,10 +68,10 @@ def test_it_returns_as_many_sequences_as_asked(use_model, kind):
     use_model(kind)
     loaded = engine.load()
     beams = engine.generate(
-        loaded, SOURCES, {"strategy": "beam", "num_beams": 4, "num_return_sequences": 3, "max_new_tokens": 8}
+        loaded, SOURCES, check({"strategy": "beam", "num_beams": 4, "num_return_sequences": 3, "max_new_tokens": 8})
     )
     assert [len(outputs) for outputs in beams] == [3, 3, 3]
-    sampled = engine.generate(loaded, SOURCES[:1], {**SAMPLE, "num_return_sequences": 2, "seed": 5})
+    sampled = engine.generate(loaded, SOURCES[:1], check({**SAMPLE, "num_return_sequences": 2, "seed": 5}))
     assert len(sampled[0]) == 2
 
 
@@ -89,11 +90,13 @@ def test_it_runs_contrastive_search_offline_and_deterministically(use_model, kin
     use_model(kind)
     loaded = engine.load()
     params = {"strategy": "contrastive", "top_k": 4, "penalty_alpha": 0.6, "min_new_tokens": 10, "max_new_tokens": 10}
-    first = engine.generate(loaded, SOURCES[:2], params)
-    again = engine.generate(loaded, SOURCES[:2], params)
+    first = engine.generate(loaded, SOURCES[:2], check(params))
+    again = engine.generate(loaded, SOURCES[:2], check(params))
     assert [o[0].raw for o in first] == [o[0].raw for o in again]
     assert all(o[0].tokens_out == 10 for o in first)
-    greedy = engine.generate(loaded, SOURCES[:2], {"strategy": "greedy", "min_new_tokens": 10, "max_new_tokens": 10})
+    greedy = engine.generate(
+        loaded, SOURCES[:2], check({"strategy": "greedy", "min_new_tokens": 10, "max_new_tokens": 10})
+    )
     assert [o[0].raw for o in first] != [o[0].raw for o in greedy]
 
 
@@ -101,6 +104,6 @@ def test_it_matches_unbatched_greedy_output_when_batching(use_model):
     use_model("seq2seq")
     loaded = engine.load()
     params = {"strategy": "greedy", "min_new_tokens": 10, "max_new_tokens": 10}
-    batched = engine.generate(loaded, SOURCES, params, batch_size=3)
-    single = engine.generate(loaded, SOURCES, params, batch_size=1)
+    batched = engine.generate(loaded, SOURCES, check(params), batch_size=3)
+    single = engine.generate(loaded, SOURCES, check(params), batch_size=1)
     assert [o[0].raw for o in batched] == [o[0].raw for o in single]

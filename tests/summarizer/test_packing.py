@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from summarizer import engine, packing
+from summarizer.decoding import check
 from tests.summarizer.test_generation import SOURCES
 
 pytestmark = pytest.mark.skipif(not packing.available(), reason="this torch build has no oneDNN linear kernels")
@@ -92,10 +93,10 @@ def test_it_can_be_turned_off(use_model, settings):
 @pytest.mark.parametrize("kind", ["seq2seq", "causal"])
 def test_packed_and_stock_models_draft_the_same_tokens(use_model, settings, params, kind):
     use_model(kind)
-    packed = engine.generate(engine.load(), SOURCES, params)
+    packed = engine.generate(engine.load(), SOURCES, check(params))
     settings.SUMMARIZER_CPU_PACKING = False
     engine.reset()
-    stock = engine.generate(engine.load(), SOURCES, params)
+    stock = engine.generate(engine.load(), SOURCES, check(params))
     assert [[o.token_ids for o in outs] for outs in packed] == [[o.token_ids for o in outs] for outs in stock]
 
 
@@ -141,5 +142,5 @@ def test_a_packing_failure_leaves_a_working_model(use_model, monkeypatch, caplog
     use_model("seq2seq")
     loaded = engine.load()
     assert count(loaded.model, "Linear") > 0
-    assert engine.generate(loaded, SOURCES[:1], {"strategy": "greedy", "max_new_tokens": 5})[0][0].tokens_out > 0
+    assert engine.generate(loaded, SOURCES[:1], check({"strategy": "greedy", "max_new_tokens": 5}))[0][0].tokens_out > 0
     assert "could not pack linear layers" in caplog.text

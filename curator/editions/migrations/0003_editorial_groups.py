@@ -1,5 +1,8 @@
 """Create the Editor and Publisher groups.
 
+A frozen copy of the grants as they were then; the current ones live in each app's roles.py and
+`manage.py sync_roles` applies them.
+
 Permissions are normally created after all migrations (post_migrate), so on a fresh database they
 do not exist yet when this runs; create_permissions makes them now for the apps we need.
 """
@@ -32,7 +35,6 @@ def ensure_permissions(apps):
 
 
 def create_groups(apps, schema_editor):
-    """Idempotent; tests whose database was flushed call it again with the live app registry."""
     ensure_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

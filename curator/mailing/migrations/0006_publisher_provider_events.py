@@ -1,14 +1,24 @@
 """Publishers also see what email providers reported (bounces, complaints): view only."""
 
-from importlib import import_module
-
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-grant_to_publisher = import_module("curator.mailing.migrations.0004_publisher_mailing_permissions").grant_to_publisher
 
 
 def grant(apps, schema_editor):
-    grant_to_publisher(apps, [("providerevent", ["view"])])
+    app_config = apps.get_app_config("mailing")
+    # Historical app configs have no models module, and create_permissions skips those.
+    saved = getattr(app_config, "models_module", None)
+    app_config.models_module = saved or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = saved
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    publisher, _ = Group.objects.get_or_create(name="Publisher")
+    publisher.permissions.add(
+        *Permission.objects.filter(content_type__app_label="mailing", codename="view_providerevent")
+    )
 
 
 class Migration(migrations.Migration):

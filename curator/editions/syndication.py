@@ -27,7 +27,7 @@ class IssueRssFeed(Feed):
     def description(self) -> str:
         return f"Every issue of {settings.SITE_NAME}, as it was sent."
 
-    def items(self):  # type: ignore[no-untyped-def]
+    def items(self):
         return sent_issues()[:FEED_LENGTH]
 
     def item_title(self, item: Issue) -> str:
