@@ -19,22 +19,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _local = LocMemCache("signup-limits-fallback", {})
-# What the Redis cache raises when its server cannot be reached (redis-py's errors subclass these).
-try:
-    from redis.exceptions import RedisError as _CacheDown
-except ImportError:  # pragma: no cover - redis is a dependency through celery[redis]
-    _CacheDown = OSError  # type: ignore[assignment,misc]
 
 
 def _counted(step: Callable[[BaseCache], T]) -> T:
     """Run one counting step on the shared cache, or on process memory while the cache is down."""
     try:
         return step(cache)
-    except (_CacheDown, OSError):
+    except (RedisError, OSError):  # what Django's Redis cache raises when its server is unreachable
         log.warning("sign-up limits: the cache is unreachable, counting in this process only")
         return step(_local)
 
