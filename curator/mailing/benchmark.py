@@ -97,7 +97,7 @@ def run(stdout: Any, subscribers: int, batch_size: int | None, **options: Any) -
             if not sink.wait_for(subscribers):
                 raise CommandError(f"the sink received {sink.received} of {subscribers} baseline messages")
 
-            stdout.write("ours: send_issue + batches ...")
+            stdout.write("ours: open_send + batches ...")
             start = time.perf_counter()
             control.open_send(issue)
             outcome = send.run_sending(issue.pk)
