@@ -7,7 +7,7 @@ to arXiv (as mail workers are to the provider), so the spacing lives in Redis: e
 next free slot (at least `interval` after the previous reservation, on the Redis server's clock so
 hosts need not agree on the time) and sleeps until it. Reservations queue callers in arrival
 order without polling. Without REDIS_URL (the embedded demo) or while Redis is unreachable the
-callers fall back to per-process spacing, which the caller keeps anyway.
+callers fall back to per-process spacing, which a `Pacer` keeps anyway.
 """
 
 from __future__ import annotations
@@ -77,3 +77,45 @@ def wait(name: str, interval: float, sleep: Callable[[float], None] = time.sleep
         return 0.0
     sleep(waited)
     return waited
+
+
+class Pacer:
+    """Spaces calls at least `interval` seconds apart, within this process and, by `name`, across all.
+
+    The threads of a process take turns under a lock held while sleeping, so two cannot wake up
+    and fire together; then each call also takes its slot from the shared schedule for `name`
+    (None: this process only). An interval of 0 means no limit.
+    """
+
+    def __init__(
+        self,
+        name: str | None,
+        interval: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.name = name
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self.next_at: float | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def per_second(cls, name: str | None, rate: float, **kwargs: Any) -> Pacer:
+        """At most `rate` calls a second (0 = no limit), the way rate limits are usually stated."""
+        return cls(name, 1.0 / rate if rate > 0 else 0.0, **kwargs)
+
+    def wait(self, interval: float | None = None) -> None:
+        """Block until the caller may go; `interval` overrides the pacer's own for this call."""
+        interval = self.interval if interval is None else interval
+        if not interval:
+            return
+        with self._lock:
+            now = self.clock()
+            if self.next_at is not None and self.next_at > now:
+                self.sleep(self.next_at - now)
+                now = self.next_at
+            if self.name and wait(self.name, interval, self.sleep):
+                now = self.clock()
+            self.next_at = now + interval

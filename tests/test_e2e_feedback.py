@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from curator.editions import workflow
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
-from curator.mailing import clicks, send
+from curator.mailing import clicks, control
 from curator.mailing.models import ClickCount, Subscriber
 from summarizer.models import Draft, DraftOutcome
 from tests.editions.test_e2e_editorial import page, shot, submit  # noqa: F401 - `page` is a fixture
@@ -62,7 +62,7 @@ def sent_issue(transactional_db, django_user_model, settings):  # type: ignore[n
         )
     Subscriber.objects.bulk_create(Subscriber(email=f"r{i}@example.com", status="active") for i in range(2))
     workflow.transition(issue, Issue.Status.READY)
-    send.send_issue(issue)
+    control.send_issue(issue)
     return issue
 
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from curator.feeds import arxiv
 from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import Fetcher
-from curator.feeds.models import Entry, IngestRun, Source
+from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
 
 STATUS_COLOURS = {
@@ -78,17 +78,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active", "last_status"]
     search_fields = ["name", "url", "arxiv_query"]
     actions = ["fetch_now"]
-    readonly_fields = [
-        "etag",
-        "last_modified",
-        "last_fetched_at",
-        "last_status",
-        "last_http_status",
-        "consecutive_failures",
-        "last_error",
-        "next_fetch_after",
-        "created_at",
-    ]
+    readonly_fields = [*FETCH_STATE_FIELDS, "created_at"]
     fieldsets = [
         (None, {"fields": ["name", "url", "kind", "arxiv_query", "active", "section_hint", "tags", "fetch_full_text"]}),
         ("Fetch state", {"fields": readonly_fields, "classes": ["collapse"]}),

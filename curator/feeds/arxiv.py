@@ -1,15 +1,14 @@
 """arXiv: API search queries read page by page, politely, and the listing feeds per category.
 
-arXiv asks API clients for at most one request every three seconds. The threads of a process take
-turns under a lock, and with Redis configured every process takes a slot from the same schedule
-(pacing.py), so several workers or worker machines still count as one polite client.
+arXiv asks API clients for at most one request every three seconds. One `pacing.Pacer` per process
+spaces the requests of its threads and, with Redis configured, takes every slot from the schedule
+all processes share, so several workers or worker machines still count as one polite client.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Container
+from collections.abc import Container
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -23,8 +22,7 @@ MIN_INTERVAL = 3.0
 PAGE_SIZE = 50
 MAX_RESULTS = 200
 
-_pace_lock = threading.Lock()
-_next_request_at = 0.0
+pacer = pacing.Pacer("export.arxiv.org", MIN_INTERVAL)  # one per process: its threads take turns
 
 
 def query_url(
@@ -49,18 +47,6 @@ def query_url(
 def listing_feed_url(category: str) -> str:
     """The daily announcement feed of one category, e.g. cs.LG."""
     return LISTING_URL.format(category=category.strip())
-
-
-def wait_turn(interval: float, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Block until this process may send its next arXiv request."""
-    global _next_request_at
-    # The lock is held while sleeping so that two threads cannot both wake up and fire together.
-    with _pace_lock:
-        delay = _next_request_at - time.monotonic()
-        if delay > 0:
-            sleep(delay)
-        pacing.wait("export.arxiv.org", interval, sleep)
-        _next_request_at = time.monotonic() + interval
 
 
 @dataclass
@@ -90,7 +76,7 @@ def fetch_query(
     start = 0
     while start < max_results:
         url = query_url(query, start, min(page_size, max_results - start), base_url)
-        wait_turn(interval)
+        pacer.wait(interval)
         result.request_times.append(time.monotonic())
         page = parse_feed(fetcher.get(url, accept="application/atom+xml").content, url)
         result.pages += 1

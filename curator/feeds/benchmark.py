@@ -25,6 +25,7 @@ import httpx
 from django.db import transaction
 from django.test import override_settings
 
+from curator.feeds.fetch import limiter
 from curator.feeds.ingest import ingest_many
 from curator.feeds.models import Source
 from curator.feeds.parse import parse_feed
@@ -163,6 +164,17 @@ class _Rollback(Exception):
     pass
 
 
+@contextmanager
+def fetch_settings(**values: Any) -> Iterator[None]:
+    """Settings for the run; the fetch limiter reads its bounds once, so it re-reads them in and out."""
+    try:
+        with override_settings(**values):
+            limiter.reset()
+            yield
+    finally:
+        limiter.reset()
+
+
 def run(stdout: Any = None, **options: Any) -> dict:
     feeds, latency_ms, entries = options["feeds"], options["latency_ms"], options["entries"]
     say = stdout.write if stdout is not None else (lambda _msg: None)
@@ -171,7 +183,7 @@ def run(stdout: Any = None, **options: Any) -> dict:
         "FEEDS_ALLOWED_NETWORKS": ["127.0.0.0/8"],
         "FEEDS_CONCURRENCY": options["concurrency"],
     }
-    with override_settings(**settings_for_run), serve(feeds, entries, latency_ms / 1000) as (urls, bodies):
+    with fetch_settings(**settings_for_run), serve(feeds, entries, latency_ms / 1000) as (urls, bodies):
         say(f"serving {feeds} feeds x {entries} items with {latency_ms} ms latency")
         started = time.monotonic()
         total_entries = sum(len(parse_feed(body, url).entries) for url, body in bodies.items())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlunsplit
+
+from curator.feeds.web_urls import NotWebURL, web_url_parts
 
 # Query parameters that say how a reader arrived, never what they are reading.
 TRACKING_PARAMS = {
@@ -44,12 +46,10 @@ def canonical_url(url: str) -> str:
     if not url:
         return ""
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+        parts = web_url_parts(url)
+    except NotWebURL:
         return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
+    port = parts.port
     host = parts.hostname.lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]

@@ -28,10 +28,11 @@ import httpcore
 import httpx
 from django.conf import settings
 
+from curator.feeds.web_urls import NotWebURL, web_url_parts
+
 MAX_REDIRECTS = 5
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 PERMANENT_REDIRECT_CODES = {301, 308}
-ALLOWED_SCHEMES = {"http", "https"}
 # The longest Retry-After we take literally; a server asking for a month is treated as asking for a day.
 MAX_RETRY_AFTER = 24 * 3600
 
@@ -300,19 +301,14 @@ class _HostLimiter:
         self._lock = threading.Lock()
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._total: threading.BoundedSemaphore | None = None
-        self._sizes: tuple[int, int] = (0, 0)
         self._not_before: dict[str, float] = {}
 
     def _semaphores(self, host: str) -> tuple[threading.BoundedSemaphore, threading.BoundedSemaphore]:
-        sizes = (settings.FEEDS_CONCURRENCY, settings.FEEDS_PER_HOST_CONCURRENCY)
         with self._lock:
-            if sizes != self._sizes:
-                # Settings changed (tests, benchmark): later requests use the new bounds.
-                self._sizes, self._hosts = sizes, {}
-                self._total = threading.BoundedSemaphore(max(1, sizes[0]))
+            if self._total is None:  # bounds are read once per process, or after reset()
+                self._total = threading.BoundedSemaphore(max(1, settings.FEEDS_CONCURRENCY))
             if host not in self._hosts:
-                self._hosts[host] = threading.BoundedSemaphore(max(1, sizes[1]))
-            assert self._total is not None
+                self._hosts[host] = threading.BoundedSemaphore(max(1, settings.FEEDS_PER_HOST_CONCURRENCY))
             return self._total, self._hosts[host]
 
     @contextmanager
@@ -330,8 +326,14 @@ class _HostLimiter:
             return max(0.0, self._not_before.get(host, 0.0) - time.monotonic())
 
     def reset(self) -> None:
+        """Forget cool-downs and read FEEDS_CONCURRENCY and FEEDS_PER_HOST_CONCURRENCY again.
+
+        The seam for tests and the benchmark, which change those settings between runs; call it
+        only while no fetch is running.
+        """
         with self._lock:
             self._not_before.clear()
+            self._total, self._hosts = None, {}
 
 
 limiter = _HostLimiter()
@@ -546,14 +548,9 @@ def host_key(url: str) -> str:
 def check_url(url: str) -> None:
     """Scheme and shape checks that need no network; the address check happens at connect time."""
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError as exc:
-        raise BlockedURL(f"malformed URL {url!r}: {exc}") from None
-    if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise BlockedURL(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}: {url}")
-    if not parts.hostname:
-        raise BlockedURL(f"URL has no host: {url}")
+        parts = web_url_parts(url)
+    except NotWebURL as exc:
+        raise BlockedURL(str(exc)) from None
     if parts.username or parts.password:
         raise BlockedURL(f"URLs with credentials are not fetched: {url}")
     try:

@@ -1,4 +1,5 @@
-"""Fetch, parse and store sources. The only code that writes Entry and Sighting rows.
+"""Fetch, parse and store sources: the one entry point that writes Entry and Sighting rows (dedup.py,
+called inside the store transaction, decides which rows an item becomes).
 
 Work is split in two so the slow part can run in parallel: `fetch_source` touches only the network
 (threads), `store` touches only the database (the calling thread, one short transaction per source).
@@ -8,10 +9,7 @@ never switched off, so a site that comes back is picked up again without anyone 
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import multiprocessing
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,13 +20,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from curator.feeds import arxiv
-from curator.feeds.canonical import canonical_url
+from curator.feeds import arxiv, dedup
 from curator.feeds.extract import fetch_full_text
 from curator.feeds.fetch import Fetcher, FetchError, FetchResult, RateLimited
-from curator.feeds.models import Entry, IngestRun, Sighting, Source
-from curator.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
-from curator.feeds.parse_pool import DeadlinePool
+from curator.feeds.models import FETCH_STATE_FIELDS, FETCH_VALIDATORS, Entry, IngestRun, Sighting, Source
+from curator.feeds.parse import ParsedFeed, parse_feed
+from curator.feeds.parse_pool import ParserPool
 from curator.feeds.signals import entries_created
 
 logger = logging.getLogger(__name__)
@@ -177,38 +174,6 @@ def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
             fetched.warnings.append(problem)
 
 
-class ParserPool:
-    """Feed parsing in worker processes, for big batches: feedparser is pure Python and holds the GIL,
-    which would otherwise starve both the other fetching threads and the thread storing results.
-    Each document gets FEEDS_PARSE_DEADLINE seconds; a worker still parsing after that is killed."""
-
-    MIN_SOURCES = 8
-    _pool: DeadlinePool | None = None
-    _lock = threading.Lock()
-
-    @classmethod
-    def for_batch(cls, size: int) -> Callable[[bytes, str, str], ParsedFeed]:
-        processes = settings.FEEDS_PARSE_PROCESSES
-        # Celery's prefork children are daemonic and may not start processes of their own.
-        if size < cls.MIN_SOURCES or processes < 2 or multiprocessing.current_process().daemon:
-            return parse_feed
-        with cls._lock:
-            if cls._pool is None:
-                # forkserver: children come from a clean single-threaded server, never from a fork
-                # of this process with its fetching threads and database connections.
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["curator.feeds.parse_pool"])
-                cls._pool = DeadlinePool(processes, context)
-                # Start the workers now, while the first requests are still in flight.
-                threading.Thread(target=cls._pool.warm, args=(processes,), daemon=True).start()
-            pool = cls._pool
-
-        def parse_elsewhere(data: bytes, url: str, content_type: str) -> ParsedFeed:
-            return pool.parse(data, url, content_type, settings.FEEDS_PARSE_DEADLINE)
-
-        return parse_elsewhere
-
-
 # --- database half --------------------------------------------------------------------------
 
 
@@ -228,7 +193,11 @@ def store_many(batch: list[tuple[Source, Fetched]], trigger: str = "manual") -> 
     with transaction.atomic():
         _lock_store()
         stored = [(s, f) for s, f in batch if not f.error and not f.not_modified and f.feed is not None]
-        _store_entries(stored, results, now)
+        tallies = dedup.store_entries([(s, dedup.FeedItems(f.feed.entries, f.full_texts)) for s, f in stored], now)
+        for source_id, tally in tallies.items():
+            result = results[source_id]
+            result.new, result.updated, result.unchanged = tally.new, tally.updated, tally.unchanged
+            result.new_entry_ids = tally.new_entry_ids
         runs, moved = [], []
         validators = {s.pk: (s.etag, s.last_modified) for s, _ in batch}
         for source, fetched in batch:
@@ -283,14 +252,7 @@ def backoff_delay(failures: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(0, failures - 1)), BACKOFF_MAX)
 
 
-STATE_FIELDS = [
-    "last_fetched_at",
-    "last_status",
-    "last_http_status",
-    "consecutive_failures",
-    "last_error",
-    "next_fetch_after",
-]
+STATE_FIELDS = [f for f in FETCH_STATE_FIELDS if f not in FETCH_VALIDATORS]  # shared by many sources at once
 
 
 def _save_state(sources: list[Source], validators_before: dict[int, tuple[str, str]]) -> None:
@@ -303,7 +265,7 @@ def _save_state(sources: list[Source], validators_before: dict[int, tuple[str, s
         Source.objects.filter(pk__in=ids).update(**dict(zip(STATE_FIELDS, values, strict=True)))
     changed = [s for s in sources if (s.etag, s.last_modified) != validators_before[s.pk]]
     if changed:
-        Source.objects.bulk_update(changed, ["etag", "last_modified"])
+        Source.objects.bulk_update(changed, FETCH_VALIDATORS)
 
 
 def _record_failure(source: Source, fetched: Fetched, result: IngestResult, now) -> None:  # type: ignore[no-untyped-def]
@@ -334,158 +296,6 @@ def _record_success(source: Source, fetched: Fetched, status: str, now) -> bool:
         source.url = response.permanent_url
         return True
     return False
-
-
-def fingerprint(entry: ParsedEntry) -> str:
-    basis = "\x1f".join(
-        [entry.title, entry.link, entry.summary, entry.content_html, "|".join(entry.authors), str(entry.arxiv_version)]
-    )
-    return hashlib.sha256(basis.encode()).hexdigest()
-
-
-def _entry_fields(parsed: ParsedEntry, full_text: str | None) -> dict:
-    url = parsed.link if len(parsed.link) <= 2000 else ""
-    fields = {
-        "url": url,
-        "canonical_url": canonical_url(url),
-        "title": parsed.title[:1000],
-        "authors": parsed.authors,
-        "kind": Entry.Kind.PAPER if parsed.kind == "paper" else Entry.Kind.POST,
-        "arxiv_id": parsed.arxiv_id[:50],
-        "arxiv_version": min(parsed.arxiv_version, 32767),
-        "doi": parsed.doi[:200],
-        "pdf_url": parsed.pdf_url if len(parsed.pdf_url) <= 2000 else "",
-        "categories": parsed.categories,
-        "tags": parsed.tags,
-        "abstract": parsed.summary,
-        "content_html": parsed.content_html,
-        "fingerprint": fingerprint(parsed),
-    }
-    if parsed.published:
-        fields["published_at"] = parsed.published
-    if full_text:
-        fields["full_text"] = full_text
-    return fields
-
-
-class _Index:
-    """Existing entries that an unseen item could be a duplicate of, looked up in one query."""
-
-    def __init__(self, items: list[ParsedEntry]) -> None:
-        arxiv_ids = {e.arxiv_id for e in items if e.arxiv_id}
-        dois = {e.doi for e in items if e.doi}
-        canons = {c for c in (canonical_url(e.link) for e in items) if c}
-        self.by_arxiv: dict[str, Entry] = {}
-        self.by_doi: dict[str, Entry] = {}
-        self.by_canon: dict[str, Entry] = {}
-        query = Q(arxiv_id__in=arxiv_ids) | Q(doi__in=dois) | Q(canonical_url__in=canons)
-        if arxiv_ids or dois or canons:
-            for entry in Entry.objects.filter(query).order_by("id"):
-                self.add(entry)
-
-    def add(self, entry: Entry) -> None:
-        if entry.arxiv_id:
-            self.by_arxiv.setdefault(entry.arxiv_id, entry)
-        if entry.doi:
-            self.by_doi.setdefault(entry.doi, entry)
-        if entry.canonical_url:
-            self.by_canon.setdefault(entry.canonical_url, entry)
-
-    def match(self, parsed: ParsedEntry) -> Entry | None:
-        return (
-            (parsed.arxiv_id and self.by_arxiv.get(parsed.arxiv_id))
-            or (parsed.doi and self.by_doi.get(parsed.doi))
-            or self.by_canon.get(canonical_url(parsed.link))
-            or None
-        )
-
-
-def _store_entries(batch: list[tuple[Source, Fetched]], results: dict[int, IngestResult], now) -> None:  # type: ignore[no-untyped-def]
-    items = {
-        source.pk: list({e.guid: e for e in reversed(fetched.feed.entries)}.values())[::-1]  # first guid wins
-        for source, fetched in batch
-        if fetched.feed is not None
-    }
-    guids = {e.guid for entries in items.values() for e in entries}
-    sightings = {
-        (s.source_id, s.guid): s
-        for s in Sighting.objects.filter(source_id__in=list(items), guid__in=guids).select_related("entry")
-    }
-    index = _Index([e for pk, entries in items.items() for e in entries if (pk, e.guid) not in sightings])
-    new_entries: list[Entry] = []
-    new_sightings: list[Sighting] = []
-    for source, fetched in batch:
-        result = results[source.pk]
-        for parsed in items[source.pk]:
-            values = _entry_fields(parsed, fetched.full_texts.get(parsed.guid))
-            sighting = sightings.get((source.pk, parsed.guid))
-            if sighting is not None:
-                if _update(sighting.entry, values, same_source=True):
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
-                continue
-            entry = index.match(parsed)
-            if entry is not None:
-                # The same item from another source (or another link in this one): remember the sighting.
-                if entry.pk is not None and _update(entry, values, same_source=False):
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
-            else:
-                entry = Entry(source=source, guid=parsed.guid, created_at=now, **values)
-                new_entries.append(entry)
-                index.add(entry)
-                result.new += 1
-            new_sightings.append(Sighting(source=source, guid=parsed.guid, entry=entry, first_seen_at=now))
-    Entry.objects.bulk_create(new_entries)
-    Sighting.objects.bulk_create(new_sightings)
-    for entry in new_entries:
-        results[entry.source_id].new_entry_ids.append(entry.pk)
-
-
-# Content fields a newer version replaces; triage, drafts and the first-seen source are never touched.
-CONTENT_FIELDS = [
-    "url",
-    "canonical_url",
-    "title",
-    "authors",
-    "abstract",
-    "content_html",
-    "categories",
-    "tags",
-    "pdf_url",
-    "doi",
-    "arxiv_version",
-    "fingerprint",
-]
-
-
-def _update(entry: Entry, values: dict, same_source: bool) -> bool:
-    """Apply newer content. Same source: any change. Other source: a newer arXiv version, else fill blanks."""
-    newer_version = values["arxiv_version"] > entry.arxiv_version > 0 or (
-        values["arxiv_version"] and not entry.arxiv_version
-    )
-    changed: list[str] = []
-    if (same_source and values["fingerprint"] != entry.fingerprint) or newer_version:
-        if entry.arxiv_version and values["arxiv_version"] and values["arxiv_version"] < entry.arxiv_version:
-            return False  # an old version arriving late never overwrites a newer one
-        for name in CONTENT_FIELDS:
-            if values.get(name) not in (None, "", []) and getattr(entry, name) != values[name]:
-                setattr(entry, name, values[name])
-                changed.append(name)
-    else:
-        for name in ("arxiv_id", "doi", "pdf_url", "abstract", "content_html"):
-            if values.get(name) and not getattr(entry, name):
-                setattr(entry, name, values[name])
-                changed.append(name)
-    if values.get("full_text") and not entry.full_text:
-        entry.full_text = values["full_text"]
-        changed.append("full_text")
-    if not changed:
-        return False
-    entry.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
-    return True
 
 
 # --- entry points ---------------------------------------------------------------------------

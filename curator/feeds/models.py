@@ -5,6 +5,18 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+# What the fetcher records on a Source after each attempt: written by ingest, shown read-only in admin.
+FETCH_VALIDATORS = ["etag", "last_modified"]  # the conditional-GET pair, written only when it changes
+FETCH_STATE_FIELDS = [
+    *FETCH_VALIDATORS,
+    "last_fetched_at",
+    "last_status",
+    "last_http_status",
+    "consecutive_failures",
+    "last_error",
+    "next_fetch_after",
+]
+
 
 class Source(models.Model):
     class Kind(models.TextChoices):

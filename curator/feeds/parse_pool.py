@@ -10,10 +10,14 @@ that source's error and every other document goes on in the other workers.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+
+from django.conf import settings
 
 from curator.feeds.parse import ParsedFeed, parse_feed
 
@@ -118,3 +122,35 @@ class DeadlinePool:
             self._busy.discard(worker)
             self.killed += 1
         worker.kill()
+
+
+class ParserPool:
+    """Feed parsing in worker processes, for big batches: feedparser is pure Python and holds the GIL,
+    which would otherwise starve both the other fetching threads and the thread storing results.
+    Each document gets FEEDS_PARSE_DEADLINE seconds; a worker still parsing after that is killed."""
+
+    MIN_SOURCES = 8
+    _pool: DeadlinePool | None = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def for_batch(cls, size: int) -> Callable[[bytes, str, str], ParsedFeed]:
+        processes = settings.FEEDS_PARSE_PROCESSES
+        # Celery's prefork children are daemonic and may not start processes of their own.
+        if size < cls.MIN_SOURCES or processes < 2 or multiprocessing.current_process().daemon:
+            return parse_feed
+        with cls._lock:
+            if cls._pool is None:
+                # forkserver: children come from a clean single-threaded server, never from a fork
+                # of this process with its fetching threads and database connections.
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["curator.feeds.parse_pool"])
+                cls._pool = DeadlinePool(processes, context)
+                # Start the workers now, while the first requests are still in flight.
+                threading.Thread(target=cls._pool.warm, args=(processes,), daemon=True).start()
+            pool = cls._pool
+
+        def parse_elsewhere(data: bytes, url: str, content_type: str) -> ParsedFeed:
+            return pool.parse(data, url, content_type, settings.FEEDS_PARSE_DEADLINE)
+
+        return parse_elsewhere

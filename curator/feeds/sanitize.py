@@ -9,6 +9,8 @@ from urllib.parse import urljoin, urlsplit
 import nh3
 from django.utils.safestring import SafeString
 
+from curator.feeds.web_urls import NotWebURL, web_url_parts
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt", "em",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
@@ -40,10 +42,8 @@ def safe_url(url: str, base: str = "") -> str:
         return ""
     url = urljoin(base, url) if base else url
     try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        web_url_parts(url)
+    except NotWebURL:
         return ""
     return url
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from curator.admin_permissions import permission_required
 from curator.editions.admin import IssueAdmin
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control as send
 from curator.mailing.click_admin import ClickReportAdminMixin
 from curator.mailing.csvio import ImportFileError, export_subscribers
 from curator.mailing.forms import SubscriberImportForm

@@ -21,7 +21,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.test.utils import override_settings
 
 from curator.editions.models import Issue, Pick, Section
-from curator.mailing import send
+from curator.mailing import control, send
 from curator.mailing.models import Subscriber
 from curator.mailing.render import render_issue
 from curator.mailing.smtpsink import SinkProcess
@@ -97,9 +97,9 @@ def run(stdout: Any, subscribers: int, batch_size: int | None, **options: Any) -
             if not sink.wait_for(subscribers):
                 raise CommandError(f"the sink received {sink.received} of {subscribers} baseline messages")
 
-            stdout.write("ours: send_issue + batches ...")
+            stdout.write("ours: open_send + batches ...")
             start = time.perf_counter()
-            send.send_issue(issue, wake=False)
+            control.open_send(issue)
             outcome = send.run_sending(issue.pk)
             ours_s = time.perf_counter() - start
             if not sink.wait_for(2 * subscribers) or not outcome.finished or outcome.sent != subscribers:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control
 from curator.mailing.models import ScheduledSend
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,8 @@ def _start_one(now: datetime.datetime) -> tuple[int, bool] | None:
         else:
             try:
                 with transaction.atomic():  # a refusal must not undo the refusal note below
-                    send.send_issue(issue, row.scheduled_by)
-            except (send.SendError, PermissionDenied) as exc:
+                    control.send_issue(issue, row.scheduled_by)
+            except (control.SendError, PermissionDenied) as exc:
                 note = f"Not sent: {exc}"
         status = ScheduledSend.Status.REFUSED if note else ScheduledSend.Status.STARTED
         ScheduledSend.objects.filter(pk=row.pk, status=ScheduledSend.Status.SCHEDULED).update(

@@ -1,4 +1,4 @@
-"""Thin Celery tasks on the `mail` queue; the work lives in send.py and subscriptions.py."""
+"""Thin Celery tasks on the `mail` queue; the work lives in send.py, deliveries.py and subscriptions.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import smtplib
 from celery import Task, shared_task
 from django.utils import timezone
 
-from curator.mailing import imports, schedule, send
+from curator.mailing import deliveries, imports, send
 from curator.mailing.confirmation import send_confirmation_email
 from curator.mailing.models import Subscriber, SubscriberImport
 from curator.outbox import handover
@@ -45,6 +45,11 @@ def import_subscribers(import_id: int) -> dict:
     return {} if done is None else {"created": done.created_count, "errors": done.error_count}
 
 
+def wake_workers(issue_id: int) -> None:
+    """Have mail workers send `issue_id`; call it inside the transaction that made the work due."""
+    handover.enqueue(send_issue_batches, issue_id)  # an outbox row: a broker outage delays the send, never loses it
+
+
 @shared_task
 def send_issue_batches(issue_id: int) -> dict:
     """Send until nothing is due. Several of these may run at once; claims keep them apart."""
@@ -60,7 +65,7 @@ def send_issue_batches(issue_id: int) -> dict:
 @shared_task
 def resume_sending() -> list[int]:
     """Periodic (beat): restart sends whose worker died mid-batch or whose retry task was lost."""
-    issue_ids = send.stalled_issue_ids()
+    issue_ids = deliveries.stalled_issue_ids()
     for issue_id in issue_ids:
         log.info("resuming stalled send of issue %s", issue_id)
         send_issue_batches.delay(issue_id)
@@ -70,5 +75,7 @@ def resume_sending() -> list[int]:
 @shared_task
 def start_scheduled_sends() -> dict:
     """Periodic (beat): start the sends whose scheduled time has come, each exactly once."""
+    from curator.mailing import schedule  # starting a send wakes the tasks above: schedule imports this module
+
     result = schedule.start_due_sends()
     return {"started": result.started, "refused": result.refused}

@@ -27,7 +27,7 @@ sys.stdout.write("ready\\n"); sys.stdout.flush()
 sys.stdin.readline()  # both children start together
 stamps = []
 for _ in range(4):
-    arxiv.wait_turn(0.5)
+    arxiv.pacer.wait(0.5)
     stamps.append(time.time())
 print(json.dumps(stamps))
 """
@@ -75,9 +75,9 @@ def test_without_redis_each_process_paces_itself(settings, monkeypatch):
     settings.REDIS_URL = ""
     assert pacing.reserve("test-host", 1.0) is None
     slept: list[float] = []
-    monkeypatch.setattr(arxiv, "_next_request_at", 0.0)
-    arxiv.wait_turn(5.0, sleep=slept.append)
-    arxiv.wait_turn(5.0, sleep=slept.append)
+    monkeypatch.setattr(arxiv, "pacer", pacing.Pacer("export.arxiv.org", sleep=slept.append))
+    arxiv.pacer.wait(5.0)
+    arxiv.pacer.wait(5.0)
     assert len(slept) == 1 and 4.9 < slept[0] <= 5.0
 
 
@@ -88,7 +88,7 @@ def test_an_unreachable_redis_falls_back_to_process_pacing(settings, closed_port
     assert pacing.reserve("test-host", 1.0) is None
     assert caplog.text.count("Redis unavailable") == 1  # said once, not per request
     slept: list[float] = []
-    monkeypatch.setattr(arxiv, "_next_request_at", 0.0)
-    arxiv.wait_turn(5.0, sleep=slept.append)
-    arxiv.wait_turn(5.0, sleep=slept.append)
+    monkeypatch.setattr(arxiv, "pacer", pacing.Pacer("export.arxiv.org", sleep=slept.append))
+    arxiv.pacer.wait(5.0)
+    arxiv.pacer.wait(5.0)
     assert len(slept) == 1

@@ -14,6 +14,7 @@ from curator.feeds.fetch import (
     RateLimited,
     TooLarge,
     TooManyRedirects,
+    limiter,
     parse_retry_after,
 )
 
@@ -139,6 +140,7 @@ def test_it_reports_a_dead_host_as_transient(closed_port):
 @pytest.mark.parametrize(("overall", "per_host", "peak_expected"), [(32, 2, 2), (3, 8, 3)])
 def test_it_limits_concurrency_overall_and_per_host(feed_server, settings, overall, per_host, peak_expected):
     settings.FEEDS_CONCURRENCY, settings.FEEDS_PER_HOST_CONCURRENCY = overall, per_host
+    limiter.reset()  # the process-wide bounds are read once; this is their documented seam
     active, peak = 0, 0
     import threading
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from curator.feeds.ingest import ParserPool, ingest_many
+from curator.feeds.ingest import ingest_many
 from curator.feeds.models import IngestRun, Source
-from curator.feeds.parse_pool import DeadlinePool
+from curator.feeds.parse_pool import DeadlinePool, ParserPool
 from tests.feeds.pathological import deep_divs
 from tests.feeds.server import FIXTURES
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control, send
 from curator.mailing.models import Delivery
 
 from .conftest import make_subscribers
@@ -76,7 +76,7 @@ def test_it_lets_publishers_send(client, send_permissions, issue, django_capture
 def test_it_reports_progress_as_json(client, send_permissions, issue):
     editor, _ = send_permissions
     make_subscribers(4)
-    send.send_issue(issue)
+    control.send_issue(issue)
     send.send_batch(issue.pk, batch_size=1)
     client.force_login(editor)
     data = client.get(url("progress", issue)).json()
@@ -94,7 +94,7 @@ def test_it_reports_progress_as_json(client, send_permissions, issue):
 def test_it_allows_only_publishers_to_pause_and_resume(client, send_permissions, issue):
     editor, publisher = send_permissions
     make_subscribers(2)
-    send.send_issue(issue)
+    control.send_issue(issue)
     client.force_login(editor)
     assert client.post(url("pause", issue)).status_code == 403
     issue.refresh_from_db()

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control
 from curator.mailing.models import Delivery, Subscriber
 from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
@@ -100,8 +100,8 @@ def test_it_resumes_a_paused_send_once_the_broker_is_back(client, send_permissio
     _, publisher = send_permissions
     issue = make_issue()
     readers = make_subscribers(2)
-    send.send_issue(issue, wake=False)
-    send.pause(issue)
+    control.open_send(issue)
+    control.pause(issue)
     client.force_login(publisher)
     broker.down()
     response = client.post(reverse("admin:editions_issue_resume", args=[issue.pk]), follow=True)
@@ -116,7 +116,7 @@ def test_it_pauses_with_the_broker_down(client, send_permissions, broker):
     _, publisher = send_permissions
     issue = make_issue()
     make_subscribers(2)
-    send.send_issue(issue, wake=False)
+    control.open_send(issue)
     client.force_login(publisher)
     broker.down()
     response = client.post(reverse("admin:editions_issue_pause", args=[issue.pk]), follow=True)

@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from curator.mailing import send
+from curator.mailing import control, deliveries, send
 from curator.mailing.models import Delivery
 
 from .conftest import make_issue, make_subscribers
@@ -20,7 +20,7 @@ def test_it_renews_the_lease_while_a_slow_batch_sends(smtp_server, settings):
     smtp_server.handler.delay = 0.5
     issue = make_issue()
     readers = make_subscribers(8)
-    send.send_issue(issue, wake=False)
+    control.open_send(issue)
     results: list[send.BatchResult] = []
 
     def sender() -> None:
@@ -33,7 +33,7 @@ def test_it_renews_the_lease_while_a_slow_batch_sends(smtp_server, settings):
     thread.start()
     reclaimed = []
     while thread.is_alive():  # another worker starting a batch, over and over
-        reclaimed.append(send.reclaim_stale(issue.pk))
+        reclaimed.append(deliveries.reclaim_stale(issue.pk))
         thread.join(timeout=0.3)
     assert len(reclaimed) > 10 and set(reclaimed) == {0}, "a live batch lost rows to another worker"
     assert results[0].sent == 8
@@ -47,13 +47,13 @@ def test_it_renews_the_lease_while_a_slow_batch_sends(smtp_server, settings):
 def test_it_reclaims_rows_only_once_their_lease_lapses(issue, settings):
     settings.MAILING_CLAIM_TIMEOUT = 30
     make_subscribers(3)
-    send.send_issue(issue, wake=False)
-    claimed = send.claim(issue.pk, 2)  # then the worker dies: no heartbeat renews these
+    control.open_send(issue)
+    claimed = deliveries.claim(issue.pk, 2)  # then the worker dies: no heartbeat renews these
     now = timezone.now()
     with time_machine.travel(now + dt.timedelta(seconds=29), tick=False):
-        assert send.reclaim_stale(issue.pk) == 0
+        assert deliveries.reclaim_stale(issue.pk) == 0
     with time_machine.travel(now + dt.timedelta(seconds=31), tick=False):
-        assert send.reclaim_stale(issue.pk) == 2
+        assert deliveries.reclaim_stale(issue.pk) == 2
     assert set(Delivery.objects.filter(pk__in=claimed).values_list("status", flat=True)) == {"queued"}
 
 
@@ -61,8 +61,8 @@ def test_it_reclaims_rows_only_once_their_lease_lapses(issue, settings):
 def test_it_comes_back_for_rows_a_dead_worker_still_holds(issue, smtp_server, settings):
     settings.MAILING_CLAIM_TIMEOUT = 30
     readers = make_subscribers(4)
-    send.send_issue(issue, wake=False)
-    send.claim(issue.pk, 1)  # a worker that has just died; its lease has not lapsed yet
+    control.open_send(issue)
+    deliveries.claim(issue.pk, 1)  # a worker that has just died; its lease has not lapsed yet
     outcome = send.run_sending(issue.pk)
     assert outcome.sent == 3 and not outcome.finished
     held = Delivery.objects.get(issue=issue, status="sending")

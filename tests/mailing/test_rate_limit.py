@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from curator import pacing
-from curator.mailing.send import RateLimiter
+from curator.pacing import Pacer
 
 
 class FakeClock:
@@ -24,7 +24,7 @@ class FakeClock:
 
 def test_it_spaces_messages_to_the_configured_rate():
     clock = FakeClock()
-    limiter = RateLimiter(4, clock=clock, sleep=clock.sleep)
+    limiter = Pacer.per_second(None, 4, clock=clock, sleep=clock.sleep)
     for _ in range(5):
         limiter.wait()
     assert clock.slept == [0.25, 0.25, 0.25, 0.25]
@@ -33,7 +33,7 @@ def test_it_spaces_messages_to_the_configured_rate():
 
 def test_it_does_not_sleep_when_sending_is_slower_than_the_limit():
     clock = FakeClock()
-    limiter = RateLimiter(2, clock=clock, sleep=clock.sleep)
+    limiter = Pacer.per_second(None, 2, clock=clock, sleep=clock.sleep)
     limiter.wait()
     clock.now += 1.0  # the message itself took a second
     limiter.wait()
@@ -42,7 +42,7 @@ def test_it_does_not_sleep_when_sending_is_slower_than_the_limit():
 
 def test_it_never_sleeps_without_a_limit():
     clock = FakeClock()
-    limiter = RateLimiter(0, clock=clock, sleep=clock.sleep)
+    limiter = Pacer.per_second(None, 0, clock=clock, sleep=clock.sleep)
     for _ in range(100):
         limiter.wait()
     assert clock.slept == []
@@ -56,7 +56,7 @@ def test_two_senders_share_one_rate_through_redis(settings):
     stamps: list[float] = []
 
     def worker() -> None:
-        limiter = RateLimiter(4, shared="test-mail")
+        limiter = Pacer.per_second("test-mail", 4)
         for _ in range(3):
             limiter.wait()
             stamps.append(time.monotonic())

@@ -14,7 +14,7 @@ from django_celery_beat.models import PeriodicTask
 
 from curator.editions import workflow
 from curator.editions.models import Issue
-from curator.mailing import schedule, send
+from curator.mailing import control, schedule
 from curator.mailing.models import Delivery, ScheduledSend
 from curator.mailing.tasks import start_scheduled_sends
 
@@ -95,7 +95,7 @@ def test_it_cancels_the_schedule_of_an_issue_sent_by_hand_meanwhile(client, send
     make_subscribers(2)
     with time_machine.travel(NOW, tick=False):
         schedule.schedule_send(issue, NOW + dt.timedelta(hours=1), "UTC", publisher)
-    send.send_issue(issue, publisher)
+    control.send_issue(issue, publisher)
     client.force_login(publisher)
     assert "data-countdown" not in client.get(reverse("admin:index")).content.decode()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control, send
 from curator.mailing.models import Delivery, Subscriber
 
 from .conftest import make_subscribers
@@ -86,7 +86,7 @@ def postmark(settings) -> Iterator[FakePostmark]:
 
 def test_each_subscriber_gets_one_personal_message_through_the_api(issue, postmark):
     readers = make_subscribers(5)
-    send.send_issue(issue)
+    control.send_issue(issue)
     outcome = send.run_sending(issue.pk)
 
     assert outcome.sent == 5
@@ -106,7 +106,7 @@ def test_each_subscriber_gets_one_personal_message_through_the_api(issue, postma
 def test_a_recipient_the_provider_refuses_fails_and_counts_as_a_bounce(issue, postmark):
     readers = make_subscribers(4)
     postmark.inactive.add(readers[2].email)
-    send.send_issue(issue)
+    control.send_issue(issue)
     send.run_sending(issue.pk)
 
     failed = Delivery.objects.get(subscriber=readers[2])
@@ -119,7 +119,7 @@ def test_a_provider_outage_is_retried_and_never_blamed_on_the_subscriber(issue, 
     settings.MAILING_RETRY_BACKOFF = 0
     readers = make_subscribers(3)
     postmark.errors_left[readers[1].email] = 2
-    send.send_issue(issue)
+    control.send_issue(issue)
     for _ in range(3):
         send.run_sending(issue.pk)
 
@@ -132,7 +132,7 @@ def test_a_provider_outage_is_retried_and_never_blamed_on_the_subscriber(issue, 
 def test_a_wrong_token_fails_nobody_permanently(issue, postmark, settings):
     settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "wrong", "POSTMARK_API_URL": postmark.url}
     make_subscribers(2)
-    send.send_issue(issue)
+    control.send_issue(issue)
     send.run_sending(issue.pk)
     assert set(Delivery.objects.filter(issue=issue).values_list("status", flat=True)) == {"queued"}
     assert not Subscriber.objects.filter(hard_bounces__gt=0).exists()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control, deliveries, send, tasks
 from curator.mailing.models import Delivery
 
 from .conftest import make_issue, make_subscribers
@@ -17,12 +17,12 @@ from .conftest import make_issue, make_subscribers
 
 @pytest.mark.django_db(transaction=True)
 def test_it_sends_each_message_once_with_two_workers_at_once(smtp_server, settings, monkeypatch):
-    monkeypatch.setattr(send, "wake_workers", lambda issue_id: None)  # the two threads below are the workers
+    monkeypatch.setattr(tasks, "wake_workers", lambda issue_id: None)  # the two threads below are the workers
     settings.MAILING_BATCH_SIZE = 3
     smtp_server.handler.delay = 0.01  # keep both workers busy at the same time
     issue = make_issue()
     readers = make_subscribers(30)
-    send.send_issue(issue)
+    control.send_issue(issue)
     results: list = []
     barrier = threading.Barrier(2)
 
@@ -49,19 +49,19 @@ def test_it_sends_each_message_once_with_two_workers_at_once(smtp_server, settin
 def test_it_reclaims_rows_claimed_by_a_dead_worker(issue, smtp_server, settings):
     settings.MAILING_CLAIM_TIMEOUT = 60
     readers = make_subscribers(4)
-    send.send_issue(issue)
-    claimed = send.claim(issue.pk, 2)  # a worker claims two rows, then dies without sending
+    control.send_issue(issue)
+    claimed = deliveries.claim(issue.pk, 2)  # a worker claims two rows, then dies without sending
     assert len(claimed) == 2
 
     send.run_sending(issue.pk)
     assert Delivery.objects.filter(pk__in=claimed, status="sending").count() == 2  # still within the timeout
     assert len(smtp_server.handler.received) == 2
 
-    assert send.stalled_issue_ids() == []  # the live worker claimed a moment ago
+    assert deliveries.stalled_issue_ids() == []  # the live worker claimed a moment ago
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
-        assert send.stalled_issue_ids() == [issue.pk]
+        assert deliveries.stalled_issue_ids() == [issue.pk]
         send.run_sending(issue.pk)
     assert smtp_server.handler.per_recipient() == {r.email: 1 for r in readers}
-    assert send.stalled_issue_ids() == []
+    assert deliveries.stalled_issue_ids() == []
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control, send
 from curator.mailing.models import Delivery, Subscriber
 
 from .conftest import make_subscribers
@@ -23,7 +23,7 @@ def test_it_fails_permanently_refused_recipients_and_sends_the_rest(issue, smtp_
     readers = make_subscribers(6)
     refused = {readers[1].email, readers[4].email}
     smtp_server.handler.refuse |= refused
-    send.send_issue(issue)
+    control.send_issue(issue)
     send.run_sending(issue.pk)
 
     assert smtp_server.handler.per_recipient() == {r.email: 1 for r in readers if r.email not in refused}
@@ -41,7 +41,7 @@ def test_it_marks_a_subscriber_bounced_after_repeated_hard_failures(issue, smtp_
     (reader,) = make_subscribers(1)
     Subscriber.objects.filter(pk=reader.pk).update(hard_bounces=1)
     smtp_server.handler.refuse.add(reader.email)
-    send.send_issue(issue)
+    control.send_issue(issue)
     send.run_sending(issue.pk)
     reader.refresh_from_db()
     assert reader.status == Subscriber.Status.BOUNCED and reader.hard_bounces == 2
@@ -52,7 +52,7 @@ def test_it_retries_throttled_recipients_with_backoff_until_accepted(issue, smtp
     readers = make_subscribers(5)
     throttled = readers[2].email
     smtp_server.handler.throttle[throttled] = 2  # 451 twice, then accepted
-    send.send_issue(issue)
+    control.send_issue(issue)
 
     first = send.run_sending(issue.pk)
     assert not first.finished
@@ -86,7 +86,7 @@ def test_it_gives_up_after_the_maximum_number_of_attempts(issue, smtp_server, se
     settings.MAILING_MAX_ATTEMPTS = 3
     (reader,) = make_subscribers(1)
     smtp_server.handler.throttle[reader.email] = 10
-    send.send_issue(issue)
+    control.send_issue(issue)
     for _ in range(3):
         send.run_sending(issue.pk)
     row = Delivery.objects.get(subscriber=reader)
@@ -101,7 +101,7 @@ def test_it_reconnects_after_a_dropped_connection_and_continues_the_batch(issue,
     settings.MAILING_RETRY_BACKOFF = 0
     readers = make_subscribers(6)
     smtp_server.handler.drop[readers[2].email] = 1  # 421 at DATA: the server hangs up
-    send.send_issue(issue)
+    control.send_issue(issue)
     first = send.run_sending(issue.pk, max_batches=1)
     assert first.sent == 5
     assert Delivery.objects.get(subscriber=readers[2]).status == "queued"
@@ -116,7 +116,7 @@ def test_it_loses_nobody_when_the_server_is_down(issue, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     make_subscribers(3)
-    send.send_issue(issue)
+    control.send_issue(issue)
     outcome = send.run_sending(issue.pk)
     assert not outcome.finished and outcome.sent == 0 and outcome.retry_at is not None
     rows = Delivery.objects.filter(issue=issue)

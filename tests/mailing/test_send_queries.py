@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from curator.mailing import send
+from curator.mailing import control, send
 
 from .conftest import make_issue, make_subscribers
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def batch_queries(size: int) -> int:
     issue = make_issue(title=f"Batch of {size}")
     make_subscribers(size, prefix=f"b{size}-")
-    send.send_issue(issue)
+    control.send_issue(issue)
     with CaptureQueriesContext(connection) as captured:
         result = send.send_batch(issue.pk, batch_size=size)
     assert result.sent == size
@@ -31,7 +31,7 @@ def test_it_keeps_batch_queries_constant_apart_from_one_write_per_message(smtp_s
 def test_it_renders_the_issue_once_per_send_not_per_batch(issue, smtp_server, monkeypatch, settings):
     settings.MAILING_BATCH_SIZE = 4
     make_subscribers(12)
-    send.send_issue(issue)
+    control.send_issue(issue)
     calls = []
     real = send.prepare_issue
     monkeypatch.setattr(send, "prepare_issue", lambda i: calls.append(i.pk) or real(i))

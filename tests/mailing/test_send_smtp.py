@@ -3,7 +3,7 @@
 import pytest
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control, send
 from curator.mailing.clicks import click_url
 from curator.mailing.models import Delivery, Subscriber
 from curator.mailing.subscriptions import unsubscribe_url
@@ -19,7 +19,7 @@ def test_it_sends_one_multipart_message_to_each_active_subscriber(issue, smtp_se
     make_subscribers(2, status=Subscriber.Status.PENDING, prefix="pending")
     make_subscribers(2, status=Subscriber.Status.UNSUBSCRIBED, prefix="gone")
 
-    assert send.send_issue(issue) == 10
+    assert control.send_issue(issue) == 10
     outcome = send.run_sending(issue.pk)
 
     assert outcome.finished and outcome.sent == 10
@@ -33,7 +33,7 @@ def test_it_sends_one_multipart_message_to_each_active_subscriber(issue, smtp_se
 
 def test_it_builds_multipart_alternative_with_one_click_unsubscribe(issue, smtp_server):
     reader = Subscriber.objects.create(email="mia@example.com", name="Mia", status="active")
-    send.send_issue(issue)
+    control.send_issue(issue)
     send.run_sending(issue.pk)
 
     (message,) = smtp_server.handler.messages_to("mia@example.com")
@@ -61,11 +61,11 @@ def test_it_builds_multipart_alternative_with_one_click_unsubscribe(issue, smtp_
 
 def test_it_sends_nobody_a_second_copy_when_triggered_twice(issue, smtp_server):
     readers = make_subscribers(5)
-    assert send.send_issue(issue) == 5
-    assert send.send_issue(issue) == 5
+    assert control.send_issue(issue) == 5
+    assert control.send_issue(issue) == 5
     send.run_sending(issue.pk)
     Subscriber.objects.create(email="late@example.com", status="active")
-    assert send.send_issue(issue) == 5  # sent issue: the audience stays what it was
+    assert control.send_issue(issue) == 5  # sent issue: the audience stays what it was
     send.run_sending(issue.pk)
     assert Delivery.objects.filter(issue=issue).count() == 5
     assert smtp_server.handler.per_recipient() == {r.email: 1 for r in readers}
@@ -73,7 +73,7 @@ def test_it_sends_nobody_a_second_copy_when_triggered_twice(issue, smtp_server):
 
 def test_it_skips_people_who_unsubscribed_after_the_send_started(issue, smtp_server):
     stays, leaves = make_subscribers(2)
-    send.send_issue(issue)
+    control.send_issue(issue)
     Subscriber.objects.filter(pk=leaves.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
     send.run_sending(issue.pk)
     assert smtp_server.handler.per_recipient() == {stays.email: 1}
@@ -87,7 +87,7 @@ def test_it_refuses_to_send_a_draft(smtp_server):
 
     draft = make_issue(status=Issue.Status.DRAFT)
     make_subscribers(2)
-    with pytest.raises(send.SendError):
-        send.send_issue(draft)
+    with pytest.raises(control.SendError):
+        control.send_issue(draft)
     assert not Delivery.objects.filter(issue=draft).exists()
     assert smtp_server.handler.received == []

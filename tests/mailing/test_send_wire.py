@@ -2,7 +2,7 @@
 
 import pytest
 
-from curator.mailing import send
+from curator.mailing import control, send
 from curator.mailing.models import Subscriber
 from curator.mailing.render import build_message, prepare_issue, wire_bytes, wire_template
 
@@ -42,7 +42,7 @@ def test_it_delivers_with_and_without_pipelining(issue, smtp_server, pipelining)
     smtp_server.handler.refuse.add("refused@example.com")
     ok = Subscriber.objects.create(email="ok@example.com", name="Zoë", status="active")
     Subscriber.objects.create(email="refused@example.com", status="active")
-    send.send_issue(issue)
+    control.send_issue(issue)
     send.run_sending(issue.pk)
     assert smtp_server.handler.per_recipient() == {ok.email: 1}
     (message,) = smtp_server.handler.messages_to(ok.email)

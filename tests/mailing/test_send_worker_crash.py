@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 
 from curator.editions.models import Issue
-from curator.mailing import send
+from curator.mailing import control, deliveries
 from curator.mailing.models import Delivery
 from tests.conftest import wait_until
 
@@ -53,7 +53,7 @@ def test_it_resumes_within_a_minute_after_a_worker_is_killed_mid_send(celery_wor
     readers = make_subscribers(30)
     first = celery_worker_process(queues="mail", extra_env=env, name="doomed")
 
-    send.send_issue(issue)  # commits at once here, so the task is queued for the worker
+    control.send_issue(issue)  # commits at once here, so the task is queued for the worker
     # Poll fast: the kill should land while message 9 (of the second batch of five) is being accepted.
     assert wait_until(lambda: len(smtp_server.handler.received) >= 8, timeout=60, interval=0.01), (
         first.log_path.read_text()
@@ -94,12 +94,12 @@ def test_it_never_takes_a_slow_batch_from_a_live_worker(celery_worker_process, s
     def beat() -> None:  # what resume_sending and the start of every batch do
         try:
             while not stop.wait(1.0):
-                swept.append(send.stalled_issue_ids())
-                reclaimed.append(send.reclaim_stale(issue.pk))
+                swept.append(deliveries.stalled_issue_ids())
+                reclaimed.append(deliveries.reclaim_stale(issue.pk))
         finally:
             connection.close()
 
-    send.send_issue(issue)
+    control.send_issue(issue)
     sweeper = threading.Thread(target=beat)
     sweeper.start()
     try:
@@ -128,7 +128,7 @@ def test_it_stops_a_frozen_workers_batch_when_it_wakes(celery_worker_process, sm
     issue = make_issue()
     readers = make_subscribers(20)
     frozen = celery_worker_process(queues="mail", extra_env=env, name="frozen")
-    send.send_issue(issue)
+    control.send_issue(issue)
     assert wait_until(lambda: len(smtp_server.handler.received) >= 3, timeout=60, interval=0.01)
     pids = process_tree(frozen.pid)
     for pid in pids:  # as a paused VM or a swap storm would: alive, but silent for longer than its leases

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from curator.mailing import send, stalls
+from curator.mailing import control, deliveries, stalls
 from curator.mailing.models import Delivery
 
 from .conftest import make_subscribers
@@ -30,32 +30,32 @@ def sweep() -> PeriodicTask:
 def sending(issue, settings):  # type: ignore[no-untyped-def]
     settings.MAILING_CLAIM_TIMEOUT = 30
     make_subscribers(4)
-    send.send_issue(issue, wake=False)
+    control.open_send(issue)
     return issue
 
 
 def test_it_is_not_stalled_while_a_lease_is_live(sending, sweep):
-    send.claim(sending.pk, 2)
+    deliveries.claim(sending.pk, 2)
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=20)):
-        assert send.progress(sending)["stalled"] is None
-        assert send.stalled_issue_ids() == []
+        assert control.progress(sending)["stalled"] is None
+        assert deliveries.stalled_issue_ids() == []
 
 
 def test_it_gives_a_fresh_send_a_lease_of_time_to_start(sending, sweep):
-    assert send.progress(sending)["stalled"] is None
-    assert send.stalled_issue_ids() == []
+    assert control.progress(sending)["stalled"] is None
+    assert deliveries.stalled_issue_ids() == []
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=31)):
-        assert send.progress(sending)["stalled"] is not None
-        assert send.stalled_issue_ids() == [sending.pk]
+        assert control.progress(sending)["stalled"] is not None
+        assert deliveries.stalled_issue_ids() == [sending.pk]
 
 
 def test_it_says_since_when_a_send_stalled_and_by_when_it_resumes(sending, sweep, settings):
     settings.TIME_ZONE = "UTC"
-    send.claim(sending.pk, 2)
+    deliveries.claim(sending.pk, 2)
     last_claim = Delivery.objects.filter(issue=sending, status="sending").first().claimed_at
     now = last_claim + dt.timedelta(seconds=40)
     with time_machine.travel(now, tick=False):
-        stalled = send.progress(sending)["stalled"]
+        stalled = control.progress(sending)["stalled"]
     assert stalled["since"] == last_claim.isoformat()
     assert stalled["resumes_by"] == (now + dt.timedelta(seconds=15)).isoformat()
     assert stalled["text"] == (
@@ -68,7 +68,7 @@ def test_it_says_when_the_resume_sweep_is_not_enabled(sending, sweep):
     sweep.enabled = False
     sweep.save()
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=31)):
-        stalled = send.progress(sending)["stalled"]
+        stalled = control.progress(sending)["stalled"]
     assert stalled["resumes_by"] is None
     assert "“mailing: resume stalled sends” is not enabled" in stalled["text"]
 
@@ -76,13 +76,13 @@ def test_it_says_when_the_resume_sweep_is_not_enabled(sending, sweep):
 def test_it_is_not_stalled_while_rows_wait_for_their_backoff(sending, sweep):
     Delivery.objects.filter(issue=sending).update(next_attempt_at=timezone.now() + dt.timedelta(hours=1))
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
-        assert send.progress(sending)["stalled"] is None
+        assert control.progress(sending)["stalled"] is None
 
 
 def test_it_is_not_stalled_while_paused(sending, sweep):
-    send.pause(sending)
+    control.pause(sending)
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
-        assert send.progress(sending)["stalled"] is None
+        assert control.progress(sending)["stalled"] is None
 
 
 def test_it_shows_the_stall_on_the_issue_page(client, send_permissions, sending, sweep):
