@@ -4,14 +4,15 @@ The entry page is built by feeds (the model's fields), summarizer (drafts, re-dr
 (triage, add to issue) and ranking (relevance, stories); the issue page by editions (assembly,
 status) and mailing (preview, send, schedule, clicks). Each app's admin.py contributes mixins,
 URL lists and template blocks and registers only the models nobody else adds to; the classes
-below list every part, so the whole page is read in one place. The lower apps never import this
-module (apps import downward only); the project package may import them all.
+below list every part's columns, filters and actions, so the whole page is read in one place.
+Methods (querysets, change views, URLs) chain through super() in the order of the bases. The
+apps never import this module (apps import downward only); the project package may import them all.
 
-django-celery-beat's periodic-task actions (enable, disable, toggle, run now) declare no
-permission, so anyone who may only view the schedule could run or stop the weekly ingest; the
-subclass re-declares each of them as needing change permission, and runs tasks through the
-outbox. django-axes' "clean up expired attempts" deletes lockout records, so it needs delete
-permission. Everything else is the packages'.
+Two third-party pages are replaced here as well. django-celery-beat's periodic-task actions (enable,
+disable, toggle, run now) declare no permission, so anyone who may only view the schedule could run
+or stop the weekly ingest; the subclass re-declares each of them as needing change permission, and
+runs tasks through the outbox. django-axes' "clean up expired attempts" deletes lockout records, so
+it needs delete permission. Everything else is the packages'.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class EntryAdmin(RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminM
     list_display = [
         "title",
         *RankedEntryAdminMixin.ranking_list_display,
-        *FeedsEntryAdmin.list_display[1:],
+        *FeedsEntryAdmin.list_display[1:],  # feeds' columns after its title
         *TriageEntryAdminMixin.triage_list_display,
     ]
     list_filter = [
