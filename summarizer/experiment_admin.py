@@ -39,6 +39,7 @@ class PlaygroundRunAdmin(admin.ModelAdmin):
     @admin.display(description="")
     def save_link(self, obj: PlaygroundRun) -> str:
         url = reverse("admin:summarizer_playgroundrun_save_as_profile", args=[obj.pk])
+        # safe: the href is a reversed admin URL, escaped by format_html; the rest is fixed markup.
         return format_html('<a class="save-as-profile" href="{}">Save as profile…</a>', url)
 
     def get_urls(self) -> list[URLPattern]:

@@ -51,6 +51,7 @@ class RankedEntryAdminMixin:
         if relevance is None:
             return "—"
         percent = round(relevance.score * 100)
+        # safe: format_html_join and format_html escape every title and number; only the fixed markup is trusted.
         like = format_html_join(", ", "“{}”", ((title,) for _, title in relevance.like))
         return format_html(
             '<span class="relevance" title="{}"><span class="relevance-bar" style="display:inline-block;height:6px;'
@@ -58,6 +59,7 @@ class RankedEntryAdminMixin:
             f"score {relevance.score:.2f}",
             max(1, percent // 2),
             f"{relevance.score:.2f}",
+            # safe: `like` is the escaped list built above.
             format_html('<div class="relevance-like">like: {}</div>', like) if relevance.like else "",
         )
 
@@ -67,9 +69,11 @@ class RankedEntryAdminMixin:
         if link is None:
             return ""
         siblings = [m.entry.title for m in link.story.members.all() if m.entry_id != obj.pk]
+        # safe: format_html and format_html_join escape the count and every sibling's title.
         return format_html(
             '<span class="story">story of {}</span><div class="story-siblings" style="font-size:0.85em">{}</div>',
             len(siblings) + 1,
+            # safe: each title is escaped by format_html_join.
             format_html_join(", ", "“{}”", ((title[:80],) for title in siblings)),
         )
 
