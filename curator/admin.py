@@ -1,10 +1,18 @@
-"""Third-party admin pages, with the permissions their actions left out.
+"""The admin pages that more than one app or package builds: each registered here, once.
 
-django-celery-beat's periodic-task actions (enable, disable, toggle, run now) declare no
-permission, so anyone who may only view the schedule could run or stop the weekly ingest; the
-subclass re-declares each of them as needing change permission, and runs tasks through the
-outbox. django-axes' "clean up expired attempts" deletes lockout records, so it needs delete
-permission. Everything else is the packages'.
+The entry page is built by feeds (the model's fields), summarizer (drafts, re-drafting), editions
+(triage, add to issue) and ranking (relevance, stories); the issue page by editions (assembly,
+status) and mailing (preview, send, schedule, clicks). Each app's admin.py contributes mixins,
+URL lists and template blocks and registers only the models nobody else adds to; the classes
+below list every part's columns, filters and actions, so the whole page is read in one place.
+Methods (querysets, change views, URLs) chain through super() in the order of the bases. The
+apps never import this module (apps import downward only); the project package may import them all.
+
+Two third-party pages are replaced here as well. django-celery-beat's periodic-task actions (enable,
+disable, toggle, run now) declare no permission, so anyone who may only view the schedule could run
+or stop the weekly ingest; the subclass re-declares each of them as needing change permission, and
+runs tasks through the outbox. django-axes' "clean up expired attempts" deletes lockout records, so
+it needs delete permission. Everything else is the packages'.
 """
 
 from __future__ import annotations
@@ -24,7 +32,52 @@ from django.utils import timezone
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
+from curator.editions.admin import IssueAdmin as EditionsIssueAdmin
+from curator.editions.admin import TriageEntryAdminMixin
+from curator.editions.models import Issue
+from curator.feeds.admin import EntryAdmin as FeedsEntryAdmin
+from curator.feeds.models import Entry
+from curator.mailing.admin import IssueSendingAdminMixin
+from curator.mailing.click_admin import ClickReportAdminMixin
+from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.outbox import handover
+from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
+from summarizer.admin import EntryDraftsAdminMixin
+
+
+@admin.register(Entry)
+class EntryAdmin(RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminMixin, FeedsEntryAdmin):
+    """Entries as editors triage them: ranked, with drafts, added to issues from the list."""
+
+    list_display = [
+        "title",
+        *RankedEntryAdminMixin.ranking_list_display,
+        *FeedsEntryAdmin.list_display[1:],  # feeds' columns after its title
+        *TriageEntryAdminMixin.triage_list_display,
+    ]
+    list_filter = [
+        *RankedEntryAdminMixin.ranking_list_filter,
+        *FeedsEntryAdmin.list_filter,
+        *TriageEntryAdminMixin.triage_list_filter,
+    ]
+    ordering = RELEVANCE_ORDERING  # most likely pick first; decided entries have no score, by date after
+    list_per_page = 100
+    actions = [
+        *EntryDraftsAdminMixin.draft_actions,
+        *TriageEntryAdminMixin.triage_actions,
+        *RankedEntryAdminMixin.ranking_actions,
+    ]
+    change_form_template = EntryDraftsAdminMixin.drafts_change_form_template
+
+
+@admin.register(Issue)
+class IssueAdmin(IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdminMixin, EditionsIssueAdmin):
+    """Issues: assembled by editions, previewed, sent, scheduled and reported on by mailing."""
+
+    change_form_template = IssueSendingAdminMixin.sending_change_form_template
+
+
+admin.site.index_template = "admin/mailing/index.html"  # the dashboard lists scheduled sends with countdowns
 
 
 def needing(permission: str, action: Callable[..., Any]) -> Callable[..., Any]:

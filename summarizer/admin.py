@@ -10,7 +10,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from curator.admin_permissions import permission_required
-from curator.feeds.admin import EntryAdmin
 from curator.feeds.models import Entry
 from curator.outbox import handover
 from summarizer import report_views, tasks, views
@@ -18,16 +17,15 @@ from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft
 
 
-class EntryWithDraftsAdmin(EntryAdmin):
-    """The feeds entry admin plus drafts side by side and re-drafting.
+class EntryDraftsAdminMixin:
+    """The summarizer's part of the entry admin: drafts side by side on the change page, and re-drafting.
 
-    Subclasses that set their own change_form_template should extend
-    `admin/summarizer/entry/change_form.html` to keep the drafts panel, and should extend
-    `actions` rather than replace it.
+    curator/admin.py composes it with the other apps' parts; it takes `drafts_change_form_template`
+    as the entry page (extend that template to add to the page) and lists `draft_actions`.
     """
 
-    change_form_template = "admin/summarizer/entry/change_form.html"
-    actions = ["draft_with_profile"]
+    drafts_change_form_template = "admin/summarizer/entry/change_form.html"
+    draft_actions = ("draft_with_profile",)
 
     def get_urls(self) -> list[URLPattern]:
         extra = [
@@ -83,10 +81,6 @@ class EntryWithDraftsAdmin(EntryAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/summarizer/draft_with_profile.html", context)
-
-
-admin.site.unregister(Entry)
-admin.site.register(Entry, EntryWithDraftsAdmin)
 
 
 @admin.register(DecodingProfile)

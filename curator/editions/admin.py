@@ -30,21 +30,9 @@ from curator.editions.models import Issue, Pick, Section
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
-from curator.ranking.admin import RankedEntryAdminMixin
-from summarizer.admin import EntryWithDraftsAdmin
 from summarizer.models import Draft
 
 EDITABLE_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
-
-
-def _merge(*groups: object) -> list:
-    """Parents' entries first, ours after, each once: the admins are chained by subclassing."""
-    merged: list = []
-    for group in groups:
-        for item in group or ():
-            if item not in merged:
-                merged.append(item)
-    return merged
 
 
 # --- Triage ---------------------------------------------------------------------------------
@@ -72,15 +60,17 @@ class AddToIssueForm(forms.Form):
         return section
 
 
-class TriageEntryAdmin(EntryWithDraftsAdmin):
-    """The entry admin as editors triage with it: filters, bulk actions, add to issue."""
+class TriageEntryAdminMixin:
+    """The editions part of the entry admin: triage columns and filters, bulk triage, add to issue.
 
-    triage_list_display = ("title", "source", "kind", "triage", "published_at", "best_draft_line", "featured_warning")
-    triage_list_filter = ("source", "kind", "triage", PublishedRangeFilter, HasDraftFilter, FeaturedFilter)
-    triage_search_fields = ("title", "authors", "abstract")
-    ordering = (F("published_at").desc(nulls_last=True), "-id")
-    list_per_page = 100
-    actions = (*(EntryWithDraftsAdmin.actions or ()), "shortlist_entries", "reject_entries", "add_to_issue")
+    curator/admin.py composes it with the other apps' parts and lists `triage_list_display`,
+    `triage_list_filter` and `triage_actions` in the registered admin.
+    """
+
+    triage_list_display = ("best_draft_line", "featured_warning")
+    triage_list_filter = (PublishedRangeFilter, HasDraftFilter, FeaturedFilter)
+    triage_ordering = (F("published_at").desc(nulls_last=True), "-id")
+    triage_actions = ("shortlist_entries", "reject_entries", "add_to_issue")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
         return (
@@ -89,19 +79,6 @@ class TriageEntryAdmin(EntryWithDraftsAdmin):
             .select_related("source")
             .annotate(triage_best_draft=best_draft_text(), triage_featured_in=featured_in_title())
         )
-
-    def get_list_display(self, request: HttpRequest) -> list:
-        return _merge(super().get_list_display(request), self.triage_list_display)
-
-    def get_list_filter(self, request: HttpRequest) -> list:
-        return _merge(super().get_list_filter(request), self.triage_list_filter)
-
-    def get_search_fields(self, request: HttpRequest) -> list:
-        return _merge(super().get_search_fields(request), self.triage_search_fields)
-
-    def get_list_select_related(self, request: HttpRequest) -> list:
-        parent = super().get_list_select_related(request)
-        return _merge(parent if isinstance(parent, list | tuple) else (), ["source"])
 
     @admin.display(description="best draft")
     def best_draft_line(self, obj: Entry) -> str:
@@ -186,14 +163,6 @@ class TriageEntryAdmin(EntryWithDraftsAdmin):
             self.message_user(request, f"Already in this issue, skipped: {titles}.", messages.WARNING)
         for entry in result.featured_before:
             self.message_user(request, f"“{entry}” was already featured in an earlier issue.", messages.WARNING)
-
-
-class RankedTriageEntryAdmin(RankedEntryAdminMixin, TriageEntryAdmin):
-    """Triage plus the ranking app's parts: relevance order and column, its filters, stories."""
-
-
-admin.site.unregister(Entry)
-admin.site.register(Entry, RankedTriageEntryAdmin)
 
 
 # --- Issues ---------------------------------------------------------------------------------
@@ -336,8 +305,9 @@ class IssueForm(forms.ModelForm):
         fields = ("title", "month", "slug", "intro", "sign_off")
 
 
-@admin.register(Issue)
 class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
+    """The editions part of the issue admin: assembly, ordering, status; curator/admin.py adds sending."""
+
     form = IssueForm
     list_display = ["title", "month", "status", "pick_count", "sent_at"]
     list_filter = ["status"]

@@ -122,8 +122,9 @@ class SourceAdmin(admin.ModelAdmin):
         self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
 
 
-@admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
+    """The feeds app's part of the entry admin: the base that curator/admin.py composes and registers."""
+
     list_display = ["title", "source", "kind", "triage", "published_at", "arxiv_id"]
     list_filter = ["kind", "triage", "source", "published_at"]
     list_select_related = ["source"]

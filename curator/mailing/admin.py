@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,26 +16,28 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required
-from curator.editions.admin import IssueAdmin
 from curator.editions.models import Issue
 from curator.mailing import control as send
-from curator.mailing.click_admin import ClickReportAdminMixin
 from curator.mailing.csvio import ImportFileError, export_subscribers
 from curator.mailing.forms import SubscriberImportForm
 from curator.mailing.imports import accept_upload
 from curator.mailing.models import Delivery, ProviderEvent, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
-from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.mailing.testsend import preview_subscriber, send_test_message
 from curator.outbox import handover
 
 SEND_PERMISSION = "editions.send_issue"
 
 
-class IssueSendingAdmin(ScheduleSendAdminMixin, ClickReportAdminMixin, IssueAdmin):
-    """The editions issue admin plus preview, test send, send, progress, pause and resume."""
+class IssueSendingAdminMixin:
+    """The mailing part of the issue admin: preview, test send, send, progress, pause and resume.
 
-    change_form_template = "admin/mailing/issue_change_form.html"
+    curator/admin.py composes it (with ScheduleSendAdminMixin and ClickReportAdminMixin) onto the
+    editions issue admin and takes `sending_change_form_template`, which extends the editions
+    issue page and fills its blocks.
+    """
+
+    sending_change_form_template = "admin/mailing/issue_change_form.html"
 
     def get_urls(self):  # type: ignore[no-untyped-def]
         wrap = self.admin_site.admin_view
@@ -51,14 +52,6 @@ class IssueSendingAdmin(ScheduleSendAdminMixin, ClickReportAdminMixin, IssueAdmi
         return urls + super().get_urls()
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
-        # Extend whatever template the parent admin would have used, so its additions survive.
-        opts = self.model._meta
-        parent = IssueAdmin.change_form_template or [
-            f"admin/{opts.app_label}/{opts.model_name}/change_form.html",
-            f"admin/{opts.app_label}/change_form.html",
-            "admin/change_form.html",
-        ]
-        context["mailing_parent_template"] = select_template([parent] if isinstance(parent, str) else parent)
         if obj is not None and obj.pk:
             context["mailing"] = {
                 "progress": send.progress(obj),
@@ -166,11 +159,6 @@ class IssueSendingAdmin(ScheduleSendAdminMixin, ClickReportAdminMixin, IssueAdmi
         else:
             messages.warning(request, "This issue is not paused.")
         return HttpResponseRedirect(self.change_url(issue))
-
-
-admin.site.unregister(Issue)
-admin.site.register(Issue, IssueSendingAdmin)
-admin.site.index_template = "admin/mailing/index.html"  # the dashboard lists scheduled sends with countdowns
 
 
 @admin.register(Subscriber)

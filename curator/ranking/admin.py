@@ -1,8 +1,10 @@
-"""The ranking app's parts of the entry admin, composed where the entry admin is registered.
+"""The ranking app's parts of the entry admin, composed in curator/admin.py where Entry is registered.
 
-`RankedEntryAdminMixin` expects its host admin to provide `_triage(request, queryset, status)` and
-`_report_added(request, result, section)` (the editions triage admin does), so ranking needs to know
-nothing about issues. It only reads stored scores: a request never fits or rescores anything.
+The composed admin orders by `RELEVANCE_ORDERING` and lists `ranking_list_display`,
+`ranking_list_filter` and `ranking_actions`. `RankedEntryAdminMixin` expects its host admin to
+provide `_triage(request, queryset, status)` and `_report_added(request, result, section)` (the
+editions triage part does), so ranking needs to know nothing about issues. It only reads stored
+scores: a request never fits or rescores anything.
 """
 
 from __future__ import annotations
@@ -28,15 +30,11 @@ RELEVANCE_ORDERING = (
 )
 
 
-def _insert_after(items: list, anchor: str, *new: Any) -> list:
-    items = [item for item in items if item not in new]
-    at = items.index(anchor) + 1 if anchor in items else len(items)
-    return [*items[:at], *new, *items[at:]]
-
-
 class RankedEntryAdminMixin:
     """Relevance order and column, ranking filters, story column and whole-story actions."""
 
+    ranking_list_display = ("relevance_column", "story_column")
+    ranking_list_filter = (RankingFilter,)
     ranking_actions = ("shortlist_stories", "reject_stories")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
@@ -46,25 +44,6 @@ class RankedEntryAdminMixin:
         )
         queryset = super().get_queryset(request)  # type: ignore[misc]
         return queryset.select_related("relevance", "story_link__story").prefetch_related(members)
-
-    def get_ordering(self, request: HttpRequest) -> Any:
-        # Most likely pick first; decided entries have no score and follow in date order.
-        return RELEVANCE_ORDERING
-
-    def get_list_display(self, request: HttpRequest) -> list:
-        shown = list(super().get_list_display(request))  # type: ignore[misc]
-        return _insert_after(shown, "title", "relevance_column", "story_column")
-
-    def get_list_filter(self, request: HttpRequest) -> list:
-        return [RankingFilter, *super().get_list_filter(request)]  # type: ignore[misc]
-
-    def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)  # type: ignore[misc]
-        for name in self.ranking_actions:
-            action = self.get_action(name)  # type: ignore[attr-defined]
-            if action and self._filter_actions_by_permissions(request, [action]):  # type: ignore[attr-defined]
-                actions[name] = action
-        return actions
 
     @admin.display(description="relevance", ordering="relevance__score")
     def relevance_column(self, obj: Entry) -> str | SafeString:
