@@ -87,7 +87,7 @@ def needing(permission: str, action: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(model_admin: admin.ModelAdmin, request: Any, queryset: Any) -> Any:
         return action(model_admin, request, queryset)
 
-    guarded.allowed_permissions = (permission,)  # type: ignore[attr-defined]
+    guarded.allowed_permissions = (permission,)
     return guarded
 
 

@@ -92,7 +92,7 @@ class TriageEntryAdminMixin:
         # safe: format_html escapes the stored title; only the fixed markup is trusted.
         return format_html('<strong class="featured-warning">⚠ in “{}”</strong>', title)
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         if request.method == "GET":
             picks = Pick.objects.filter(entry_id=object_id, issue__status__in=Issue.LOCKED_STATUSES)
             for issue in Issue.objects.filter(pk__in=picks.values("issue_id")):
@@ -187,13 +187,13 @@ class LockedIssueInlineMixin:
         return obj is None or not obj.is_locked
 
     def has_add_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
-        return self._parent_editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+        return self._parent_editable(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
-        return self._parent_editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return self._parent_editable(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Issue | None = None) -> bool:
-        return self._parent_editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return self._parent_editable(obj) and super().has_delete_permission(request, obj)
 
 
 class SectionInline(LockedIssueInlineMixin, admin.TabularInline):
@@ -233,7 +233,7 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
             super().get_queryset(request).select_related("issue", "section", "entry__source").prefetch_related(drafts)
         )
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name != "section":
             return super().formfield_for_foreignkey(db_field, request, **kwargs)
         issue_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
@@ -243,7 +243,7 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
         field.choices = [("", "---------"), *((s.pk, s.title) for s in kwargs["queryset"])]
         return field
 
-    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "byline" and field is not None:
             field.initial = workflow.display_name(request.user)
@@ -362,7 +362,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset, change: bool) -> None:
         if formset.model is Pick:
             self._save_picks(request, formset)
         elif formset.model is Section:
@@ -370,7 +370,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
-    def _save_picks(self, request: HttpRequest, formset) -> None:  # type: ignore[no-untyped-def]
+    def _save_picks(self, request: HttpRequest, formset) -> None:
         instances = formset.save(commit=False)
         for pick in formset.deleted_objects:
             pick.delete()  # releases its entry back to the shortlist
@@ -382,7 +382,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
                 pick.byline = workflow.display_name(request.user)
             pick.save()
 
-    def _save_sections(self, formset) -> None:  # type: ignore[no-untyped-def]
+    def _save_sections(self, formset) -> None:
         instances = formset.save(commit=False)
         for section in formset.deleted_objects:
             section.delete()

@@ -43,7 +43,7 @@ class TriageEntryAdmin(TriageEntryAdminMixin, EntryDraftsAdminMixin, EntryAdmin)
 class NaiveTriageAdmin(TriageEntryAdmin):
     """The baseline: per-row queries for the two computed columns."""
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request):
         return Entry.objects.select_related("source")
 
     def best_draft_line(self, obj: Entry) -> str:

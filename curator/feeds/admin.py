@@ -103,7 +103,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
-        return obj.num_entries  # type: ignore[attr-defined]
+        return obj.num_entries
 
     def has_fetch_permission(self, request: HttpRequest) -> bool:
         """Fetching writes the source's fetch state and its entries: as much as editing the source."""

@@ -285,7 +285,7 @@ class GuardedTransport(httpx.HTTPTransport):
         super().__init__(trust_env=False)
         # httpx has no public hook for the network backend; the pool is rebuilt with ours, keeping
         # httpx's TLS context so certificates are still verified against the hostname (SNI included).
-        ssl_context = self._pool._ssl_context  # type: ignore[attr-defined]
+        ssl_context = self._pool._ssl_context
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=max_connections,

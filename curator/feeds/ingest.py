@@ -221,7 +221,7 @@ def store_many(batch: list[tuple[Source, Fetched]], trigger: str = "manual") -> 
     return [results[source.pk] for source, _ in batch]
 
 
-def _run_row(source: Source, fetched: Fetched, result: IngestResult, trigger: str, now) -> IngestRun:  # type: ignore[no-untyped-def]
+def _run_row(source: Source, fetched: Fetched, result: IngestResult, trigger: str, now) -> IngestRun:
     errors = [{"source": source.pk, "error": result.error}] if result.error else []
     errors += [{"source": source.pk, "warning": w} for w in result.warnings]
     return IngestRun(
@@ -268,7 +268,7 @@ def _save_state(sources: list[Source], validators_before: dict[int, tuple[str, s
         Source.objects.bulk_update(changed, FETCH_VALIDATORS)
 
 
-def _record_failure(source: Source, fetched: Fetched, result: IngestResult, now) -> None:  # type: ignore[no-untyped-def]
+def _record_failure(source: Source, fetched: Fetched, result: IngestResult, now) -> None:
     result.failed, result.error = True, fetched.error
     result.transient, result.retry_after = fetched.transient, fetched.retry_after
     source.consecutive_failures += 1
@@ -282,7 +282,7 @@ def _record_failure(source: Source, fetched: Fetched, result: IngestResult, now)
     source.last_fetched_at = now
 
 
-def _record_success(source: Source, fetched: Fetched, status: str, now) -> bool:  # type: ignore[no-untyped-def]
+def _record_success(source: Source, fetched: Fetched, status: str, now) -> bool:
     """Reset the backoff; True when a permanent redirect moved the source to a new URL."""
     source.consecutive_failures, source.next_fetch_after = 0, None
     source.last_status, source.last_error, source.last_http_status = status, "", fetched.http_status
@@ -308,7 +308,7 @@ def known_guids(sources: Iterable[Source]) -> dict[int, set[str]]:
     return known
 
 
-def due_sources(now=None):  # type: ignore[no-untyped-def]
+def due_sources(now=None):
     """Active sources whose backoff, if any, has run out."""
     now = now or timezone.now()
     return Source.objects.filter(active=True).filter(Q(next_fetch_after__isnull=True) | Q(next_fetch_after__lte=now))

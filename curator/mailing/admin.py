@@ -39,7 +39,7 @@ class IssueSendingAdminMixin:
 
     sending_change_form_template = "admin/mailing/issue_change_form.html"
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         urls = [
             path("<int:object_id>/preview/", wrap(self.preview_view), name="editions_issue_preview"),
@@ -51,7 +51,7 @@ class IssueSendingAdminMixin:
         ]
         return urls + super().get_urls()
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["mailing"] = {
                 "progress": send.progress(obj),
@@ -172,7 +172,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     actions = ["export_selected"]
     show_full_result_count = False
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         wrap = self.admin_site.admin_view
         urls = [
             path("import/", wrap(self.import_view), name="mailing_subscriber_import"),
@@ -181,7 +181,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
-    def csv_response(self, subscribers) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def csv_response(self, subscribers) -> HttpResponse:
         buffer = io.StringIO()
         export_subscribers(subscribers, buffer)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -190,7 +190,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         return response
 
     @admin.action(description="Export selected subscribers as CSV", permissions=["view"])
-    def export_selected(self, request: HttpRequest, queryset) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def export_selected(self, request: HttpRequest, queryset) -> HttpResponse:
         return self.csv_response(queryset.order_by("email"))
 
     @permission_required("view")
@@ -261,7 +261,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # rows come from send_issue only; a hand-made row would bypass the audience snapshot
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -277,5 +277,5 @@ class ProviderEventAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # written by the webhook only
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

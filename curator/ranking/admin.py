@@ -42,7 +42,7 @@ class RankedEntryAdminMixin:
             "story_link__story__members",
             queryset=StoryMembership.objects.select_related("entry").only("entry_id", "story_id", "entry__title"),
         )
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset = super().get_queryset(request)
         return queryset.select_related("relevance", "story_link__story").prefetch_related(members)
 
     @admin.display(description="relevance", ordering="relevance__score")
@@ -80,7 +80,7 @@ class RankedEntryAdminMixin:
     # Actions ---------------------------------------------------------------------------------
 
     def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None:
-        super()._triage(request, queryset, status)  # type: ignore[misc]
+        super()._triage(request, queryset, status)
         request_refit()
 
     @admin.action(description="Shortlist selected entries with their whole stories", permissions=["change"])
@@ -92,13 +92,13 @@ class RankedEntryAdminMixin:
         self._triage(request, with_stories(queryset), Entry.Triage.REJECTED)
 
     def _report_added(self, request: HttpRequest, result: Any, section: Any) -> None:
-        super()._report_added(request, result, section)  # type: ignore[misc]
+        super()._report_added(request, result, section)
         request_refit()
         added = {pick.entry_id for pick in result.added}
         chosen = Entry.objects.filter(pk__in=added)
         others = with_stories(chosen).exclude(pk__in=added).exclude(triage=Entry.Triage.PICKED)
         for entry in others.order_by("pk"):
-            self.message_user(  # type: ignore[attr-defined]
+            self.message_user(
                 request, f"Same story as an entry you just added: “{entry}”. Add or reject it too?", messages.INFO
             )
 
