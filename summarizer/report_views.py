@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.admin import AdminSite
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -21,8 +20,7 @@ def _month(value: str) -> datetime.date | None:
 
 
 def profile_report(request: HttpRequest, site: AdminSite) -> HttpResponse:
-    if not request.user.has_perm("summarizer.view_decodingprofile"):
-        raise PermissionDenied
+    """The admin's report page; DecodingProfileAdmin.report_view declares and checks its permission."""
     month = _month(request.GET.get("month", ""))
     model = request.GET.get("model", "")
     by_model = request.GET.get("by") == "model"

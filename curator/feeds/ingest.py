@@ -106,7 +106,8 @@ def fetch_source(
     arxiv_interval: float = arxiv.MIN_INTERVAL,
     parse: Callable[[bytes, str, str], ParsedFeed] = parse_feed,
 ) -> Fetched:
-    """Network and parsing only, safe in a thread. Never raises: every failure becomes `Fetched.error`."""
+    """Network and parsing only, safe in a thread. Fetch errors become `Fetched.error`; anything else
+    (a bug) escapes to `fetch_source_safely`, the one place that turns it into this source's error."""
     fetched = Fetched(plan=plan)
     try:
         if plan.arxiv_query:
@@ -125,10 +126,6 @@ def fetch_source(
         fetched.http_status = getattr(exc, "status", None)
         if isinstance(exc, RateLimited):
             fetched.retry_after = exc.retry_after
-        return fetched
-    except Exception as exc:  # a bug in one source's path must not take the batch down
-        logger.exception("unexpected error fetching source %s", plan.source_id)
-        fetched.error = f"unexpected error: {exc.__class__.__name__}: {exc}"
         return fetched
     if fetched.feed is not None and fetched.feed.error:
         fetched.error = fetched.feed.error

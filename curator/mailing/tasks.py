@@ -32,11 +32,15 @@ def send_confirmation(self: Task, subscriber_id: int) -> None:
             send_confirmation_email(subscriber)
 
 
+def queue_confirmations(subscriber_ids: list[int]) -> None:
+    """One outbox row per confirmation, in the caller's transaction; handed to Celery on commit."""
+    for pk in subscriber_ids:
+        handover.enqueue(send_confirmation, pk)
+
+
 @shared_task
 def import_subscribers(import_id: int) -> dict:
     """Store an uploaded CSV file; safe to deliver twice (a finished import is not claimed again)."""
-    from curator.mailing.admin import queue_confirmations  # the one place imports queue confirmations
-
     job = SubscriberImport.objects.filter(pk=import_id).only("as_status").first()
     if job is None:
         return {}
