@@ -34,6 +34,7 @@ from django_celery_beat.models import PeriodicTask
 
 from curator.editions.admin import IssueAdmin as EditionsIssueAdmin
 from curator.editions.admin import TriageEntryAdminMixin
+from curator.editions.desk_admin import DeskEntryAdminMixin
 from curator.editions.models import Issue
 from curator.feeds.admin import EntryAdmin as FeedsEntryAdmin
 from curator.feeds.models import Entry
@@ -46,7 +47,9 @@ from summarizer.admin import EntryDraftsAdminMixin
 
 
 @admin.register(Entry)
-class EntryAdmin(RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminMixin, FeedsEntryAdmin):
+class EntryAdmin(
+    DeskEntryAdminMixin, RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminMixin, FeedsEntryAdmin
+):
     """Entries as editors triage them: ranked, with drafts, added to issues from the list."""
 
     list_display = [

@@ -1,0 +1,125 @@
+"""The triage desk's part of the entry admin: the desk page, one entry's panel, decide and undo.
+
+curator/admin.py lists `DeskEntryAdminMixin` among the entry admin's bases. The views are thin:
+they check the permission, call a function of desk.py and answer with JSON the desk's script
+(editions/desk.js) shows without reloading the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_POST
+
+from curator.admin_permissions import permission_required
+from curator.editions import desk
+from curator.editions.models import WorkflowError
+from curator.feeds.models import Entry
+
+
+class DeskEntryAdminMixin:
+    """Adds /admin/feeds/entry/desk/ (URL name admin:feeds_entry_desk) to the entry admin."""
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        urls = [
+            path("desk/", wrap(self.desk_view), name="feeds_entry_desk"),
+            path("desk/<int:entry_id>/", wrap(self.desk_entry_view), name="feeds_entry_desk_entry"),
+            path(
+                "desk/<int:entry_id>/decide/",
+                wrap(require_POST(self.desk_decide_view)),
+                name="feeds_entry_desk_decide",
+            ),
+            path("desk/<int:entry_id>/undo/", wrap(require_POST(self.desk_undo_view)), name="feeds_entry_desk_undo"),
+        ]
+        return urls + super().get_urls()  # type: ignore[misc]
+
+    def _desk_rights(self, request: HttpRequest) -> dict[str, bool]:
+        can_decide = self.has_change_permission(request)  # type: ignore[attr-defined]
+        return {
+            "can_decide": can_decide,
+            "can_add": can_decide and self.has_add_to_issue_permission(request),  # type: ignore[attr-defined]
+            "can_redraft": can_decide and request.user.has_perm("summarizer.add_draft"),
+        }
+
+    def _detail_context(self, request: HttpRequest, entry_id: int) -> dict[str, Any]:
+        try:
+            current = desk.detail(entry_id)
+        except Entry.DoesNotExist as exc:
+            raise Http404("No such entry.") from exc
+        return {"current": current, **self._desk_rights(request)}
+
+    @permission_required("view")
+    def desk_view(self, request: HttpRequest) -> HttpResponse:
+        """The whole desk; later entries are fetched one panel at a time by the script."""
+        scope = desk.ALL if request.GET.get("scope") == desk.ALL else desk.WEEK
+        items = desk.queue_items(scope)
+        wanted = request.GET.get("entry", "")
+        current_id = int(wanted) if wanted.isdigit() else (items[0].pk if items else None)
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": Entry._meta,
+            "title": "Triage desk",
+            "items": items,
+            "current_id": current_id,
+            "scope": scope,
+            "remaining": desk.remaining(scope),
+            "issue": desk.issue_in_progress(),
+            "desk_url": reverse("admin:feeds_entry_desk"),
+            **(self._detail_context(request, current_id) if current_id else self._desk_rights(request)),
+        }
+        return TemplateResponse(request, "admin/editions/entry/desk.html", context)
+
+    @permission_required("view")
+    def desk_entry_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
+        """One entry's panel, as an HTML fragment for the desk's right-hand side."""
+        return TemplateResponse(
+            request, "admin/editions/entry/_desk_current.html", self._detail_context(request, entry_id)
+        )
+
+    @permission_required("change")
+    def desk_decide_view(self, request: HttpRequest, entry_id: int) -> JsonResponse:
+        action = request.POST.get("action", "")
+        rights = self._desk_rights(request)
+        if (action == "add" and not rights["can_add"]) or (action == "redraft" and not rights["can_redraft"]):
+            return JsonResponse({"ok": False, "message": "You may not do that here."}, status=403)
+        return self._desk_answer(
+            request, lambda: desk.decide(entry_id, action, request.POST.get("seen", ""), request.user)
+        )
+
+    @permission_required("change")
+    def desk_undo_view(self, request: HttpRequest, entry_id: int) -> JsonResponse:
+        pick = request.POST.get("pick", "")
+        action, previous = request.POST.get("action", ""), request.POST.get("previous", "")
+        if action == "add" and not self._desk_rights(request)["can_add"]:
+            return JsonResponse({"ok": False, "message": "You may not do that here."}, status=403)
+        return self._desk_answer(
+            request, lambda: desk.undo(entry_id, action, previous, int(pick) if pick.isdigit() else None)
+        )
+
+    def _desk_answer(self, request: HttpRequest, run: Any) -> JsonResponse:
+        scope = desk.ALL if request.POST.get("scope") == desk.ALL else desk.WEEK
+        try:
+            outcome = run()
+        except Entry.DoesNotExist as exc:
+            raise Http404("No such entry.") from exc
+        except desk.Conflict as exc:
+            answer = {"ok": False, "conflict": True, "triage": exc.triage, "message": str(exc)}
+            return JsonResponse({**answer, "remaining": desk.remaining(scope)}, status=409)
+        except WorkflowError as exc:
+            return JsonResponse({"ok": False, "message": str(exc), "remaining": desk.remaining(scope)}, status=400)
+        return JsonResponse(
+            {
+                "ok": True,
+                "entry_id": outcome.entry_id,
+                "action": outcome.action,
+                "triage": outcome.triage,
+                "message": outcome.message,
+                "warning": outcome.warning,
+                "undo": outcome.undo,
+                "remaining": desk.remaining(scope),
+            }
+        )
