@@ -133,7 +133,8 @@ def section_for(issue: Issue, entry: Entry) -> Section | None:
     sections = list(Section.objects.filter(issue=issue).order_by("position", "id"))
     words = SECTION_WORDS.get(entry.kind, ())
     matching = [s for s in sections if any(word in s.title.lower() for word in words)]
-    return (matching or sections or [None])[0]
+    chosen = matching or sections
+    return chosen[0] if chosen else None
 
 
 def _conflict(entry: Entry) -> Conflict:

@@ -24,7 +24,7 @@ class DeskEntryAdminMixin:
     """Adds /admin/feeds/entry/desk/ (URL name admin:feeds_entry_desk) to the entry admin."""
 
     def get_urls(self) -> list[URLPattern]:
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        wrap = self.admin_site.admin_view
         urls = [
             path("desk/", wrap(self.desk_view), name="feeds_entry_desk"),
             path("desk/<int:entry_id>/", wrap(self.desk_entry_view), name="feeds_entry_desk_entry"),
@@ -35,13 +35,13 @@ class DeskEntryAdminMixin:
             ),
             path("desk/<int:entry_id>/undo/", wrap(require_POST(self.desk_undo_view)), name="feeds_entry_desk_undo"),
         ]
-        return urls + super().get_urls()  # type: ignore[misc]
+        return urls + super().get_urls()
 
     def _desk_rights(self, request: HttpRequest) -> dict[str, bool]:
-        can_decide = self.has_change_permission(request)  # type: ignore[attr-defined]
+        can_decide = self.has_change_permission(request)
         return {
             "can_decide": can_decide,
-            "can_add": can_decide and self.has_add_to_issue_permission(request),  # type: ignore[attr-defined]
+            "can_add": can_decide and self.has_add_to_issue_permission(request),
             "can_redraft": can_decide and request.user.has_perm("summarizer.add_draft"),
         }
 
@@ -60,7 +60,7 @@ class DeskEntryAdminMixin:
         wanted = request.GET.get("entry", "")
         current_id = int(wanted) if wanted.isdigit() else (items[0].pk if items else None)
         context = {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            **self.admin_site.each_context(request),
             "opts": Entry._meta,
             "title": "Triage desk",
             "items": items,

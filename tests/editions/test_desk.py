@@ -21,7 +21,7 @@ from tests.editions.conftest import send
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>'
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
@@ -222,7 +222,9 @@ def test_it_reports_an_entry_someone_else_decided_meanwhile(client, editor, make
 
 
 def test_it_escapes_hostile_markup_in_title_abstract_and_authors(client, editor, make_entry, make_draft):
-    entry = make_entry(HOSTILE, abstract=HOSTILE, authors=[HOSTILE, {"name": "Ada " + HOSTILE}], url=f"javascript:{HOSTILE}")
+    entry = make_entry(
+        HOSTILE, abstract=HOSTILE, authors=[HOSTILE, {"name": "Ada " + HOSTILE}], url=f"javascript:{HOSTILE}"
+    )
     make_draft(entry, HOSTILE)
     client.force_login(editor)
     for url in (reverse("admin:feeds_entry_desk"), reverse("admin:feeds_entry_desk_entry", args=[entry.pk])):
@@ -230,7 +232,7 @@ def test_it_escapes_hostile_markup_in_title_abstract_and_authors(client, editor,
         assert HOSTILE not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "javascript:" not in page
-    assert '<li>Ada &lt;script&gt;' in page  # authors as a list of names, not JSON
+    assert "<li>Ada &lt;script&gt;" in page  # authors as a list of names, not JSON
 
 
 def test_it_shows_the_story_the_best_draft_and_a_featured_warning(client, editor, make_entry, make_draft, issue):

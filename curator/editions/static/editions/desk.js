@@ -25,8 +25,21 @@
     statusLine.className = "desk-status" + (kind ? " is-" + kind : "");
   }
 
+  // An entry may have several requests on their way (decided, undone, decided again): it stays
+  // "pending" until the last of them is answered. #desk[data-busy] counts all of them.
+  function pending(item, text) {
+    item.dataset.pending = String(Number(item.dataset.pending || 0) + 1);
+    root.dataset.busy = String(Number(root.dataset.busy || 0) + 1);
+    item.classList.add("is-pending");
+    item.querySelector(".desk-item-state").textContent = text;
+  }
+
   function mark(item, triage) {
     item.dataset.triage = triage;
+    const left = Math.max(0, Number(item.dataset.pending || 0) - 1);
+    item.dataset.pending = String(left);
+    root.dataset.busy = String(Math.max(0, Number(root.dataset.busy || 0) - 1));
+    if (left) return;
     item.classList.remove("is-pending");
     item.querySelector(".desk-item-state").textContent = triage === "new" ? "" : triage;
   }
@@ -102,36 +115,42 @@
     const item = current();
     if (!item) return;
     if (action === "redraft") {
-      chain = chain.then(async () => answered(item, await post(base + item.dataset.entryId + "/decide/", {action: action, seen: item.dataset.triage})));
+      pending(item, "drafting…");
       say("Asking for a new draft…", "busy");
+      chain = chain.then(async () => {
+        answered(item, await post(base + item.dataset.entryId + "/decide/", {action: action, seen: item.dataset.triage}));
+      });
       return;
     }
-    item.classList.add("is-pending");
-    item.querySelector(".desk-item-state").textContent = "saving…";
+    pending(item, "saving…");
     const next = nextOpen(item);
     if (next) show(next);
+    // Pushed now, filled in when the server answers: "u" always undoes the last key pressed.
+    const record = {item: item, undo: null};
+    undoStack.push(record);
     chain = chain.then(async () => {
       const data = await post(base + item.dataset.entryId + "/decide/", {action: action, seen: item.dataset.triage});
       answered(item, data);
-      if (data.ok && data.undo) undoStack.push({id: item.dataset.entryId, ...data.undo});
+      if (data.ok) record.undo = data.undo;
       if (!next && data.ok) say(data.message + " Nothing else is left in this list.", "done");
     });
   }
 
   function undo() {
+    const record = undoStack.pop();
+    if (!record) { say("Nothing to undo.", "warning"); return; }
+    const item = record.item;
+    show(item);
+    pending(item, "undoing…");
     chain = chain.then(async () => {
-      const last = undoStack.pop();
-      if (!last) { say("Nothing to undo.", "warning"); return; }
-      const item = itemOf(last.id);
-      const fields = {action: last.action, previous: last.previous};
-      if (last.pick) fields.pick = last.pick;
-      const data = await post(base + last.id + "/undo/", fields);
-      if (item) {
-        answered(item, data);
-        if (data.ok) show(item);
-      } else {
-        say(data.message, data.ok ? "done" : "error");
+      if (!record.undo) {
+        mark(item, item.dataset.triage);
+        say("Nothing to undo: that decision was not saved.", "warning");
+        return;
       }
+      const fields = {action: record.undo.action, previous: record.undo.previous};
+      if (record.undo.pick) fields.pick = record.undo.pick;
+      answered(item, await post(base + item.dataset.entryId + "/undo/", fields));
     });
   }
 

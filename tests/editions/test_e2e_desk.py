@@ -1,0 +1,150 @@
+"""Ten entries triaged at the desk with the keyboard alone, in a real browser, without a page reload.
+
+Debian's Chromium driven by Playwright at 1366x768 against pytest-django's live server; the
+fixtures are the editorial journey's. Screenshots land in var/e2e/desk-*.png.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from curator.editions.models import Issue, Pick
+from curator.feeds.models import Entry, Source
+from summarizer.models import Draft
+from tests.editions.test_e2e_editorial import page, shot, submit  # noqa: F401 - `page` is a fixture
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def week_of_entries(roles, django_user_model):  # type: ignore[no-untyped-def]
+    editor = django_user_model.objects.create_user(
+        "dora", "dora@example.org", "dora-password", is_staff=True, first_name="Dora", last_name="Desk"
+    )
+    editor.groups.add(Group.objects.get(name="Editor"))
+    source = Source.objects.create(name="arXiv cs.LG", url="https://export.arxiv.org/rss/cs.LG")
+    now = timezone.now()
+    entries = []
+    for n in range(12):
+        title = f"Paper {n:02d}: " + "a long title that keeps going to test the two line clamp " * (2 if n == 0 else 0)
+        entry = Entry.objects.create(
+            source=source,
+            guid=f"p{n}",
+            url=f"https://arxiv.org/abs/2611.{n:05d}",
+            title=title.strip(),
+            kind=Entry.Kind.PAPER,
+            authors=["Ada Lovelace", "Grace Hopper"],
+            abstract=f"We study problem {n} carefully.",
+            published_at=now - datetime.timedelta(hours=n),
+        )
+        Draft.objects.create(entry=entry, text=f"Draft for paper {n}.", engine=Draft.Engine.MODEL)
+        entries.append(entry)
+    issue = Issue.objects.create(title="Recommended reading", month=now.date().replace(day=1))
+    issue.sections.filter(title="Research updates").update(title="Papers")
+    return entries, issue
+
+
+def current_id(browser_page) -> int:  # type: ignore[no-untyped-def]
+    return int(browser_page.locator(".desk-item.is-current").get_attribute("data-entry-id"))
+
+
+def settled(browser_page) -> None:  # type: ignore[no-untyped-def]
+    """Every decision answered: no request of the desk is on its way."""
+    expect(browser_page.locator("#desk")).to_have_attribute("data-busy", "0")
+    expect(browser_page.locator(".desk-item.is-pending")).to_have_count(0)
+
+
+def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, live_server, page):  # noqa: F811
+    entries, issue = week_of_entries
+    e = [entry.pk for entry in entries]
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}{reverse('admin:login')}")
+    page.fill("#id_username", "dora")
+    page.fill("#id_password", "dora-password")
+    submit(page, "input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+    page.goto(f"{live_server.url}{reverse('admin:feeds_entry_desk')}")
+    expect(page.locator("#desk-remaining")).to_have_text("12")
+    assert current_id(page) == e[0]
+    expect(page.locator("#desk-current")).to_have_attribute("data-entry-id", str(e[0]))
+    expect(page.locator("#desk-current .desk-authors li")).to_have_count(2)
+    page.evaluate("window.__marker = 'same page'")
+    outline = page.locator(".desk-item.is-current").evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"
+    clamp = page.locator(".desk-item").first.locator(".desk-item-title")
+    line = float(clamp.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)"))
+    assert clamp.bounding_box()["height"] <= 2 * line + 1, "long titles wrap at most two lines"
+    shot(page, "desk-start")
+
+    page.keyboard.press("?")
+    expect(page.locator("#desk-help")).to_be_visible()
+    shot(page, "desk-help")
+    page.keyboard.press("Escape")
+    expect(page.locator("#desk-help")).to_be_hidden()
+
+    # Keys typed into a field are the field's, not the desk's.
+    page.evaluate("document.getElementById('desk').prepend(Object.assign(document.createElement('input'), {id: 'f'}))")
+    page.locator("#f").press("s")
+    page.evaluate("document.getElementById('f').blur()")
+
+    keys = "s x a s u x j k s x s x a u a s u x"
+    for key in keys.split():
+        page.keyboard.press(key)
+    settled(page)
+
+    expect(page.locator("#desk-remaining")).to_have_text("2")
+    expect(page.locator("#desk-status")).not_to_have_class(re.compile("is-error|is-conflict"))
+    triage = dict(Entry.objects.values_list("pk", "triage"))
+    assert [triage[pk] for pk in e] == [
+        "shortlisted",  # s
+        "rejected",  # x
+        "picked",  # a
+        "rejected",  # s, u, x
+        "shortlisted",  # j k back to it, s
+        "rejected",
+        "shortlisted",
+        "rejected",
+        "picked",  # a, u, a
+        "rejected",  # s, u, x
+        "new",
+        "new",
+    ]
+    picks = Pick.objects.filter(issue=issue).select_related("section")
+    assert sorted((p.entry_id, p.section.title) for p in picks) == [(e[2], "Papers"), (e[8], "Papers")]
+    assert current_id(page) == e[10]
+    assert page.evaluate("window.__marker") == "same page", "the page was reloaded"
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    expect(page.locator(f'.desk-item[data-entry-id="{e[1]}"] .desk-item-state')).to_have_text("rejected")
+    shot(page, "desk-done")
+
+    page.set_viewport_size({"width": 1600, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, live_server, page):  # noqa: F811
+    entries, _issue = week_of_entries
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}{reverse('admin:login')}")
+    page.fill("#id_username", "dora")
+    page.fill("#id_password", "dora-password")
+    submit(page, "input[type=submit]")
+    page.goto(f"{live_server.url}{reverse('admin:feeds_entry_desk')}")
+    expect(page.locator("#desk-remaining")).to_have_text("12")
+
+    Entry.objects.filter(pk=entries[0].pk).update(triage=Entry.Triage.REJECTED)  # a colleague, meanwhile
+    page.keyboard.press("s")
+    settled(page)
+    expect(page.locator("#desk-status")).to_have_class(re.compile("is-conflict"))
+    expect(page.locator("#desk-status")).to_contain_text("changed by someone else")
+    expect(page.locator(f'.desk-item[data-entry-id="{entries[0].pk}"] .desk-item-state')).to_have_text("rejected")
+    expect(page.locator("#desk-remaining")).to_have_text("11")
+    assert Entry.objects.get(pk=entries[0].pk).triage == Entry.Triage.REJECTED
+    shot(page, "desk-conflict")
