@@ -23,6 +23,8 @@ from curator.feeds.models import Entry
 class DeskEntryAdminMixin:
     """Adds /admin/feeds/entry/desk/ (URL name admin:feeds_entry_desk) to the entry admin."""
 
+    change_list_template = "admin/editions/entry/desk_change_list.html"  # the entry list links to the desk
+
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         urls = [

@@ -80,6 +80,12 @@ def test_it_shows_an_editor_the_desk_with_decision_keys(client, editor, make_ent
     assert "editions/desk.js" in page and "<script>" not in page
 
 
+def test_it_is_linked_from_the_entry_list(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:feeds_entry_changelist")).content.decode()
+    assert f'href="{reverse("admin:feeds_entry_desk")}" class="desk-link"' in page
+
+
 def test_it_shows_a_read_only_user_the_desk_without_decision_keys(client, viewer, make_entry):
     make_entry("Something to read")
     client.force_login(viewer)

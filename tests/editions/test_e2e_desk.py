@@ -130,7 +130,7 @@ def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, l
 
 
 def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, live_server, page):  # noqa: F811
-    entries, _issue = week_of_entries
+    entries, issue = week_of_entries
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_server.url}{reverse('admin:login')}")
     page.fill("#id_username", "dora")
@@ -148,3 +148,12 @@ def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, li
     expect(page.locator("#desk-remaining")).to_have_text("11")
     assert Entry.objects.get(pk=entries[0].pk).triage == Entry.Triage.REJECTED
     shot(page, "desk-conflict")
+
+    # A refused decision is said out loud and leaves the entry undecided.
+    issue.delete()
+    page.keyboard.press("a")
+    settled(page)
+    expect(page.locator("#desk-status")).to_have_class(re.compile("is-error"))
+    expect(page.locator("#desk-status")).to_contain_text("no issue being edited")
+    assert Entry.objects.get(pk=entries[1].pk).triage == Entry.Triage.NEW
+    expect(page.locator(f'.desk-item[data-entry-id="{entries[1].pk}"]')).to_have_class(re.compile("is-failed"))

@@ -92,10 +92,16 @@
       return {ok: false, message: "The server could not be reached: nothing was saved."};
     }
     const type = response.headers.get("Content-Type") || "";
-    if (!type.startsWith("application/json")) {
-      return {ok: false, message: "The server refused (HTTP " + response.status + "): nothing was saved."};
+    if (type.startsWith("application/json")) {
+      try { return await response.json(); } catch (error) { /* answered below */ }
     }
-    return response.json();
+    const reason = response.status === 403 ? "you may not do that, or your session expired: reload the page" : "HTTP " + response.status;
+    return {ok: false, message: "The server refused (" + reason + "): nothing was saved."};
+  }
+
+  // One request after another; a step that throws is reported and never stops the ones after it.
+  function enqueue(step) {
+    chain = chain.then(step).catch((error) => say("Something went wrong: " + error.message, "error"));
   }
 
   function answered(item, data) {
@@ -117,7 +123,7 @@
     if (action === "redraft") {
       pending(item, "drafting…");
       say("Asking for a new draft…", "busy");
-      chain = chain.then(async () => {
+      enqueue(async () => {
         answered(item, await post(base + item.dataset.entryId + "/decide/", {action: action, seen: item.dataset.triage}));
       });
       return;
@@ -128,10 +134,11 @@
     // Pushed now, filled in when the server answers: "u" always undoes the last key pressed.
     const record = {item: item, undo: null};
     undoStack.push(record);
-    chain = chain.then(async () => {
+    enqueue(async () => {
       const data = await post(base + item.dataset.entryId + "/decide/", {action: action, seen: item.dataset.triage});
       answered(item, data);
       if (data.ok) record.undo = data.undo;
+      else if (undoStack.includes(record)) undoStack.splice(undoStack.indexOf(record), 1);  // nothing to undo
       if (!next && data.ok) say(data.message + " Nothing else is left in this list.", "done");
     });
   }
@@ -142,7 +149,7 @@
     const item = record.item;
     show(item);
     pending(item, "undoing…");
-    chain = chain.then(async () => {
+    enqueue(async () => {
       if (!record.undo) {
         mark(item, item.dataset.triage);
         say("Nothing to undo: that decision was not saved.", "warning");
