@@ -137,11 +137,13 @@ def section_for(issue: Issue, entry: Entry) -> Section | None:
     return chosen[0] if chosen else None
 
 
+def _short(title: str, limit: int = 120) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
 def _conflict(entry: Entry) -> Conflict:
-    return Conflict(
-        entry,
-        f"“{entry.title[:120]}” was changed by someone else meanwhile: it is {entry.triage} now. Nothing was changed.",
-    )
+    text = f"“{_short(entry.title)}” was changed by someone else meanwhile: it is {entry.triage} now."
+    return Conflict(entry, text + " Nothing was changed.")
 
 
 def decide(entry_id: int, action: str, seen: str, user: AbstractBaseUser | None) -> Outcome:
@@ -161,11 +163,11 @@ def _set_triage(entry_id: int, target: str, action: str, seen: str) -> Outcome:
     if entry.triage != seen:
         raise _conflict(entry)
     if entry.triage == Entry.Triage.PICKED:
-        raise WorkflowError(f"“{entry.title[:120]}” is in an issue: remove it there first.")
+        raise WorkflowError(f"“{_short(entry.title)}” is in an issue: remove it there first.")
     Entry.objects.filter(pk=entry.pk).update(triage=target, updated_at=timezone.now())
     request_refit()
     return Outcome(
-        entry.pk, action, target, f"“{entry.title[:120]}” {target}.", undo={"action": action, "previous": seen}
+        entry.pk, action, target, f"“{_short(entry.title)}” {target}.", undo={"action": action, "previous": seen}
     )
 
 
@@ -183,9 +185,9 @@ def _add(entry_id: int, seen: str, user: AbstractBaseUser | None) -> Outcome:
         raise WorkflowError(f"“{issue}” has no sections: add one first.")
     result = workflow.add_entries_to_issue([entry], issue, section, user)
     if not result.added:
-        raise WorkflowError(f"“{entry.title[:120]}” is already in “{issue}”.")
+        raise WorkflowError(f"“{_short(entry.title)}” is already in “{issue}”.")
     request_refit()
-    text = f"“{entry.title[:120]}” added to “{section}” in “{issue}”."
+    text = f"“{_short(entry.title)}” added to “{section}” in “{issue}”."
     if result.featured_before:
         text += " It was already featured in an earlier issue."
     undo = {"action": "add", "previous": seen, "pick": result.added[0].pk}
@@ -202,7 +204,7 @@ def redraft(entry_id: int) -> Outcome:
     profile = DecodingProfile.chosen_or_default(None)
     with handover.watch() as queued:
         summarizer_tasks.queue_drafts([entry.pk], profile.pk, force=True)
-    text = queued.note(f"Drafting “{entry.title[:80]}” again with profile “{profile.name}”.")
+    text = queued.note(f"Drafting “{_short(entry.title)}” again with profile “{profile.name}”.")
     return Outcome(entry.pk, "redraft", entry.triage, text, warning=not queued.handed_over)
 
 
@@ -224,7 +226,7 @@ def _undo_triage(entry_id: int, decided: str, previous: str) -> Outcome:
         raise _conflict(entry)
     Entry.objects.filter(pk=entry.pk).update(triage=previous, updated_at=timezone.now())
     request_refit()
-    return Outcome(entry.pk, "undo", previous, f"Undone: “{entry.title[:120]}” is {previous} again.")
+    return Outcome(entry.pk, "undo", previous, f"Undone: “{_short(entry.title)}” is {previous} again.")
 
 
 @transaction.atomic
@@ -232,12 +234,12 @@ def _undo_add(entry_id: int, previous: str, pick_id: int | None) -> Outcome:
     pick = Pick.objects.filter(pk=pick_id, entry_id=entry_id).first() if pick_id else None
     if pick is None:
         entry = Entry.objects.get(pk=entry_id)
-        raise Conflict(entry, f"“{entry.title[:120]}” is no longer in that issue: nothing to undo.")
+        raise Conflict(entry, f"“{_short(entry.title)}” is no longer in that issue: nothing to undo.")
     workflow.remove_pick(pick)  # locks the issue, refuses a sent one; the entry is released to `shortlisted`
     entry = Entry.objects.select_for_update().get(pk=entry_id)
     if entry.triage == Entry.Triage.SHORTLISTED:
         Entry.objects.filter(pk=entry.pk).update(triage=previous, updated_at=timezone.now())
         entry.triage = previous
     request_refit()
-    text = f"Undone: “{entry.title[:120]}” removed from the issue, {entry.triage} again."
+    text = f"Undone: “{_short(entry.title)}” removed from the issue, {entry.triage} again."
     return Outcome(entry.pk, "undo", entry.triage, text)
