@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def week_of_entries(roles, django_user_model):  # type: ignore[no-untyped-def]
+def week_of_entries(roles, django_user_model, live_server):  # type: ignore[no-untyped-def]
     editor = django_user_model.objects.create_user(
         "dora", "dora@example.org", "dora-password", is_staff=True, first_name="Dora", last_name="Desk"
     )
@@ -37,7 +37,7 @@ def week_of_entries(roles, django_user_model):  # type: ignore[no-untyped-def]
         entry = Entry.objects.create(
             source=source,
             guid=f"p{n}",
-            url=f"https://arxiv.org/abs/2611.{n:05d}",
+            url=f"{live_server.url}/original/{n}",  # "o" opens it: the test's own server, never the internet
             title=title.strip(),
             kind=Entry.Kind.PAPER,
             authors=["Ada Lovelace", "Grace Hopper"],
@@ -94,6 +94,13 @@ def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, l
     page.evaluate("document.getElementById('desk').prepend(Object.assign(document.createElement('input'), {id: 'f'}))")
     page.locator("#f").press("s")
     page.evaluate("document.getElementById('f').blur()")
+    assert current_id(page) == e[0]
+    expect(page.locator("#desk-remaining")).to_have_text("12")
+
+    with page.context.expect_page() as opened:
+        page.keyboard.press("o")
+    assert opened.value.url == entries[0].url
+    opened.value.close()
 
     keys = "s x a s u x j k s x s x a u a s u x"
     for key in keys.split():
