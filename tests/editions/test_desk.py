@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curator.editions import desk
-from curator.editions.models import Issue, Pick
+from curator.editions.models import Issue, Pick, WorkflowError
 from curator.feeds.models import Entry
 from curator.outbox.models import OutboxMessage
 from curator.ranking.models import Relevance, Story, StoryMembership
@@ -274,3 +274,23 @@ def test_it_renders_the_desk_in_a_constant_number_of_queries(client, editor, mak
     small = desk_queries(client)
     grow(30)
     assert desk_queries(client) == small
+
+
+def test_it_refuses_to_undo_an_add_once_the_issue_went_out(client, editor, make_entry, issue):
+    entry = make_entry("Sent already")
+    outcome = desk.decide(entry.pk, "add", "new", editor)
+    send(issue)
+    client.force_login(editor)
+    response = client.post(undo_url(entry), {"action": "add", "previous": "new", "pick": outcome.undo["pick"]})
+    assert response.status_code == 400
+    assert "can no longer change" in response.json()["message"]
+    assert Pick.objects.filter(entry=entry, issue=issue).exists()
+    assert triage_of(entry) == Entry.Triage.PICKED
+
+
+def test_it_refuses_to_shortlist_or_reject_a_picked_entry(make_entry, issue, editor):
+    entry = make_entry()
+    desk.decide(entry.pk, "add", "new", editor)
+    with pytest.raises(WorkflowError, match="remove it there first"):
+        desk.decide(entry.pk, "reject", "picked", editor)
+    assert triage_of(entry) == Entry.Triage.PICKED
