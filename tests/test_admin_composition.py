@@ -36,10 +36,8 @@ def test_it_shows_every_apps_columns_filters_and_actions_on_the_entry_list() -> 
         "relevance_column",
         "story_column",
         "source",
-        "kind",
         "triage",
         "published_at",
-        "arxiv_id",
         "best_draft_line",
         "featured_warning",
     ]

@@ -99,7 +99,11 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="last error")
     def short_error(self, obj: Source) -> str:
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        if not obj.last_error:
+            return ""
+        short = (obj.last_error[:160] + "…") if len(obj.last_error) > 160 else obj.last_error
+        # safe: format_html escapes the stored error text in both places; only the fixed markup is trusted.
+        return format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], short)
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
@@ -122,18 +126,71 @@ class SourceAdmin(admin.ModelAdmin):
         self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
 
 
+class ListField(forms.CharField):
+    """A JSON list of strings edited as text: one item per separator, blanks dropped, order kept.
+
+    Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
+    """
+
+    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
+        self.separator = separator
+        kwargs.setdefault("required", False)
+        super().__init__(strip=True, **kwargs)  # type: ignore[arg-type]
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            joiner = "\n" if self.separator == "\n" else f"{self.separator} "
+            return joiner.join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.split(self.separator) if item.strip()]
+
+    def has_changed(self, initial: object, data: object) -> bool:
+        return self.to_python(initial if initial is not None else []) != self.to_python(data)
+
+
+class EntryForm(forms.ModelForm):
+    """Authors one per line (a name may hold a comma); categories and tags comma-separated."""
+
+    authors = ListField(separator="\n", widget=forms.Textarea(attrs={"rows": 3}), help_text="One name per line.")
+    categories = ListField(help_text="Comma-separated, e.g. cs.LG, stat.ML.")
+    tags = ListField(help_text="Comma-separated.")
+
+    class Meta:
+        model = Entry
+        exclude = ["content_html"]
+
+
 class EntryAdmin(admin.ModelAdmin):
     """The feeds app's part of the entry admin: the base that curator/admin.py composes and registers."""
 
-    list_display = ["title", "source", "kind", "triage", "published_at", "arxiv_id"]
+    # Kind and arXiv id live in the filters and the search box: the list needs its width for titles.
+    list_display = ["title", "source", "triage", "published_at"]
     list_filter = ["kind", "triage", "source", "published_at"]
     list_select_related = ["source"]
     search_fields = ["title", "authors", "abstract", "arxiv_id", "doi"]
     date_hierarchy = "published_at"
+    form = EntryForm
     readonly_fields = ["guid", "canonical_url", "fingerprint", "created_at", "updated_at", "content_preview"]
     # Machine-ingested HTML is never edited by hand: a form field for it would let an Editor store markup
     # that a Publisher's browser then renders. It is shown only through content_preview, cleaned again.
     exclude = ["content_html"]
+    fieldsets = [
+        (None, {"fields": ["title", "url", ("source", "kind"), ("published_at", "triage"), "authors", "abstract"]}),
+        ("Paper and labels", {"fields": [("arxiv_id", "arxiv_version"), "doi", "pdf_url", "categories", "tags"]}),
+        ("Content", {"fields": ["content_preview", "full_text"], "classes": ["collapse"]}),
+        (
+            "Technical",
+            {
+                "fields": ["guid", "canonical_url", "fingerprint", "created_at", "updated_at"],
+                "classes": ["collapse", "technical"],
+            },
+        ),
+    ]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
