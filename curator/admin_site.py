@@ -5,7 +5,8 @@ schedule's five tables beside the newsletter's own. Editors work feeds → editi
 mailing, so the menu follows that order. Beat, django-axes and the task outbox are machinery:
 only superusers see them in the menus (and their app pages); any other user who has been granted
 a permission on one of their models can still open that model's pages, which check it as always.
-Installed through `CuratorAdminConfig` (in INSTALLED_APPS in django.contrib.admin's place), so `admin.site` is this site everywhere.
+Installed through `CuratorAdminConfig` (in INSTALLED_APPS in django.contrib.admin's place), so
+`admin.site` is this site everywhere.
 """
 
 from __future__ import annotations
@@ -72,15 +73,15 @@ class CuratorAdminSite(admin.AdminSite):
     index_template = "admin/dashboard.html"
 
     # Read per request, so a SITE_NAME changed in settings (or a test) shows at once.
-    @property  # type: ignore[override]
+    @property
     def site_header(self) -> str:
         return f"{settings.SITE_NAME} · Desk"
 
-    @property  # type: ignore[override]
+    @property
     def site_title(self) -> str:
         return settings.SITE_NAME
 
-    @property  # type: ignore[override]
+    @property
     def index_title(self) -> str:
         return "Desk"
 

@@ -174,11 +174,15 @@ def next_run(task: PeriodicTask, now: datetime.datetime) -> datetime.datetime | 
         return None
     if task.clocked is not None:
         return None if task.last_run_at else task.clocked.clocked_time
-    return now + task.schedule.remaining_estimate(max(now, task.last_run_at or now))
+    # Beat's schedules count from their own clock; the microseconds since `now` would show 05:59 for 06:00.
+    due = now + task.schedule.remaining_estimate(max(now, task.last_run_at or now))
+    return (due + datetime.timedelta(milliseconds=500)).replace(microsecond=0)
 
 
 def ingest_facts(now: datetime.datetime, can_see_runs: bool, can_see_schedule: bool) -> IngestFacts:
-    last_run = IngestRun.objects.select_related("source").order_by("-started_at", "-id").first() if can_see_runs else None
+    last_run = (
+        IngestRun.objects.select_related("source").order_by("-started_at", "-id").first() if can_see_runs else None
+    )
     task = None
     if can_see_schedule:
         beat = PeriodicTask.objects.select_related("crontab", "interval", "solar", "clocked")

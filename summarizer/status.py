@@ -37,7 +37,9 @@ def summarizer_status() -> SummarizerStatus:
         return SummarizerStatus(model_id, Draft.Engine.MODEL, "loaded in the web process")
     if failure:
         return SummarizerStatus(model_id, Draft.Engine.FALLBACK, failure)
-    newest = Draft.objects.only("engine", "model_id", "fallback_reason", "created_at").order_by("-created_at", "-id").first()
+    newest = (
+        Draft.objects.only("engine", "model_id", "fallback_reason", "created_at").order_by("-created_at", "-id").first()
+    )
     if newest is None:
         return SummarizerStatus(model_id, "unknown", "no draft written yet")
     if newest.engine == Draft.Engine.MODEL:

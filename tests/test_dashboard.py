@@ -41,7 +41,9 @@ def source() -> Source:
 @pytest.fixture
 def make_entry(source: Source) -> Callable[..., Entry]:
     def make(title: str, **fields: object) -> Entry:
-        return Entry.objects.create(source=source, guid=title, url=f"https://research.example.org/{title}", title=title, **fields)
+        return Entry.objects.create(
+            source=source, guid=title, url=f"https://research.example.org/{title}", title=title, **fields
+        )
 
     return make
 
@@ -59,7 +61,9 @@ def this_month(**fields: object) -> Issue:
 
 def pick(issue: Issue, section_title: str, title: str, blurb: str = "A blurb.") -> Pick:
     section = issue.sections.get(title=section_title)
-    return Pick.objects.create(issue=issue, section=section, title=title, url=f"https://example.org/{title}", blurb=blurb)
+    return Pick.objects.create(
+        issue=issue, section=section, title=title, url=f"https://example.org/{title}", blurb=blurb
+    )
 
 
 def index(client, user) -> str:  # type: ignore[no-untyped-def]
@@ -104,7 +108,7 @@ def test_it_links_to_this_months_issue(client, editor) -> None:
     issue = this_month()
     body = index(client, editor)
     assert reverse("admin:editions_issue_change", args=[issue.pk]) in body
-    assert "Start this month’s issue" not in body
+    assert 'id="start-issue"' not in body
 
 
 def test_it_offers_to_start_this_months_issue_when_there_is_none(client, editor) -> None:
@@ -127,16 +131,22 @@ def test_it_counts_entries_new_this_week_and_all_waiting_for_triage(superuser, m
 
 def test_it_links_the_triage_card_to_the_triage_list(client, editor) -> None:
     body = index(client, editor)
-    assert f'{reverse("admin:feeds_entry_changelist")}?triage__exact=new' in body
+    assert f"{reverse('admin:feeds_entry_changelist')}?triage__exact=new" in body
 
 
 def test_it_lists_failing_sources_worst_first_with_their_last_error(superuser, source) -> None:
     Source.objects.create(
-        name="Flaky", url="https://flaky.example.org/feed", last_status="error", consecutive_failures=2,
+        name="Flaky",
+        url="https://flaky.example.org/feed",
+        last_status="error",
+        consecutive_failures=2,
         last_error="HTTP 503 from flaky.example.org",
     )
     Source.objects.create(
-        name="Dead", url="https://dead.example.org/feed", last_status="error", consecutive_failures=9,
+        name="Dead",
+        url="https://dead.example.org/feed",
+        last_status="error",
+        consecutive_failures=9,
         last_error="connection refused",
     )
     card = dashboard_for(superuser).sources
@@ -175,9 +185,15 @@ def test_it_reports_the_workers_fallback_reason_from_the_newest_draft_without_lo
     settings.SUMMARIZER_MODEL = "sshleifer/distilbart-cnn-12-6"
     monkeypatch.setattr(engine, "_load", lambda model_id: pytest.fail("the dashboard loaded the model"))
     entry = make_entry("one")
-    Draft.objects.create(entry=entry, text="Old.", engine=Draft.Engine.MODEL, created_at=NOW - datetime.timedelta(days=1))
     Draft.objects.create(
-        entry=entry, text="New.", engine=Draft.Engine.FALLBACK, fallback_reason="could not load model: OSError", created_at=NOW
+        entry=entry, text="Old.", engine=Draft.Engine.MODEL, created_at=NOW - datetime.timedelta(days=1)
+    )
+    Draft.objects.create(
+        entry=entry,
+        text="New.",
+        engine=Draft.Engine.FALLBACK,
+        fallback_reason="could not load model: OSError",
+        created_at=NOW,
     )
     status = dashboard_for(superuser).drafts.summarizer  # type: ignore[union-attr]
     assert (status.engine, status.reason, status.seen_at) == ("fallback", "could not load model: OSError", NOW)
@@ -218,7 +234,9 @@ def test_it_counts_subscribers_and_reports_the_last_send(superuser, settings) ->
     people = [Subscriber.objects.create(email=f"s{i}@example.org", status="active") for i in range(3)]
     Subscriber.objects.create(email="p@example.org", status="pending")
     Subscriber.objects.create(email="u@example.org", status="unsubscribed")
-    older = Issue.objects.create(title="October", month=datetime.date(2026, 10, 1), status="sent", sent_at=NOW - datetime.timedelta(days=30))
+    older = Issue.objects.create(
+        title="October", month=datetime.date(2026, 10, 1), status="sent", sent_at=NOW - datetime.timedelta(days=30)
+    )
     latest = Issue.objects.create(title="November", month=datetime.date(2026, 11, 1), status="sent", sent_at=NOW)
     Delivery.objects.create(issue=older, subscriber=people[0], status="sent")
     for person, status in zip(people, ["sent", "sent", "failed"], strict=True):
@@ -227,7 +245,12 @@ def test_it_counts_subscribers_and_reports_the_last_send(superuser, settings) ->
     assert card is not None
     assert (card.active, card.pending) == (3, 1)
     assert card.last_send is not None
-    assert (card.last_send.issue, card.last_send.sent, card.last_send.failed, card.last_send.pending) == (latest, 2, 1, 0)
+    assert (card.last_send.issue, card.last_send.sent, card.last_send.failed, card.last_send.pending) == (
+        latest,
+        2,
+        1,
+        0,
+    )
 
 
 # Who sees what --------------------------------------------------------------------------------
@@ -294,7 +317,7 @@ def test_it_hides_beat_axes_and_the_outbox_from_staff_even_with_permissions(clie
 def test_it_shows_the_machinery_to_superusers_after_the_newsletter_apps(superuser) -> None:
     labels = [app["app_label"] for app in app_list(superuser)]
     assert labels[:4] == ["feeds", "editions", "summarizer", "mailing"]
-    assert INTERNAL <= set(labels)
+    assert set(labels) >= INTERNAL
     assert set(labels[-3:]) == INTERNAL
     beat = next(app for app in app_list(superuser) if app["app_label"] == "django_celery_beat")
     assert {m["object_name"] for m in beat["models"]} >= {"PeriodicTask", "CrontabSchedule", "ClockedSchedule"}
