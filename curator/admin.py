@@ -80,9 +80,6 @@ class IssueAdmin(IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdmi
     change_form_template = IssueSendingAdminMixin.sending_change_form_template
 
 
-admin.site.index_template = "admin/mailing/index.html"  # the dashboard lists scheduled sends with countdowns
-
-
 def needing(permission: str, action: Callable[..., Any]) -> Callable[..., Any]:
     """A copy of a third-party action that declares `permission` (the original stays untouched)."""
 

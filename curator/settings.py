@@ -110,7 +110,7 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(HTTPS))
 SECURE_PROXY_SSL_HEADER = envproxyheader("SECURE_PROXY_SSL_HEADER")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "curator.admin_site.CuratorAdminConfig",  # django.contrib.admin with Curator's site (title, menu order)
     "django.contrib.auth",
     "axes",
     "django.contrib.contenttypes",

@@ -68,6 +68,13 @@ def reset() -> None:
         _failures.clear()
 
 
+def remembered(model_id: str) -> tuple[bool, str]:
+    """(loaded, failure reason) as this process knows them, without loading anything."""
+    with _lock:
+        failed = _failures.get(model_id)
+        return model_id in _loaded, failed[1] if failed else ""
+
+
 def configured_model_id() -> str:
     return (settings.SUMMARIZER_MODEL or "").strip()
 

@@ -35,11 +35,9 @@ def test_it_shows_every_apps_columns_filters_and_actions_on_the_entry_list() -> 
         "title",
         "relevance_column",
         "story_column",
-        "source",
-        "kind",
+        "source_name",
         "triage",
-        "published_at",
-        "arxiv_id",
+        "published",
         "best_draft_line",
         "featured_warning",
     ]

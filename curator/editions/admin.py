@@ -82,7 +82,9 @@ class TriageEntryAdminMixin:
 
     @admin.display(description="best draft")
     def best_draft_line(self, obj: Entry) -> str:
-        return first_line(getattr(obj, "triage_best_draft", "")) or "—"
+        line = first_line(getattr(obj, "triage_best_draft", ""))
+        # safe: format_html escapes the draft's text; the span only lets the list clamp it to two lines.
+        return format_html('<span class="clamp">{}</span>', line) if line else "—"
 
     @admin.display(description="featured before")
     def featured_warning(self, obj: Entry) -> str | SafeString:

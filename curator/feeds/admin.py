@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 
 from curator.feeds import arxiv
@@ -21,6 +24,11 @@ STATUS_COLOURS = {
     Source.Status.ERROR: "#cf222e",
     Source.Status.NEVER: "#6e7781",
 }
+
+
+def short_time(moment: datetime.datetime | None) -> str:
+    """2026-11-30 06:00 in the site's time zone: a list column as narrow as a time can be."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 class SourceForm(forms.ModelForm):
@@ -66,14 +74,14 @@ class SourceAdmin(admin.ModelAdmin):
     form = SourceForm
     list_display = [
         "name",
-        "kind",
+        "kind_label",
         "active",
         "status",
         "consecutive_failures",
         "short_error",
         "entry_count",
-        "last_fetched_at",
-        "next_fetch_after",
+        "fetched",
+        "backoff_until",
     ]
     list_filter = ["kind", "active", "last_status"]
     search_fields = ["name", "url", "arxiv_query"]
@@ -99,11 +107,27 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="last error")
     def short_error(self, obj: Source) -> str:
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        if not obj.last_error:
+            return ""
+        short = (obj.last_error[:160] + "…") if len(obj.last_error) > 160 else obj.last_error
+        # safe: format_html escapes the stored error text in both places; only the fixed markup is trusted.
+        return format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], short)
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
         return obj.num_entries
+
+    @admin.display(description="kind", ordering="kind")
+    def kind_label(self, obj: Source) -> str:
+        return obj.get_kind_display().split(" (")[0]  # "arXiv", not the form's long explanation
+
+    @admin.display(description="last fetched", ordering="last_fetched_at")
+    def fetched(self, obj: Source) -> str:
+        return short_time(obj.last_fetched_at)
+
+    @admin.display(description="backoff until", ordering="next_fetch_after")
+    def backoff_until(self, obj: Source) -> str:
+        return short_time(obj.next_fetch_after)
 
     def has_fetch_permission(self, request: HttpRequest) -> bool:
         """Fetching writes the source's fetch state and its entries: as much as editing the source."""
@@ -122,20 +146,87 @@ class SourceAdmin(admin.ModelAdmin):
         self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
 
 
+class ListField(forms.CharField):
+    """A JSON list of strings edited as text: one item per separator, blanks dropped, order kept.
+
+    Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
+    """
+
+    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
+        self.separator = separator
+        kwargs.setdefault("required", False)
+        super().__init__(strip=True, **kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            joiner = "\n" if self.separator == "\n" else f"{self.separator} "
+            return joiner.join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: object) -> list[str]:
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.split(self.separator) if item.strip()]
+
+    def has_changed(self, initial: object, data: object) -> bool:
+        return self.to_python(initial if initial is not None else []) != self.to_python(data)
+
+
+class EntryForm(forms.ModelForm):
+    """Authors one per line (a name may hold a comma); categories and tags comma-separated."""
+
+    authors = ListField(separator="\n", widget=forms.Textarea(attrs={"rows": 3}), help_text="One name per line.")
+    categories = ListField(help_text="Comma-separated, e.g. cs.LG, stat.ML.")
+    tags = ListField(help_text="Comma-separated.")
+
+    class Meta:
+        model = Entry
+        fields = ["authors", "categories", "tags"]  # the admin adds the rest of its fieldsets
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        names = len(self.instance.authors or []) if self.instance.pk else 0
+        self.fields["authors"].widget.attrs["rows"] = min(max(names, 2), 10)  # every name in view, up to ten
+
+
 class EntryAdmin(admin.ModelAdmin):
     """The feeds app's part of the entry admin: the base that curator/admin.py composes and registers."""
 
-    list_display = ["title", "source", "kind", "triage", "published_at", "arxiv_id"]
+    # Kind and arXiv id live in the filters and the search box: the list needs its width for titles.
+    list_display = ["title", "source_name", "triage", "published"]
     list_filter = ["kind", "triage", "source", "published_at"]
     list_select_related = ["source"]
     search_fields = ["title", "authors", "abstract", "arxiv_id", "doi"]
     date_hierarchy = "published_at"
+    form = EntryForm
     readonly_fields = ["guid", "canonical_url", "fingerprint", "created_at", "updated_at", "content_preview"]
     # Machine-ingested HTML is never edited by hand: a form field for it would let an Editor store markup
     # that a Publisher's browser then renders. It is shown only through content_preview, cleaned again.
     exclude = ["content_html"]
+    fieldsets = [
+        (None, {"fields": ["title", "url", ("source", "kind"), ("published_at", "triage"), "authors", "abstract"]}),
+        ("Paper and labels", {"fields": [("arxiv_id", "arxiv_version"), "doi", "pdf_url", "categories", "tags"]}),
+        ("Content", {"fields": ["content_preview", "full_text"], "classes": ["collapse"]}),
+        (
+            "Technical",
+            {
+                "fields": ["guid", "canonical_url", "fingerprint", "created_at", "updated_at"],
+                "classes": ["collapse", "technical"],
+            },
+        ),
+    ]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="source", ordering="source__name")
+    def source_name(self, obj: Entry) -> str:
+        # safe: format_html escapes the source's name; the span lets the list clamp it to two lines.
+        return format_html('<span class="clamp">{}</span>', obj.source.name)
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, obj: Entry) -> str:
+        return timezone.localtime(obj.published_at).strftime("%Y-%m-%d") if obj.published_at else "—"
 
     @admin.display(description="content (sanitized)")
     def content_preview(self, obj: Entry) -> str:
