@@ -188,4 +188,6 @@ def load_demo() -> DemoReport:
     _issues(user, ranking_demo.picked)
     _send_past_issue(user)
     rank_all()  # embeddings, stories, the team's model and this week's scores
-    return DemoReport(entries_new=new + ranking_demo.created, drafts=Draft.objects.count(), username=username, password=password)
+    return DemoReport(
+        entries_new=new + ranking_demo.created, drafts=Draft.objects.count(), username=username, password=password
+    )

@@ -78,7 +78,9 @@ def load_ranking_demo() -> DemoEntries:
 def demo_dates(rows: list[dict], now: dt.datetime) -> list[dt.datetime]:
     """Publication dates: decided rows two days apart before this month began (in the site's time zone),
     the rest spread over the last six and a half days, newest a couple of hours ago."""
-    month_start = dt.datetime.combine(timezone.localdate(now).replace(day=1), dt.time.min, timezone.get_current_timezone())
+    month_start = dt.datetime.combine(
+        timezone.localdate(now).replace(day=1), dt.time.min, timezone.get_current_timezone()
+    )
     decided = [n for n, row in enumerate(rows) if row["decision"]]
     waiting = [n for n, row in enumerate(rows) if not row["decision"]]
     dates: dict[int, dt.datetime] = {}
