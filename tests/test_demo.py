@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from io import StringIO
 
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from curator.demo import month_start, split_for_issues
@@ -94,6 +96,15 @@ def test_the_sent_issue_was_delivered_to_every_demo_subscriber() -> None:
         Subscriber.objects.values_list("email", flat=True)
     )
     assert sent.sent_at is not None and all(d.sent_at for d in sent.deliveries.all())
+
+
+def test_the_sent_issue_page_shows_the_true_counts(client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    call_command("load_demo")
+    assert client.login(username="demo", password=(tmp_path / "demo-login.txt").read_text())
+    sent = Issue.objects.get(status=Issue.Status.SENT)
+    html = client.get(reverse("admin:editions_issue_change", args=[sent.pk])).content.decode()
+    fields = dict(re.findall(r'<span data-field="(\w+)">([^<]*)</span>', html))
+    assert fields == {"status": "sent", "sent": "3", "failed": "0", "pending": "0", "total": "3"}
 
 
 def test_the_current_issue_has_picks_in_two_sections() -> None:
