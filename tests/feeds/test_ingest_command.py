@@ -1,4 +1,4 @@
-"""`manage.py ingest`: progress per source and a summary."""
+"""`manage.py ingest`: progress per source, a summary, and exit status 1 when a source failed."""
 
 from __future__ import annotations
 
