@@ -7,8 +7,9 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/curator
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # Settings fail closed (docs/security.md): the demo says DEBUG=True out loud, and so do the test commands
-# (pytest reads the same two values from pyproject.toml).
-DEMO_ENV := DEBUG=$${DEBUG:-True}
+# (pytest reads the same two values from pyproject.toml). The demo's sources are answered from the bundled
+# feed files (FEEDS_LOCAL_DIR, docs/ingestion.md), so "Fetch now" and `manage.py ingest` work offline.
+DEMO_ENV := DEBUG=$${DEBUG:-True} FEEDS_LOCAL_DIR=$${FEEDS_LOCAL_DIR-$(CURDIR)/curator/feeds/demo_data}
 TEST_ENV := DEBUG=True SECRET_KEY=curator-test-suite-only-not-a-secret \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
 

@@ -1,4 +1,5 @@
-"""The embedded demo: bundled feeds, drafted blurbs, one sent and one open issue, a few subscribers.
+"""The embedded demo: bundled feeds, a week of new entries, drafted blurbs, one sent and one open issue,
+a few subscribers.
 
 `make run` calls this through `manage.py load_demo`, so a fresh clone shows every part of the
 workflow without network, broker or model. Running it again changes nothing that exists already.
@@ -18,11 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from curator.editions import workflow
-from curator.editions.acceptance import record_issue_acceptance
 from curator.editions.models import Issue, Section
 from curator.feeds.demo import load_demo_feeds
 from curator.feeds.models import Entry
+from curator.mailing import control
 from curator.mailing.models import Subscriber
+from curator.mailing.send import run_sending
 from curator.ranking.demo import SOURCE_NAME as RANKING_DEMO_SOURCE
 from curator.ranking.demo import load_ranking_demo
 from curator.ranking.pipeline import rank_all
@@ -30,6 +32,8 @@ from summarizer.drafting import draft_pending
 from summarizer.models import Draft
 
 DEMO_USERNAME = "demo"
+# The month is shown beside the title everywhere (archive, feeds, subject), so the title does not repeat it.
+ISSUE_TITLE = "Recommended reading"
 
 PAST_INTRO = """Welcome to the demo issue of our monthly reading list. This month the team kept coming back
 to one question: how much of what a model *appears* to know survives a change of distribution?
@@ -110,33 +114,65 @@ def _fill(issue: Issue, entries: list[Entry], user) -> None:
         workflow.add_entries_to_issue(items, issue, section, user)
 
 
+def month_start(now: dt.datetime) -> dt.datetime:
+    """Midnight on the first of `now`'s month in the site's time zone (TIME_ZONE), as an aware datetime.
+
+    Last month's issue went out before this instant, so nothing published at or after it can be in it:
+    counting the month in UTC instead would let a post from the first hours of this month (local time)
+    into last month's issue, and the triage list would then flag it as featured in that issue.
+    """
+    first = timezone.localdate(now).replace(day=1)
+    return dt.datetime.combine(first, dt.time.min, timezone.get_current_timezone())
+
+
+def split_for_issues(entries: list[Entry], boundary: dt.datetime) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    """(last month's picks, this month's picks, shortlist) from the bundled feed entries.
+
+    Last month's issue takes the newest six published before `boundary`; this month's issue and the
+    shortlist take the newest of the rest, so each issue only carries what existed while it was made.
+    """
+    earlier = [e for e in entries if e.published_at is not None and e.published_at < boundary]
+    past = sorted(earlier, key=lambda e: (e.published_at, e.pk))[-6:]
+    rest = [e for e in entries if e not in past]
+    return past, rest[:4], rest[4:8]
+
+
 @transaction.atomic
 def _issues(user, ranking_picks: list[Entry]) -> None:
     if Issue.objects.exists():
         return
-    today = timezone.localdate()
+    boundary = month_start(timezone.now())
+    this_month = boundary.date()
     entries = list(
         Entry.objects.select_related("source").exclude(source__name=RANKING_DEMO_SOURCE).order_by("-published_at", "pk")
     )
+    past_picks, current_picks, shortlist = split_for_issues(entries, boundary)
     past = Issue.objects.create(
-        title=f"Recommended reading, {_first_of_month(today, 1):%B %Y}",
-        month=_first_of_month(today, 1),
+        title=ISSUE_TITLE,
+        month=_first_of_month(this_month, 1),
         intro=PAST_INTRO,
         sign_off=PAST_SIGN_OFF,
         created_by=user,
     )
-    _fill(past, entries[:6] + ranking_picks, user)  # the ranking demo's past picks teach its model
-    # The demo archive needs a sent issue; nobody was mailed, so it is marked sent directly.
-    Issue.objects.filter(pk=past.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
-    record_issue_acceptance(past.pk)  # what sending records, so the profile report has a month to show
-    current = Issue.objects.create(
-        title=f"Recommended reading, {_first_of_month(today):%B %Y}",
-        month=_first_of_month(today),
-        intro=CURRENT_INTRO,
-        created_by=user,
-    )
-    _fill(current, entries[6:10], user)
-    Entry.objects.filter(pk__in=[e.pk for e in entries[10:14]]).update(triage=Entry.Triage.SHORTLISTED)
+    _fill(past, past_picks + ranking_picks, user)  # the ranking demo's past picks teach its model
+    workflow.transition(past, Issue.Status.READY, user)
+    current = Issue.objects.create(title=ISSUE_TITLE, month=this_month, intro=CURRENT_INTRO, created_by=user)
+    _fill(current, current_picks, user)
+    Entry.objects.filter(pk__in=[e.pk for e in shortlist]).update(triage=Entry.Triage.SHORTLISTED)
+
+
+def _send_past_issue(user) -> None:
+    """Send last month's demo issue to the demo subscribers through the normal send path.
+
+    Its delivery rows then tell the truth on the issue page; the mail goes to EMAIL_BACKEND, which
+    in the demo writes files to var/outbox/. A send interrupted earlier is finished here.
+    """
+    past = Issue.objects.filter(intro=PAST_INTRO).exclude(status=Issue.Status.SENT).first()
+    if past is None:
+        return
+    if past.status == Issue.Status.READY:
+        control.open_send(past, user)
+    run_sending(past.pk)
 
 
 def load_demo() -> DemoReport:
@@ -145,10 +181,13 @@ def load_demo() -> DemoReport:
     draft_pending()  # new entries were drafted on commit already; this catches any left over
     username, password = ensure_demo_user()
     user = get_user_model().objects.get(username=username)
-    _issues(user, ranking_demo.picked)
     for email, name in SUBSCRIBERS:
         Subscriber.objects.get_or_create(
             email=email, defaults={"name": name, "status": Subscriber.Status.ACTIVE, "confirmed_at": timezone.now()}
         )
+    _issues(user, ranking_demo.picked)
+    _send_past_issue(user)
     rank_all()  # embeddings, stories, the team's model and this week's scores
-    return DemoReport(entries_new=new, drafts=Draft.objects.count(), username=username, password=password)
+    return DemoReport(
+        entries_new=new + ranking_demo.created, drafts=Draft.objects.count(), username=username, password=password
+    )

@@ -296,6 +296,10 @@ FEEDS_PARSE_PROCESSES = envint("FEEDS_PARSE_PROCESSES", str(min(4, os.cpu_count(
 # Seconds one feed document may take in a parser process before the process is killed.
 FEEDS_PARSE_DEADLINE = envfloat("FEEDS_PARSE_DEADLINE", "20")
 
+# A directory of feed files answered for https://demo.curator.invalid/<file> (the demo's sources);
+# empty = that host is fetched like any other and never resolves. `make run` sets the bundled demo feeds.
+FEEDS_LOCAL_DIR = envstr("FEEDS_LOCAL_DIR", "")
+
 # --- Summarizer ---------------------------------------------------------------------------
 # Empty = offline extractive fallback. A hub id or a local directory otherwise.
 SUMMARIZER_MODEL = envstr("SUMMARIZER_MODEL", "")

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
+import datetime as dt
+import re
+from collections import Counter
+from io import StringIO
 
-from curator.editions.models import Issue
-from curator.feeds.models import Entry
-from curator.mailing.models import Subscriber
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from curator.demo import month_start, split_for_issues
+from curator.editions.models import Issue, Pick
+from curator.feeds import fetch
+from curator.feeds.demo import DEMO_DATA
+from curator.feeds.models import Entry, Source
+from curator.mailing import control
+from curator.mailing.models import Delivery, Subscriber
+from curator.ranking.demo import read_demo_rows
 from summarizer.models import Draft
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +42,7 @@ def test_it_loads_entries_drafts_issues_and_subscribers(capsys) -> None:  # type
     assert set(Draft.objects.values_list("engine", flat=True)) == {Draft.Engine.FALLBACK}
     sent = Issue.objects.get(status=Issue.Status.SENT)
     assert sent.picks.count() == 6 + 6  # six from the bundled feeds, six past picks of the ranking demo
+    assert sent.title == "Recommended reading" and sent.slug == f"{sent.month:%Y-%m}-recommended-reading"
     assert all(pick.blurb for pick in sent.picks.all())
     assert Issue.objects.filter(status=Issue.Status.DRAFT).get().picks.exists()
     assert Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count() == 3
@@ -43,12 +58,116 @@ def test_it_prints_a_login_that_works(client, capsys, tmp_path) -> None:  # type
     assert client.get("/admin/feeds/entry/").status_code == 200
 
 
+def counts() -> tuple[int, ...]:
+    models = (Entry, Draft, Issue, Pick, Subscriber, Delivery, Source)
+    return (*(model.objects.count() for model in models), Entry.objects.filter(triage=Entry.Triage.NEW).count())
+
+
 def test_it_changes_nothing_when_run_again(capsys) -> None:  # type: ignore[no-untyped-def]
     call_command("load_demo")
-    counts = (Entry.objects.count(), Draft.objects.count(), Issue.objects.count(), Subscriber.objects.count())
+    before, sent_mail = counts(), len(mail.outbox)
     call_command("load_demo")
-    assert counts == (Entry.objects.count(), Draft.objects.count(), Issue.objects.count(), Subscriber.objects.count())
+    assert counts() == before
+    assert len(mail.outbox) == sent_mail, "the sent issue is not sent twice"
     assert "0 new entries" in capsys.readouterr().out.splitlines()[-2]
+
+
+def test_it_leaves_a_week_of_new_entries_in_several_topics() -> None:
+    call_command("load_demo")
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    waiting = Entry.objects.filter(
+        triage=Entry.Triage.NEW, published_at__gte=week_ago, published_at__lte=timezone.now()
+    )
+    assert waiting.count() >= 40
+    topic_of = {row["title"]: row["topic"] for row in read_demo_rows()}
+    topics = Counter(topic_of.get(title) for title in waiting.values_list("title", flat=True))
+    assert len([t for t, n in topics.items() if t and n >= 10]) >= 2, topics
+    assert not Entry.objects.filter(triage=Entry.Triage.NEW, published_at__lt=week_ago).exists()
+
+
+def test_the_sent_issue_was_delivered_to_every_demo_subscriber() -> None:
+    call_command("load_demo")
+    sent = Issue.objects.get(status=Issue.Status.SENT)
+    subscribers = set(Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).values_list("pk", flat=True))
+    assert set(sent.deliveries.values_list("subscriber_id", flat=True)) == subscribers
+    progress = control.progress(sent)
+    assert (progress["total"], progress["sent"], progress["failed"], progress["pending"]) == (3, 3, 0, 0)
+    assert sorted(to for message in mail.outbox for to in message.to) == sorted(
+        Subscriber.objects.values_list("email", flat=True)
+    )
+    assert sent.sent_at is not None and all(d.sent_at for d in sent.deliveries.all())
+
+
+def test_the_sent_issue_page_shows_the_true_counts(client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    call_command("load_demo")
+    assert client.login(username="demo", password=(tmp_path / "demo-login.txt").read_text())
+    sent = Issue.objects.get(status=Issue.Status.SENT)
+    html = client.get(reverse("admin:editions_issue_change", args=[sent.pk])).content.decode()
+    fields = dict(re.findall(r'<span data-field="(\w+)">([^<]*)</span>', html))
+    assert fields == {"status": "sent", "sent": "3", "failed": "0", "pending": "0", "total": "3"}
+
+
+def test_the_current_issue_has_picks_in_two_sections() -> None:
+    call_command("load_demo")
+    current = Issue.objects.get(status=Issue.Status.DRAFT)
+    assert current.month == timezone.localdate().replace(day=1)
+    assert current.picks.values("section").distinct().count() >= 2
+
+
+def test_offline_ingest_fetches_the_demo_sources_from_the_bundled_files(settings, monkeypatch) -> None:
+    call_command("load_demo")
+    settings.FEEDS_LOCAL_DIR = str(DEMO_DATA)
+
+    def no_dns(host: str, port: int) -> list[str]:
+        raise AssertionError(f"the offline demo looked up {host}")
+
+    monkeypatch.setattr(fetch, "system_resolver", no_dns)
+    before = Entry.objects.count()
+    out = StringIO()
+    call_command("ingest", "--all", stdout=out)  # raises CommandError (exit status 1) if any source failed
+    assert "0 failed" in out.getvalue()
+    new = Entry.objects.filter(source__name="Attention Span (demo blog)")
+    assert new.count() == 3 and Entry.objects.count() == before + 3
+    assert set(Source.objects.filter(active=True).values_list("last_status", flat=True)) <= {
+        Source.Status.OK,
+        Source.Status.NOT_MODIFIED,
+    }
+
+
+def test_without_local_feeds_the_demo_sources_fail_and_the_command_says_so(settings, monkeypatch) -> None:
+    call_command("load_demo")
+    settings.FEEDS_LOCAL_DIR = ""
+    monkeypatch.setattr(fetch, "system_resolver", lambda host, port: [])  # as with no network at all
+    err = StringIO()
+    with pytest.raises(CommandError, match="4 of 4 sources failed"):
+        call_command("ingest", "--all", stdout=StringIO(), stderr=err)
+    assert "Attention Span (demo blog) (id " in err.getvalue()
+
+
+def test_last_months_issue_holds_nothing_published_this_month_in_the_site_time_zone(settings) -> None:
+    """Just after midnight on December 1 in Berlin it is still November 30 in UTC: the boundary is local."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    berlin = dt.timezone(dt.timedelta(hours=1))  # CET, no daylight saving in winter
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 30, tzinfo=berlin), tick=False):
+        boundary = month_start(timezone.now())
+        assert boundary == dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.UTC)
+        source = Source.objects.create(name="Boundary", url="https://boundary.example/feed.xml")
+        made = {}
+        for name, when in [
+            ("late november", dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC)),  # 23:30 in Berlin
+            ("first of december", dt.datetime(2026, 11, 30, 23, 15, tzinfo=dt.UTC)),  # 00:15 in Berlin
+        ]:
+            made[name] = Entry.objects.create(
+                source=source, guid=name, url=f"https://b.example/{len(made)}", title=name, published_at=when
+            )
+        past, current, _ = split_for_issues(list(Entry.objects.order_by("-published_at")), boundary)
+        assert past == [made["late november"]] and current == [made["first of december"]]
+
+        call_command("load_demo")
+        sent = Issue.objects.get(status=Issue.Status.SENT)
+        assert sent.month == dt.date(2026, 11, 1)
+        assert made["first of december"] not in [pick.entry for pick in sent.picks.all()]
+        assert all(pick.entry.published_at < boundary for pick in sent.picks.select_related("entry"))
 
 
 def test_it_shows_the_sent_demo_issue_in_the_public_archive(client) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from curator.editions import workflow
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
 from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
-from curator.editions.featured import featured_in_title
+from curator.editions.featured import featured_in_month, featured_in_title
 from curator.editions.models import Issue, Pick, Section
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
@@ -77,7 +77,11 @@ class TriageEntryAdminMixin:
             super()
             .get_queryset(request)
             .select_related("source")
-            .annotate(triage_best_draft=best_draft_text(), triage_featured_in=featured_in_title())
+            .annotate(
+                triage_best_draft=best_draft_text(),
+                triage_featured_in=featured_in_title(),
+                triage_featured_month=featured_in_month(),
+            )
         )
 
     @admin.display(description="best draft")
@@ -91,8 +95,10 @@ class TriageEntryAdminMixin:
         title = getattr(obj, "triage_featured_in", None)
         if not title:
             return ""
-        # safe: format_html escapes the stored title; only the fixed markup is trusted.
-        return format_html('<strong class="featured-warning">⚠ in “{}”</strong>', title)
+        month = getattr(obj, "triage_featured_month", None)
+        when = f" ({month:%B %Y})" if month else ""
+        # safe: format_html escapes the stored title and the month; only the fixed markup is trusted.
+        return format_html('<strong class="featured-warning">⚠ in “{}”{}</strong>', title, when)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         if request.method == "GET":

@@ -16,7 +16,15 @@ def was_featured() -> Exists:
     return Exists(featured_picks().filter(entry=OuterRef("pk")))
 
 
+def _latest_featured():
+    return featured_picks().filter(entry=OuterRef("pk")).order_by("-issue__month", "-issue_id")
+
+
 def featured_in_title() -> Subquery:
     """Title of the latest locked issue that carried the entry, for the triage warning."""
-    picks = featured_picks().filter(entry=OuterRef("pk")).order_by("-issue__month", "-issue_id")
-    return Subquery(picks.values("issue__title")[:1])
+    return Subquery(_latest_featured().values("issue__title")[:1])
+
+
+def featured_in_month() -> Subquery:
+    """Month of that same issue: titles repeat from month to month ("Recommended reading")."""
+    return Subquery(_latest_featured().values("issue__month")[:1])

@@ -28,6 +28,7 @@ import httpcore
 import httpx
 from django.conf import settings
 
+from curator.feeds.local_feeds import local_mounts
 from curator.feeds.web_urls import NotWebURL, web_url_parts
 
 MAX_REDIRECTS = 5
@@ -407,6 +408,7 @@ class Fetcher:
         self.max_bytes = settings.FEEDS_MAX_BYTES
         self.client = httpx.Client(
             transport=GuardedTransport(self.resolver, max(1, settings.FEEDS_CONCURRENCY)),
+            mounts=local_mounts(settings.FEEDS_LOCAL_DIR),
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": settings.FEEDS_USER_AGENT, "Accept-Encoding": "gzip, deflate"},

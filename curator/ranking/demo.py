@@ -2,7 +2,9 @@
 
 The texts in demo_data/entries.jsonl were written for this project (no copied abstracts). The team
 reads interpretability and efficient inference and passes on robot locomotion; a few blog posts cite
-the demo papers by arXiv id, so stories show too. Running it again changes nothing that exists.
+the demo papers by arXiv id, so stories show too. Decided entries are dated last month (they went into
+last month's issue, which cannot carry anything published after it); undecided ones arrived during the
+past week, so the inbox has a week of work waiting. Running it again changes nothing that exists.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def read_demo_rows(path: Path = DEMO_FILE) -> list[dict]:
 
 @transaction.atomic
 def load_ranking_demo() -> DemoEntries:
-    """Store the demo entries (oldest first, about two days apart) and the past rejections; returns the picks."""
+    """Store the demo entries and the past rejections; returns the picks."""
     source, _ = Source.objects.get_or_create(
         name=SOURCE_NAME,
         defaults={
@@ -50,7 +52,7 @@ def load_ranking_demo() -> DemoEntries:
     )
     Interests.objects.get_or_create(pk=1, defaults={"text": INTERESTS})
     rows = read_demo_rows()
-    now = timezone.now()
+    dates = demo_dates(rows, timezone.now())
     created, picked = 0, []
     for n, row in enumerate(rows):
         slug = row["arxiv_id"] or f"post-{n}"
@@ -63,7 +65,7 @@ def load_ranking_demo() -> DemoEntries:
                 "kind": row["kind"],
                 "arxiv_id": row["arxiv_id"],
                 "url": f"https://preprints.example/abs/{slug}",
-                "published_at": now - dt.timedelta(days=2 * (len(rows) - n)),
+                "published_at": dates[n],
                 "triage": Entry.Triage.REJECTED if row["decision"] == "rejected" else Entry.Triage.NEW,
             },
         )
@@ -71,3 +73,20 @@ def load_ranking_demo() -> DemoEntries:
         if row["decision"] == "picked" and entry.triage != Entry.Triage.PICKED:
             picked.append(entry)
     return DemoEntries(created=created, picked=picked)
+
+
+def demo_dates(rows: list[dict], now: dt.datetime) -> list[dt.datetime]:
+    """Publication dates: decided rows two days apart before this month began (in the site's time zone),
+    the rest spread over the last six and a half days, newest a couple of hours ago."""
+    month_start = dt.datetime.combine(
+        timezone.localdate(now).replace(day=1), dt.time.min, timezone.get_current_timezone()
+    )
+    decided = [n for n, row in enumerate(rows) if row["decision"]]
+    waiting = [n for n, row in enumerate(rows) if not row["decision"]]
+    dates: dict[int, dt.datetime] = {}
+    for rank, n in enumerate(reversed(decided)):
+        dates[n] = month_start - dt.timedelta(days=1 + 2 * rank, hours=-9)
+    step = dt.timedelta(hours=156) / max(1, len(waiting))
+    for rank, n in enumerate(reversed(waiting)):
+        dates[n] = now - dt.timedelta(hours=2) - rank * step
+    return [dates[n] for n in range(len(rows))]

@@ -54,7 +54,7 @@ def test_it_warns_about_entries_featured_in_an_earlier_issue(editor_client, make
     add_pick(earlier, entry)
     send(earlier)
     html = editor_client.get(URL).content.decode()
-    assert "⚠ in “October reading”" in html
+    assert "⚠ in “October reading” (October 2026)" in html
     detail = editor_client.get(reverse("admin:feeds_entry_change", args=[entry.pk]))
     assert "Already featured in “October reading” (October 2026)." in detail.content.decode()
 

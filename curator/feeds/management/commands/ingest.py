@@ -1,4 +1,7 @@
-"""`manage.py ingest [--all | --source ID ...] [--force]`: fetch sources now, in this process, with progress."""
+"""`manage.py ingest [--all | --source ID ...] [--force]`: fetch sources now, in this process, with progress.
+
+Exits with status 1, naming each failed source and its error on stderr, when any source failed.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +54,13 @@ class Command(BaseCommand):
             f"{failed} failed"
         )
         self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
+        if failed:
+            # A non-zero exit is what cron, CI and shell scripts notice; the other sources are stored already.
+            names = {s.pk: s.name for s in sources}
+            for result in results:
+                if result.failed:
+                    self.stderr.write(f"{names[result.source_id]} (id {result.source_id}): {result.error}")
+            raise CommandError(f"{failed} of {total} sources failed")
 
 
 def describe(result: IngestResult) -> str:
