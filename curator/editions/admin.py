@@ -209,7 +209,7 @@ class SectionInline(LockedIssueInlineMixin, admin.TabularInline):
     model = Section
     fields = ("title",)
     extra = 0
-    verbose_name_plural = "sections (rename, add, delete)"
+    verbose_name_plural = "section titles"
 
 
 class PickForm(forms.ModelForm):

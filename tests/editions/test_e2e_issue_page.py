@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick, Section
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
+from tests.editions.conftest import send
 from tests.editions.test_e2e_editorial import SHOTS, page, shot, submit  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
@@ -167,6 +168,8 @@ def test_it_reorders_picks_and_sections_in_place(assembled_issue, live_server, p
     ]
     assert shown(page) == stored(issue)
     assert page.evaluate("window.__marker") == "still here"
+    table = page.locator("#sections-group tbody tr.has_original input[name$='-title']")
+    assert table.evaluate_all("els => els.map(e => e.value)")[:2] == ["Research updates", "Feature"]
 
     # The form still saves, and keeps the order: a blurb edit after all those moves.
     pick(page, "R2").locator("textarea").fill("Edited after moving.")
@@ -210,3 +213,16 @@ def test_it_fits_the_window_without_horizontal_scrolling(assembled_issue, live_s
     assert blurb.evaluate("e => e.offsetWidth") == fields_column.evaluate("e => e.clientWidth")
     shot(page, f"issue-05-width-{width}")
     view_shot(page, f"issue-05-width-{width}-window")
+
+
+def test_it_shows_a_sent_issue_read_only(assembled_issue, live_server, page):  # noqa: F811
+    send(assembled_issue)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[assembled_issue.pk])}")
+    expect(page.locator(".issue-locked")).to_contain_text("it is read-only")
+    assert page.locator(".issue-pick").count() == 5
+    assert page.locator(".issue-pick[draggable], .pick-up, .section-up, #picks-group textarea").count() == 0
+    expect(pick(page, "R1").locator(".readonly-blurb")).to_have_text("Blurb of R1.")
+    assert no_horizontal_scroll(page)
+    shot(page, "issue-06-sent")

@@ -303,3 +303,17 @@ def test_it_sends_the_test_from_the_issue_page_and_comes_back(editor_client, iss
     assert response.redirect_chain == [(change_url(issue), 302)]
     assert [m.to for m in mailoutbox] == [["edna@example.org"]]
     assert Section.objects.filter(issue=issue).count() == 5
+
+
+def test_it_shows_a_field_error_on_its_pick_card(editor_client, issue, picks):
+    a, b, _c = picks
+    page = editor_client.get(change_url(issue))
+    data = change_form_data(page)
+    index = next(i for i in range(3) if data[f"picks-{i}-id"] == a.pk)
+    data[f"picks-{index}-url"] = "not a link at all"
+    data["_continue"] = "Save"
+    response = editor_client.post(change_url(issue), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    card = html[html.index(f'data-pick-id="{a.pk}"') : html.index(f'data-pick-id="{b.pk}"')]
+    assert 'class="errorlist' in card and 'value="not a link at all"' in card
