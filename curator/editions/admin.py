@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -213,7 +214,7 @@ class SectionInline(LockedIssueInlineMixin, admin.TabularInline):
 
 
 class PickForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
 
     class Meta:
         model = Pick
@@ -410,7 +411,10 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
             "(Add selected entries to issue…) or with Add another Pick below.",
             messages.SUCCESS,
         )
-        return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[obj.pk]))
+        url = reverse("admin:editions_issue_change", args=[obj.pk])
+        return HttpResponseRedirect(
+            add_preserved_filters({"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url)
+        )
 
     def response_change(self, request: HttpRequest, obj: Issue) -> HttpResponse:
         try:

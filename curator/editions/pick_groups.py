@@ -51,6 +51,8 @@ def group_picks(formset: InlineAdminFormSet, sections: list[Section]) -> PickGro
         if pick is None or pick.section_id not in groups:
             unsaved.append(card)
             continue
-        card.drafts, card.entry = inline.draft_panel(pick), inline.entry_info(pick)
+        card.entry = inline.entry_info(pick)
+        if formset.has_change_permission:  # "Use this draft" changes the pick
+            card.drafts = inline.draft_panel(pick)
         groups[pick.section_id].cards.append(card)
     return PickGroups(formset, list(groups.values()), unsaved)

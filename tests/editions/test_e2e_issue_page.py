@@ -198,7 +198,7 @@ def test_it_puts_everything_back_when_the_server_refuses(assembled_issue, live_s
     view_shot(page, "issue-04-refused-window")
 
 
-@pytest.mark.parametrize("width", [1366, 1600])
+@pytest.mark.parametrize("width", [1366, 1440, 1600])
 def test_it_fits_the_window_without_horizontal_scrolling(assembled_issue, live_server, page, width):  # noqa: F811
     page.set_viewport_size({"width": width, "height": 768})
     log_in(page, live_server)

@@ -317,3 +317,11 @@ def test_it_shows_a_field_error_on_its_pick_card(editor_client, issue, picks):
     html = response.content.decode()
     card = html[html.index(f'data-pick-id="{a.pk}"') : html.index(f'data-pick-id="{b.pk}"')]
     assert 'class="errorlist' in card and 'value="not a link at all"' in card
+
+
+def test_it_keeps_the_list_filters_when_a_new_issue_opens(editor_client):
+    filters = "_changelist_filters=status%3Ddraft"
+    response = editor_client.post(
+        f"{reverse('admin:editions_issue_add')}?{filters}", {"title": "Recommended reading", "month": "2026-12"}
+    )
+    assert response["Location"] == f"{change_url(Issue.objects.get())}?{filters}"
