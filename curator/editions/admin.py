@@ -6,12 +6,16 @@ triage.py, and turn a WorkflowError into a message the editor can act on.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,18 +25,26 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required
-from curator.editions import workflow
+from curator.editions import ordering, workflow
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
 from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
 from curator.editions.featured import featured_in_month, featured_in_title
 from curator.editions.models import Issue, Pick, Section
+from curator.editions.pick_groups import group_picks
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
 from summarizer.models import Draft
 
 EDITABLE_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
+
+
+def _json_body(request: HttpRequest) -> object:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 # --- Triage ---------------------------------------------------------------------------------
@@ -176,16 +188,12 @@ class TriageEntryAdminMixin:
 # --- Issues ---------------------------------------------------------------------------------
 
 
-def _order_controls(kind: str, obj: Section | Pick) -> str | SafeString:
-    """▲ and ▼ for one row of an inline; nothing for unsaved rows or a locked issue."""
-    if not obj.pk or obj.issue.is_locked:
-        return ""
-    # Submit buttons of the change form itself: moving saves pending edits first and never loses them.
-    # safe: format_html escapes every argument; the values are ids and fixed labels.
-    button = '<button type="submit" class="button order-button" name="_move" value="{}:{}:{}" title="{}">{}</button>'
-    return format_html(button, kind, obj.pk, "up", f"Move {kind} up", "▲") + format_html(
-        button, kind, obj.pk, "down", f"Move {kind} down", "▼"
-    )
+def _move_redirect(request: HttpRequest, value: str) -> HttpResponseRedirect:
+    """Back to the moved item (#pick-12, #section-3), not to the top of a long page."""
+    kind, _, rest = value.partition(":")
+    pk = rest.partition(":")[0]
+    anchor = f"#{kind}-{pk}" if kind in ("pick", "section") and pk.isdigit() else ""
+    return HttpResponseRedirect(request.path + anchor)
 
 
 class LockedIssueInlineMixin:
@@ -205,26 +213,21 @@ class LockedIssueInlineMixin:
 
 
 class SectionInline(LockedIssueInlineMixin, admin.TabularInline):
+    """Renaming, adding and deleting sections; they are ordered in the picks area with their picks."""
+
     model = Section
-    fields = ("title", "order_controls")
-    readonly_fields = ("order_controls",)
+    fields = ("title",)
     extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Section]:
-        return super().get_queryset(request).select_related("issue")
-
-    @admin.display(description="order")
-    def order_controls(self, obj: Section) -> str | SafeString:
-        return _order_controls("section", obj)
+    verbose_name_plural = "section titles"
 
 
 class PickForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
 
     class Meta:
         model = Pick
         fields = ("section", "title", "url", "byline", "blurb")
-        widgets = {"blurb": forms.Textarea(attrs={"rows": 7, "cols": 60})}
+        widgets = {"blurb": forms.Textarea(attrs={"rows": 7, "cols": 60, "class": "pick-blurb"})}
 
 
 class PickInline(LockedIssueInlineMixin, admin.StackedInline):
@@ -232,8 +235,9 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
     form = PickForm
     fk_name = "issue"
     extra = 0
-    fields = (("section", "title"), ("url", "byline"), ("blurb", "draft_panel"), ("entry_info", "order_controls"))
-    readonly_fields = ("draft_panel", "entry_info", "order_controls")
+    fields = ("section", "title", "url", "byline", "blurb", "draft_panel", "entry_info")
+    readonly_fields = ("draft_panel", "entry_info")
+    template = "admin/editions/issue/picks.html"  # grouped under their sections, see pick_groups.py
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Pick]:
         drafts = Prefetch("entry__drafts", queryset=ranked_drafts())
@@ -296,10 +300,6 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
         # safe: the href is a reversed admin URL; the source name and kind are escaped by format_html.
         return format_html('<a href="{}">{}</a> ({})', url, obj.entry.source, obj.entry.get_kind_display())
 
-    @admin.display(description="order")
-    def order_controls(self, obj: Pick) -> str | SafeString:
-        return _order_controls("pick", obj)
-
 
 class IssueForm(forms.ModelForm):
     month = forms.DateField(
@@ -324,7 +324,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "month", "slug", "status", "sent_at", ("intro", "intro_preview"), "sign_off")}),
     )
-    inlines = [SectionInline, PickInline]
+    inlines = [PickInline, SectionInline]
     actions = ["mark_ready", "back_to_draft"]
     change_form_template = "admin/editions/issue/change_form.html"
 
@@ -347,6 +347,13 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Issue | None) -> list:
         # On the add page the default sections do not exist yet; the change page follows right after.
         return list(super().get_inlines(request, obj)) if obj is not None else []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        for inline_formset in context.get("inline_admin_formsets", []):
+            if inline_formset.formset.model is Pick and obj is not None:
+                context["pick_groups"] = group_picks(inline_formset, list(obj.sections.order_by("position", "id")))
+                context["picks_orderable"] = not obj.is_locked and self.has_change_permission(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         today = timezone.localdate()
@@ -401,10 +408,27 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
                 section.position = top
             section.save()
 
+    def response_add(self, request: HttpRequest, obj: Issue, post_url_continue: str | None = None) -> HttpResponse:
+        """Picks are added on the issue page, so Save opens it instead of going back to the list."""
+        if IS_POPUP_VAR in request.POST or "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        sections = ", ".join(obj.sections.order_by("position", "id").values_list("title", flat=True))
+        self.message_user(
+            request,
+            f"“{obj}” was added with the sections {sections or '(none)'}. Add picks from Feeds → Entries "
+            "(Add selected entries to issue…) or with Add another Pick below.",
+            messages.SUCCESS,
+        )
+        url = reverse("admin:editions_issue_change", args=[obj.pk])
+        return HttpResponseRedirect(
+            add_preserved_filters({"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url)
+        )
+
     def response_change(self, request: HttpRequest, obj: Issue) -> HttpResponse:
         try:
             if "_move" in request.POST:
                 self._move(request, obj, request.POST["_move"])
+                return _move_redirect(request, request.POST["_move"])
             elif "_use_draft" in request.POST:
                 self._use_draft(request, obj, request.POST["_use_draft"])
             else:
@@ -441,9 +465,26 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
                 "<path:object_id>/status/",
                 self.admin_site.admin_view(require_POST(self.status_view)),
                 name="editions_issue_status",
-            )
+            ),
+            path(
+                "<int:object_id>/order/",
+                self.admin_site.admin_view(require_POST(self.order_view)),
+                name="editions_issue_order",
+            ),
         ]
         return urls + super().get_urls()
+
+    @permission_required("change")
+    def order_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
+        """The whole order after a drag and drop or a ▲▼ click (issue_order.js); JSON in, JSON out."""
+        issue = get_object_or_404(Issue, pk=object_id)
+        try:
+            order = ordering.set_order(issue.pk, ordering.parse_order(_json_body(request)))
+        except (ordering.StaleOrder, workflow.IssueLocked) as exc:  # reloading the page shows why
+            return JsonResponse({"error": str(exc)}, status=409)
+        except workflow.WorkflowError as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+        return JsonResponse({"sections": order.sections, "picks": {str(k): v for k, v in order.picks.items()}})
 
     @permission_required("change")
     def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

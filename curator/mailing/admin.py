@@ -105,6 +105,8 @@ class IssueSendingAdminMixin:
                 messages.error(request, f"The test email to {request.user.email} failed: {exc}")
             else:
                 messages.success(request, f"Test email sent to {request.user.email}.")
+        if request.POST.get("return_to") == "change":  # the button on the issue page, not the preview's
+            return HttpResponseRedirect(self.change_url(issue))
         return HttpResponseRedirect(reverse("admin:editions_issue_preview", args=[issue.pk]))
 
     @permission_required("send")

@@ -1,0 +1,88 @@
+"""An issue's whole order at once: what the issue page sends after a drag and drop or a ▲▼ click.
+
+The page sends the complete order (every section, every pick under its section) rather than one
+move, so the stored order is exactly what the editor sees, and a page that has gone stale (a pick
+added or removed in another tab) is refused instead of being merged into something nobody saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from curator.editions.models import Pick, Section, WorkflowError
+from curator.editions.workflow import lock_editable
+
+
+class StaleOrder(WorkflowError):
+    """The ids sent are not exactly this issue's sections and picks."""
+
+
+@dataclass(frozen=True)
+class IssueOrder:
+    sections: list[int]
+    picks: dict[int, list[int]]  # section id -> pick ids, first to last
+
+
+def parse_order(data: object) -> IssueOrder:
+    """The JSON body as ids, or WorkflowError for anything that is not the expected shape."""
+    if not isinstance(data, dict):
+        raise WorkflowError("Send the order as a JSON object.")
+    sections, picks = data.get("sections"), data.get("picks")
+    if not _int_list(sections) or not isinstance(picks, dict):
+        raise WorkflowError("The order needs a list of sections and the picks of each section.")
+    parsed: dict[int, list[int]] = {}
+    for key, ids in picks.items():
+        if not str(key).isdigit() or not (_int_list(ids) or ids == []):
+            raise WorkflowError("Section and pick ids are whole numbers.")
+        parsed[int(key)] = list(ids)
+    return IssueOrder(sections=list(sections), picks=parsed)
+
+
+def _int_list(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(type(item) is int for item in value)
+
+
+@transaction.atomic
+def set_order(issue_id: int, order: IssueOrder) -> IssueOrder:
+    """Store `order` as the issue's order of sections and picks; returns the order now stored.
+
+    Under the issue's row lock (the one the sender takes), so a reorder can neither interleave
+    with another editor's save nor change an issue whose send has just started.
+    """
+    lock_editable(issue_id)
+    sections = {s.pk: s for s in Section.objects.filter(issue_id=issue_id)}
+    picks = {p.pk: p for p in Pick.objects.filter(issue_id=issue_id)}
+    sent_picks = [pk for ids in order.picks.values() for pk in ids]
+    if (
+        sorted(order.sections) != sorted(sections)
+        or not set(order.picks) <= set(sections)
+        or sorted(sent_picks) != sorted(picks)
+    ):
+        raise StaleOrder("The issue has changed since this page was loaded: reload it and try again.")
+    changed_sections = []
+    for position, pk in enumerate(order.sections):
+        if sections[pk].position != position:
+            sections[pk].position = position
+            changed_sections.append(sections[pk])
+    changed_picks = []
+    for section_id, ids in order.picks.items():
+        for position, pk in enumerate(ids):
+            pick = picks[pk]
+            if (pick.section_id, pick.position) != (section_id, position):
+                pick.section_id, pick.position = section_id, position
+                changed_picks.append(pick)
+    Section.objects.bulk_update(changed_sections, ["position"])
+    Pick.objects.bulk_update(changed_picks, ["section", "position"])
+    return current_order(issue_id)
+
+
+def current_order(issue_id: int) -> IssueOrder:
+    sections = list(Section.objects.filter(issue_id=issue_id).order_by("position", "id").values_list("pk", flat=True))
+    picks: dict[int, list[int]] = {pk: [] for pk in sections}
+    for pk, section_id in (
+        Pick.objects.filter(issue_id=issue_id).order_by("position", "id").values_list("pk", "section_id")
+    ):
+        picks[section_id].append(pk)
+    return IssueOrder(sections=sections, picks=picks)

@@ -1,0 +1,58 @@
+"""The issue page's picks, grouped under their sections in reading order.
+
+Django renders an inline as one flat list; editors think of an issue as sections with picks
+beneath. The formset stays Django's (same prefixes, same indexes, so saving works as before);
+only the order in which its forms are laid out on the page changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.admin.helpers import InlineAdminForm, InlineAdminFormSet
+from django.utils.safestring import SafeString
+
+from curator.editions.models import Pick, Section
+
+
+@dataclass
+class PickCard:
+    form: InlineAdminForm
+    index: str  # the formset index, as in the form's id (picks-3); "empty" for the add template
+    pick: Pick | None
+    drafts: str | SafeString = ""
+    entry: str | SafeString = ""
+
+
+@dataclass
+class SectionGroup:
+    section: Section
+    cards: list[PickCard] = field(default_factory=list)
+
+
+@dataclass
+class PickGroups:
+    formset: InlineAdminFormSet
+    sections: list[SectionGroup]
+    unsaved: list[PickCard]  # new picks (a form sent back with errors) and the add template, last
+
+
+def group_picks(formset: InlineAdminFormSet, sections: list[Section]) -> PickGroups:
+    """Every form of the pick formset, each under the section its pick is stored in."""
+    inline: Any = formset.opts
+    groups = {section.pk: SectionGroup(section) for section in sections}
+    unsaved: list[PickCard] = []
+    forms = list(formset)
+    for index, admin_form in enumerate(forms):
+        pick = admin_form.original
+        is_template = index == len(forms) - 1 and formset.has_add_permission
+        card = PickCard(admin_form, "empty" if is_template else str(index), pick)
+        if pick is None or pick.section_id not in groups:
+            unsaved.append(card)
+            continue
+        card.entry = inline.entry_info(pick)
+        if formset.has_change_permission:  # "Use this draft" changes the pick
+            card.drafts = inline.draft_panel(pick)
+        groups[pick.section_id].cards.append(card)
+    return PickGroups(formset, list(groups.values()), unsaved)
