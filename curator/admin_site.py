@@ -60,7 +60,7 @@ def desk_link(request: HttpRequest) -> dict[str, Any] | None:
         return None
     return {
         "model": None,
-        "name": "Desk",
+        "name": "Triage desk",
         "object_name": "Desk",
         "perms": {"view": True},
         "admin_url": url,
@@ -75,7 +75,7 @@ class CuratorAdminSite(admin.AdminSite):
     # Read per request, so a SITE_NAME changed in settings (or a test) shows at once.
     @property
     def site_header(self) -> str:
-        return f"{settings.SITE_NAME} · Desk"
+        return settings.SITE_NAME
 
     @property
     def site_title(self) -> str:
@@ -83,7 +83,7 @@ class CuratorAdminSite(admin.AdminSite):
 
     @property
     def index_title(self) -> str:
-        return "Desk"
+        return "Dashboard"
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
         from curator.dashboard import dashboard_for  # models are not ready when the site is built

@@ -333,10 +333,10 @@ def test_it_lists_feeds_in_workflow_order(superuser) -> None:
 def test_it_names_the_site_after_the_newsletter(client, superuser, settings) -> None:
     settings.SITE_NAME = "The Lab Letter"
     body = index(client, superuser)
-    assert "The Lab Letter · Desk" in body
-    assert "<title>Desk | The Lab Letter</title>" in body
+    assert '<a href="/admin/">The Lab Letter</a>' in body
+    assert "<title>Dashboard | The Lab Letter</title>" in body
     changelist = client.get(reverse("admin:feeds_entry_changelist")).content.decode()
-    assert "The Lab Letter · Desk" in changelist
+    assert '<a href="/admin/">The Lab Letter</a>' in changelist
     for page in (body, changelist, client.get(reverse("admin:login")).content.decode()):
         assert "Django administration" not in page and "Django site admin" not in page
 
