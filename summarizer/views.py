@@ -52,7 +52,9 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
     if request.method == "POST":
         source_form = PlaygroundSourceForm(request.POST)
         knobs_form = KnobsForm(request.POST)
-        save_form = SaveAsForm(request.POST if "save" in request.POST else None)
+        # Bound (and so validated) only when saving; after Generate it shows what was typed, unjudged.
+        typed = {field: request.POST.get(field, "") for field in SaveAsForm.base_fields}
+        save_form = SaveAsForm(request.POST) if "save" in request.POST else SaveAsForm(initial=typed)
         if "save" in request.POST:
             if not request.user.has_perm("summarizer.add_decodingprofile"):
                 raise PermissionDenied
