@@ -49,9 +49,7 @@ class AddToIssueForm(forms.Form):
         groups: dict[Issue, list[tuple[int, str]]] = {}
         for section in sections.order_by("-issue__month", "-issue_id", "position", "id"):
             groups.setdefault(section.issue, []).append((section.pk, section.title))
-        self.fields["section"].choices = [
-            (f"{issue} ({issue.month:%B %Y}, {issue.status})", choices) for issue, choices in groups.items()
-        ]
+        self.fields["section"].choices = [(f"{issue} ({issue.status})", choices) for issue, choices in groups.items()]
 
     def clean_section(self) -> Section:
         section = Section.objects.select_related("issue").filter(pk=self.cleaned_data["section"]).first()
@@ -96,7 +94,7 @@ class TriageEntryAdminMixin:
         if request.method == "GET":
             picks = Pick.objects.filter(entry_id=object_id, issue__status__in=Issue.LOCKED_STATUSES)
             for issue in Issue.objects.filter(pk__in=picks.values("issue_id")):
-                self.message_user(request, f"Already featured in “{issue}” ({issue.month:%B %Y}).", messages.WARNING)
+                self.message_user(request, f"Already featured in “{issue}”.", messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
     # Actions ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from curator.editions import naming
 from curator.editions.models import Issue, Pick, Section
 from curator.feeds.sanitize import safe_url
 
@@ -64,6 +65,8 @@ class IssueContent:
     issue: Issue
     title: str
     month_label: str
+    display_name: str  # subject, page title, feed item: `Recommended Reading — November 2026` (naming.py)
+    headline: str  # the title's own words beyond site name and month; '' when it adds nothing
     intro_html: str
     intro_text: str
     sign_off_html: str
@@ -83,7 +86,9 @@ def issue_content(issue: Issue) -> IssueContent:
     content = IssueContent(
         issue=issue,
         title=issue.title,
-        month_label=issue.month.strftime("%B %Y"),
+        month_label=naming.month_label(issue.month),
+        display_name=issue.display_name,
+        headline=naming.title_remainder(issue.title, issue.month),
         intro_html=markdown_to_html(issue.intro),
         intro_text=markdown_to_text(issue.intro),
         sign_off_html=markdown_to_html(issue.sign_off),

@@ -56,7 +56,7 @@ def test_it_warns_about_entries_featured_in_an_earlier_issue(editor_client, make
     html = editor_client.get(URL).content.decode()
     assert "⚠ in “October reading”" in html
     detail = editor_client.get(reverse("admin:feeds_entry_change", args=[entry.pk]))
-    assert "Already featured in “October reading” (October 2026)." in detail.content.decode()
+    assert "Already featured in “October reading — October 2026”." in detail.content.decode()
 
 
 @pytest.mark.parametrize(
