@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from curator.editions import naming
 from curator.editions.models import Issue, Pick, Section
+from curator.editions.plain_text import html_to_plain_text
 from curator.feeds.sanitize import safe_url
 
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "h3", "h4", "hr"}
@@ -39,8 +40,8 @@ def markdown_to_html(text: str) -> str:
 
 
 def markdown_to_text(text: str) -> str:
-    """Plain-text alternative: Markdown is already readable as text, minus the link syntax noise."""
-    return (text or "").strip()
+    """Plain-text alternative: the same cleaned HTML, read out as text (no `**`, links as `text (url)`)."""
+    return html_to_plain_text(markdown_to_html(text))
 
 
 @dataclass
@@ -103,7 +104,7 @@ def issue_content(issue: Issue) -> IssueContent:
                 url=safe_url(pick.url),
                 blurb_html=markdown_to_html(pick.blurb),
                 blurb_text=markdown_to_text(pick.blurb),
-                byline=pick.byline,
+                byline=" ".join(pick.byline.split()),  # one line: the text part keeps it whole
                 source_name=pick.entry.source.name if pick.entry_id and pick.entry else "",
                 pick_id=pick.pk,
             )
