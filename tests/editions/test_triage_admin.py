@@ -125,9 +125,9 @@ def test_it_shortlists_and_rejects_selected_entries(editor_client, make_entry):
     }
     messages = [str(m) for m in editor_client.get(URL).context["messages"]]
     assert messages == [
-        "1 entries marked shortlisted.",
-        "1 picked entries left as they are: remove them from their issue first.",
-        "1 entries marked rejected.",
+        "1 entry marked shortlisted.",
+        "1 picked entry left as it is: remove it from its issue first.",
+        "1 entry marked rejected.",
     ]
 
 

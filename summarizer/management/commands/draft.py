@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from curator.feeds.models import Entry
+from curator.plural import counted
 from summarizer import drafting, engine
 from summarizer.models import DecodingProfile
 
@@ -47,8 +48,8 @@ class Command(BaseCommand):
         finally:
             bar.close()
         if report.fallback:  # the model's state matters only when drafts fell back because of it
-            drafts = "draft" if report.fallback == 1 else "drafts"
-            self.stderr.write(f"{report.fallback} {drafts} used the offline fallback: {report.fallback_reason}")
+            drafts = counted(report.fallback, "draft", "drafts")
+            self.stderr.write(f"{drafts} used the offline fallback: {report.fallback_reason}")
         for entry_id, error in report.errors.items():
             self.stderr.write(f"entry {entry_id} failed: {error}")
         self.stdout.write(
@@ -56,4 +57,4 @@ class Command(BaseCommand):
             f"{report.seconds:.1f} seconds"
         )
         if report.failed:
-            raise CommandError(f"{report.failed} {'entry' if report.failed == 1 else 'entries'} failed")
+            raise CommandError(f"{counted(report.failed, 'entry', 'entries')} failed")
