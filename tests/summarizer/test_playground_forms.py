@@ -70,3 +70,11 @@ def test_it_keeps_the_entry_of_a_run_for_the_next_load(admin_client, use_model, 
     page = admin_client.post(reverse(URL), {**PLAYGROUND_KNOBS, "entry": entry.pk, "run": "1"}).content.decode()
     load_form = page.split('<form method="get"', 1)[1].split("</form>", 1)[0]
     assert f'name="entry" value="{entry.pk}"' in load_form
+
+
+def test_it_judges_only_what_save_needs_and_keeps_the_text(admin_client):
+    response = admin_client.post(reverse(URL), {**PLAYGROUND_KNOBS, "title": "Kept", "name": "", "save": "1"})
+    page = response.content.decode()
+    assert "Name the new profile to save this tweak." in page
+    assert "Pick an entry or paste a text to summarize." not in page
+    assert 'name="title" value="Kept"' in page
