@@ -42,6 +42,7 @@ from curator.mailing.admin import IssueSendingAdminMixin
 from curator.mailing.click_admin import ClickReportAdminMixin
 from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.outbox import handover
+from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from summarizer.admin import EntryDraftsAdminMixin
 
@@ -107,7 +108,7 @@ class ScheduleAdmin(PeriodicTaskAdmin):
         except (ValueError, json.JSONDecodeError) as exc:
             self.message_user(request, f"Nothing was run: {exc}", messages.ERROR)
             return
-        text = queued.note(f"{len(periodic)} task(s) queued.")
+        text = queued.note(f"{counted(len(periodic), 'task', 'tasks')} queued.")
         self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
 
 

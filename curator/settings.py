@@ -229,7 +229,8 @@ STORAGES = {
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# With a hostname: a bare "memory://" makes kombu warn "No hostname was supplied" on every connection.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False" if REDIS_URL else "True")
 if not (REDIS_URL or DEBUG or envbool("CELERY_TASK_ALWAYS_EAGER", "False")):
@@ -361,11 +362,31 @@ MAILING_CONFIRM_RESEND_MINUTES = envint("MAILING_CONFIRM_RESEND_MINUTES", "10")
 MAILING_SIGNUPS_PER_IP_HOUR = envint("MAILING_SIGNUPS_PER_IP_HOUR", "20")
 MAILING_IMPORT_MAX_BYTES = envint("MAILING_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))  # largest CSV import
 
+LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    # httpx logs every request at INFO; a weekly ingest of hundreds of feeds would drown everything else.
-    "loggers": {"httpx": {"level": "WARNING"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's default config gives "django" a console handler of its own; beside root's, every
+        # line (runserver's included) was printed twice. Root prints them once; no ADMINS, no mail.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # httpx logs every request at INFO; a weekly ingest of hundreds of feeds would drown everything else.
+        "httpx": {"level": "WARNING"},
+        # Tasks run inside the request when eager (the demo): a "Task ... succeeded" line for each is noise.
+        # Failures are still logged (ERROR), and a real worker keeps its INFO lines.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+    },
 }

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from curator.admin_permissions import permission_required
 from curator.feeds.models import Entry
 from curator.outbox import handover
+from curator.plural import counted
 from summarizer import report_views, tasks, views
 from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft
@@ -66,7 +67,7 @@ class EntryDraftsAdminMixin:
                 ids = list(queryset.values_list("pk", flat=True))
                 with handover.watch() as queued:
                     tasks.queue_drafts(ids, profile.pk, force=True)
-                text = queued.note(f"Drafting {len(ids)} entries with profile “{profile.name}”.")
+                text = queued.note(f"Drafting {counted(len(ids), 'entry', 'entries')} with profile “{profile.name}”.")
                 self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
                 return None
         else:

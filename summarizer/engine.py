@@ -124,11 +124,22 @@ def _input_limit(config: Any, tokenizer: Any) -> int:
     return min(usable) if usable else FALLBACK_INPUT_LIMIT
 
 
-def _load(model_id: str) -> Loaded:
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+def silence_progress_bars() -> None:
+    """Turn off the loading bars of transformers and huggingface_hub for this process.
+
+    They write straight to stderr: in a worker they fill the log, and in `manage.py draft` they
+    tear through the command's own progress bar.
+    """
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"  # read by hub code that checks the variable itself
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # worker logs are not a terminal
+    hf_logging.disable_progress_bar()  # also switches off huggingface_hub's bars
+
+
+def _load(model_id: str) -> Loaded:
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+
+    silence_progress_bars()
     _configure_threads()
     config = AutoConfig.from_pretrained(model_id)
     is_encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))

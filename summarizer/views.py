@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
@@ -43,6 +44,12 @@ def _initial_knobs(request: HttpRequest) -> tuple[DecodingProfile, dict[str, Any
     return base, decoding.parameters_of(base)
 
 
+def _bound_or_typed(form_class: type[forms.Form], request: HttpRequest, *, bound: bool) -> forms.Form:
+    if bound:
+        return form_class(request.POST)
+    return form_class(initial={name: request.POST.get(name, "") for name in form_class.base_fields})
+
+
 @permission_required("summarizer.view_decodingprofile")
 def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
     """Pick an entry or paste text, tweak the knobs, see the drafts now, keep the tweak as a profile."""
@@ -50,10 +57,13 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
     results: list[drafting.Generated] = []
     saved: DecodingProfile | None = None
     if request.method == "POST":
-        source_form = PlaygroundSourceForm(request.POST)
+        # Each button judges only the forms it needs (Generate: text and knobs; Save: knobs and name);
+        # the other form shows what was typed, without errors that do not apply to that button.
+        saving = "save" in request.POST
+        source_form = _bound_or_typed(PlaygroundSourceForm, request, bound=not saving)
         knobs_form = KnobsForm(request.POST)
-        save_form = SaveAsForm(request.POST if "save" in request.POST else None)
-        if "save" in request.POST:
+        save_form = _bound_or_typed(SaveAsForm, request, bound=saving)
+        if saving:
             if not request.user.has_perm("summarizer.add_decodingprofile"):
                 raise PermissionDenied
             if knobs_form.is_valid() and save_form.is_valid():

@@ -175,4 +175,4 @@ def test_it_shows_the_sent_demo_issue_in_the_public_archive(client) -> None:  # 
     sent = Issue.objects.get(status=Issue.Status.SENT)
     listing = client.get("/")
     assert listing.status_code == 200
-    assert sent.title in listing.content.decode()
+    assert sent.short_name in listing.content.decode()

@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required
@@ -35,6 +36,7 @@ from curator.editions.pick_groups import group_picks
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
+from curator.plural import counted
 from summarizer.models import Draft
 
 EDITABLE_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
@@ -61,9 +63,7 @@ class AddToIssueForm(forms.Form):
         groups: dict[Issue, list[tuple[int, str]]] = {}
         for section in sections.order_by("-issue__month", "-issue_id", "position", "id"):
             groups.setdefault(section.issue, []).append((section.pk, section.title))
-        self.fields["section"].choices = [
-            (f"{issue} ({issue.month:%B %Y}, {issue.status})", choices) for issue, choices in groups.items()
-        ]
+        self.fields["section"].choices = [(f"{issue} ({issue.status})", choices) for issue, choices in groups.items()]
 
     def clean_section(self) -> Section:
         section = Section.objects.select_related("issue").filter(pk=self.cleaned_data["section"]).first()
@@ -116,7 +116,7 @@ class TriageEntryAdminMixin:
         if request.method == "GET":
             picks = Pick.objects.filter(entry_id=object_id, issue__status__in=Issue.LOCKED_STATUSES)
             for issue in Issue.objects.filter(pk__in=picks.values("issue_id")):
-                self.message_user(request, f"Already featured in “{issue}” ({issue.month:%B %Y}).", messages.WARNING)
+                self.message_user(request, f"Already featured in “{issue}”.", messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
     # Actions ---------------------------------------------------------------------------------
@@ -126,13 +126,14 @@ class TriageEntryAdminMixin:
 
     def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None:
         result = set_triage(queryset, status)
-        self.message_user(request, f"{result.changed} entries marked {status}.", messages.SUCCESS)
+        self.message_user(request, f"{counted(result.changed, 'entry', 'entries')} marked {status}.", messages.SUCCESS)
         if result.skipped_picked:
-            self.message_user(
-                request,
-                f"{result.skipped_picked} picked entries left as they are: remove them from their issue first.",
-                messages.WARNING,
-            )
+            left = ngettext(
+                "%(n)d picked entry left as it is: remove it from its issue first.",
+                "%(n)d picked entries left as they are: remove them from their issue first.",
+                result.skipped_picked,
+            ) % {"n": result.skipped_picked}
+            self.message_user(request, left, messages.WARNING)
 
     @admin.action(description="Shortlist selected entries", permissions=["change"])
     def shortlist_entries(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
@@ -172,9 +173,13 @@ class TriageEntryAdminMixin:
         url = reverse("admin:editions_issue_change", args=[section.issue_id])
         self.message_user(
             request,
-            # safe: format_html escapes the section and issue titles; only the fixed markup is trusted.
+            # safe: format_html escapes the count, section and issue titles; only the fixed markup is trusted.
             format_html(
-                '{} entries added to “{}” in <a href="{}">{}</a>.', len(result.added), section, url, section.issue
+                '{} added to “{}” in <a href="{}">{}</a>.',
+                counted(len(result.added), "entry", "entries"),
+                section,
+                url,
+                section.issue,
             ),
             messages.SUCCESS,
         )

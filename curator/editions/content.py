@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from curator.editions import naming
 from curator.editions.models import Issue, Pick, Section
+from curator.editions.plain_text import html_to_plain_text
 from curator.feeds.sanitize import safe_url
 
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "h3", "h4", "hr"}
@@ -38,8 +40,8 @@ def markdown_to_html(text: str) -> str:
 
 
 def markdown_to_text(text: str) -> str:
-    """Plain-text alternative: Markdown is already readable as text, minus the link syntax noise."""
-    return (text or "").strip()
+    """Plain-text alternative: the same cleaned HTML, read out as text (no `**`, links as `text (url)`)."""
+    return html_to_plain_text(markdown_to_html(text))
 
 
 @dataclass
@@ -64,6 +66,8 @@ class IssueContent:
     issue: Issue
     title: str
     month_label: str
+    display_name: str  # subject, page title, feed item: `Recommended Reading — November 2026` (naming.py)
+    headline: str  # the title's own words beyond site name and month; '' when it adds nothing
     intro_html: str
     intro_text: str
     sign_off_html: str
@@ -83,7 +87,9 @@ def issue_content(issue: Issue) -> IssueContent:
     content = IssueContent(
         issue=issue,
         title=issue.title,
-        month_label=issue.month.strftime("%B %Y"),
+        month_label=naming.month_label(issue.month),
+        display_name=issue.display_name,
+        headline=naming.title_remainder(issue.title, issue.month),
         intro_html=markdown_to_html(issue.intro),
         intro_text=markdown_to_text(issue.intro),
         sign_off_html=markdown_to_html(issue.sign_off),
@@ -98,7 +104,7 @@ def issue_content(issue: Issue) -> IssueContent:
                 url=safe_url(pick.url),
                 blurb_html=markdown_to_html(pick.blurb),
                 blurb_text=markdown_to_text(pick.blurb),
-                byline=pick.byline,
+                byline=" ".join(pick.byline.split()),  # one line: the text part keeps it whole
                 source_name=pick.entry.source.name if pick.entry_id and pick.entry else "",
                 pick_id=pick.pk,
             )

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from curator.editions import naming
+
 
 class WorkflowError(Exception):
     """An editorial step that the issue's state does not allow; the message is shown to the editor."""
@@ -48,7 +50,7 @@ class Issue(models.Model):
         permissions = [("send_issue", "Can send an issue to subscribers")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.short_name if self.month else self.title
 
     def save(self, *args, **kwargs) -> None:
         """Normalise the month, fill the slug and give a brand-new issue its default sections."""
@@ -65,6 +67,16 @@ class Issue(models.Model):
             )
 
     @property
+    def short_name(self) -> str:
+        """Title and month, each said once (`November 2026`, `Agents special — November 2026`)."""
+        return naming.short_name(self.title, self.month)
+
+    @property
+    def display_name(self) -> str:
+        """What readers see: `Recommended Reading — November 2026`."""
+        return naming.display_name(self.title, self.month)
+
+    @property
     def is_locked(self) -> bool:
         return self.status in self.LOCKED_STATUSES
 
@@ -74,8 +86,12 @@ def first_of_month(day: datetime.date) -> datetime.date:
 
 
 def unique_slug(title: str, month: datetime.date, exclude_pk: int | None = None) -> str:
-    """`2026-11-recommended-reading`, with -2, -3... when two issues of a month share a title."""
-    base = slugify(f"{month:%Y-%m} {title}")[:190].strip("-") or f"{month:%Y-%m}"
+    """`2026-11-recommended-reading`, with -2, -3... when two issues of a month share a title.
+
+    A month written into the title is left out: the slug starts with it already.
+    """
+    base = slugify(f"{month:%Y-%m} {naming.title_remainder(title, month, site_name='')}")[:190].strip("-")
+    base = base or f"{month:%Y-%m}"
     taken = set(Issue.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:

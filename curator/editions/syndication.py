@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from curator.editions.content import issue_content
 from curator.editions.models import Issue
+from curator.editions.naming import display_name
 from curator.editions.views import sent_issues
 from curator.feeds.sanitize import plain_line
 
@@ -32,7 +33,7 @@ class IssueRssFeed(Feed):
 
     def item_title(self, item: Issue) -> str:
         # Many readers show an RSS title as HTML after one unescape: markup in a title must not reach them.
-        return f"{plain_line(item.title)} ({item.month:%B %Y})"
+        return display_name(plain_line(item.title), item.month)
 
     def item_description(self, item: Issue) -> str:
         return render_to_string("editions/feed_item.html", {"content": issue_content(item)})

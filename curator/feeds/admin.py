@@ -17,6 +17,7 @@ from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import Fetcher
 from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
+from curator.plural import counted
 
 STATUS_COLOURS = {
     Source.Status.OK: "#1a7f37",
@@ -142,7 +143,7 @@ class SourceAdmin(admin.ModelAdmin):
         with handover.watch() as queued, transaction.atomic():
             for source_id in ids:
                 handover.enqueue(ingest_source, source_id, force=True, trigger="admin")
-        text = queued.note(f"Queued {len(ids)} source(s) for fetching.")
+        text = queued.note(f"Queued {counted(len(ids), 'source', 'sources')} for fetching.")
         self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from curator.plural import counted
+
 # Deep enough for any real article (tables in lists in blockquotes), shallow enough that the worst
 # document under the body cap made of fields just under it still sanitizes in a few seconds.
 MAX_HTML_DEPTH = 100
@@ -135,5 +137,5 @@ def bound_document(parsed: dict) -> list[str]:
         else:
             unlisted += 1
     if unlisted:
-        notes.append(f"... and {unlisted} more entries bounded the same way")
+        notes.append(f"... and {counted(unlisted, 'more entry', 'more entries')} bounded the same way")
     return notes

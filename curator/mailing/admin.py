@@ -25,6 +25,7 @@ from curator.mailing.models import Delivery, ProviderEvent, Subscriber, Subscrib
 from curator.mailing.render import render_issue
 from curator.mailing.testsend import preview_subscriber, send_test_message
 from curator.outbox import handover
+from curator.plural import counted
 
 SEND_PERMISSION = "editions.send_issue"
 
@@ -120,7 +121,7 @@ class IssueSendingAdminMixin:
             except send.SendError as exc:
                 messages.error(request, str(exc))
             else:
-                text = queued.note(f"Sending “{issue}” to {total} subscribers.")
+                text = queued.note(f"Sending “{issue}” to {counted(total, 'subscriber', 'subscribers')}.")
                 messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
             return HttpResponseRedirect(self.change_url(issue))
         context = {

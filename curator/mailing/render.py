@@ -53,14 +53,22 @@ def base_context() -> dict:
     return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[-*]|\d+\.) ")
+
+
 def wrap_text(text: str, width: int = 76) -> str:
-    """Mail clients show plain text as is, and lines past 998 characters would force quoted-printable."""
+    """Mail clients show plain text as is, and lines past 998 characters would force quoted-printable.
+
+    A byline (`— Name`) stays on one line: a name broken in two reads as two people. List items
+    wrap under their own text, not under the bullet.
+    """
     lines: list[str] = []
     for line in re.sub(r"\n{3,}", "\n\n", text.strip()).splitlines():
-        if len(line) <= width:
+        if len(line) <= width or (line.startswith("— ") and len(line) <= 200):
             lines.append(line)
             continue
-        indent = line[: len(line) - len(line.lstrip())]
+        item = _LIST_ITEM.match(line)
+        indent = " " * item.end() if item else line[: len(line) - len(line.lstrip())]
         lines.extend(
             textwrap.wrap(line, width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
         )

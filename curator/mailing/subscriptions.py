@@ -114,6 +114,12 @@ def unsubscribe_token(subscriber: Subscriber) -> str:
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
+    """The reader's own link; an unsaved stand-in (preview, test email) gets the sample link instead.
+
+    A stand-in has no row, so a signed id would name nobody, or whoever gets that id one day.
+    """
+    if subscriber.pk is None:
+        return settings.SITE_URL + reverse("mailing:unsubscribe_sample")
     return settings.SITE_URL + reverse("mailing:unsubscribe", args=[unsubscribe_token(subscriber)])
 
 

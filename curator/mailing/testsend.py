@@ -11,9 +11,9 @@ from curator.mailing.render import build_message, prepare_issue, site_domain
 
 
 def preview_subscriber(user: AbstractBaseUser) -> Subscriber:
-    """An unsaved stand-in reader; id 0 matches nobody, so its unsubscribe link is inert."""
+    """An unsaved stand-in reader: no id, so its unsubscribe link is the sample that changes nothing."""
     name = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return Subscriber(pk=0, email=getattr(user, "email", "") or "preview@example.org", name=name)
+    return Subscriber(email=getattr(user, "email", "") or "preview@example.org", name=name)
 
 
 def send_test_message(issue: Issue, user: AbstractBaseUser) -> None:

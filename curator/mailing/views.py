@@ -76,12 +76,22 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         subscriber_id = subscriptions.subscriber_id_from_unsubscribe_token(token)
     except subscriptions.InvalidToken as exc:
         return invalid_link(request, str(exc))
+    row = Subscriber.objects.filter(pk=subscriber_id).values("email", "status").first()
+    if row is None or row["status"] == Subscriber.Status.UNSUBSCRIBED:
+        # Nothing to ask or to change; a replayed one-click POST lands here too and changes nothing.
+        return render(request, "mailing/unsubscribed.html", {"already": True})
     if request.method == "GET":
         # Link scanners follow GETs; only the button's POST unsubscribes.
-        email = Subscriber.objects.filter(pk=subscriber_id).values_list("email", flat=True).first()
-        return render(request, "mailing/unsubscribe.html", {"email": email})
-    subscriptions.unsubscribe(subscriber_id)
-    return render(request, "mailing/unsubscribed.html")
+        return render(request, "mailing/unsubscribe.html", {"email": row["email"]})
+    changed = subscriptions.unsubscribe(subscriber_id)
+    return render(request, "mailing/unsubscribed.html", {"already": not changed})
+
+
+@csrf_exempt  # the test email carries this link in its List-Unsubscribe header too: a provider may POST
+@require_http_methods(["GET", "POST"])
+def unsubscribe_sample(request: HttpRequest) -> HttpResponse:
+    """The test email's unsubscribe link: it names no subscriber, so it only says that."""
+    return render(request, "mailing/unsubscribe_sample.html")
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -92,4 +92,4 @@ def test_it_works_without_javascript(client, sent):
 def test_it_names_the_site_from_settings(client, sent, settings):
     settings.SITE_NAME = "The Lab Letter"
     html = client.get(reverse("editions:issue", args=[sent.slug])).content.decode()
-    assert "<title>Recommended reading · November 2026 · The Lab Letter</title>" in html
+    assert "<title>The Lab Letter — Recommended reading — November 2026</title>" in html

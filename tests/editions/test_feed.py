@@ -28,7 +28,7 @@ def test_it_publishes_sent_issues_as_atom_with_full_content(client, issues):
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)  # noqa: S314 - our own feed, not untrusted input
     entries = root.findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title") for e in entries] == ["October reading (October 2026)"]
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Recommended Reading — October reading — October 2026"]
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link.endswith(reverse("editions:issue", args=[october.slug]))
     summary = entries[0].findtext(f"{ATOM}summary")
@@ -39,6 +39,6 @@ def test_it_publishes_sent_issues_as_atom_with_full_content(client, issues):
 def test_it_publishes_rss_too_and_is_cacheable(client, issues):
     response = client.get(reverse("editions:feed_rss"))
     root = ET.fromstring(response.content)  # noqa: S314 - our own feed, not untrusted input
-    assert [i.findtext("title") for i in root.iter("item")] == ["October reading (October 2026)"]
+    assert [i.findtext("title") for i in root.iter("item")] == ["Recommended Reading — October reading — October 2026"]
     assert "public" in response["Cache-Control"]
     assert client.get(reverse("editions:feed_rss"), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304

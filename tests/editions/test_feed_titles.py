@@ -22,4 +22,4 @@ def test_it_strips_markup_from_titles(client, feed):
     )
     root = ET.fromstring(client.get(reverse(feed)).content)  # noqa: S314 - our own feed
     titles = [el.text for el in root.iter() if el.tag.endswith("title") and "Deep" in (el.text or "")]
-    assert titles == ["Deep nets (January 2026)"]
+    assert titles == ["Recommended Reading — Deep nets — January 2026"]

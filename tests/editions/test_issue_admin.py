@@ -186,6 +186,6 @@ def test_it_marks_issues_ready_in_bulk_and_names_the_empty_ones(editor_client, a
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert "“Recommended reading” is now ready." in messages
-    assert "“Empty one” has no picks yet: add some before marking it ready." in messages
+    assert "“November 2026” is now ready." in messages
+    assert "“Empty one — January 2027” has no picks yet: add some before marking it ready." in messages
     assert dict(Issue.objects.values_list("title", "status")) == {"Recommended reading": "ready", "Empty one": "draft"}

@@ -56,7 +56,7 @@ def test_it_warns_about_entries_featured_in_an_earlier_issue(editor_client, make
     html = editor_client.get(URL).content.decode()
     assert "⚠ in “October reading” (October 2026)" in html
     detail = editor_client.get(reverse("admin:feeds_entry_change", args=[entry.pk]))
-    assert "Already featured in “October reading” (October 2026)." in detail.content.decode()
+    assert "Already featured in “October reading — October 2026”." in detail.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -125,9 +125,9 @@ def test_it_shortlists_and_rejects_selected_entries(editor_client, make_entry):
     }
     messages = [str(m) for m in editor_client.get(URL).context["messages"]]
     assert messages == [
-        "1 entries marked shortlisted.",
-        "1 picked entries left as they are: remove them from their issue first.",
-        "1 entries marked rejected.",
+        "1 entry marked shortlisted.",
+        "1 picked entry left as it is: remove it from its issue first.",
+        "1 entry marked rejected.",
     ]
 
 

@@ -68,7 +68,7 @@ def test_it_fetches_now_even_when_backing_off(admin_client, make_source, django_
         response = admin_client.post(
             "/admin/feeds/source/", {"action": "fetch_now", "_selected_action": [source.pk]}, follow=True
         )
-    assert "Queued 1 source(s) for fetching." in response.content.decode()
+    assert "Queued 1 source for fetching." in response.content.decode()
     assert IngestRun.objects.get(source=source).trigger == "admin"
     assert Entry.objects.filter(source=source).count() == 2
 
@@ -97,7 +97,7 @@ def test_it_reports_a_temporary_error_of_fetch_now_in_the_eager_demo_instead_of_
             "/admin/feeds/source/", {"action": "fetch_now", "_selected_action": [source.pk]}, follow=True
         )
     assert response.status_code == 200
-    assert "Queued 1 source(s) for fetching." in response.content.decode()
+    assert "Queued 1 source for fetching." in response.content.decode()
     run = IngestRun.objects.get(source=source)  # one attempt, not a burst of immediate retries
     assert run.failed and run.trigger == "admin"
     source.refresh_from_db()

@@ -26,7 +26,7 @@ def test_it_previews_the_exact_email_in_a_sandboxed_iframe(client, send_permissi
     assert response.status_code == 200
     page = response.content.decode()
     assert 'sandbox=""' in page and "srcdoc=" in page
-    assert "Recommended Reading: Recommended reading, March 2026" in page
+    assert "Recommended Reading — March 2026" in page
     srcdoc = htmllib.unescape(page.split('srcdoc="', 1)[1].split('"', 1)[0])
     assert "Sparse attention, revisited" in srcdoc and "Hi Edna Editor," in srcdoc
     assert "<script" not in srcdoc
@@ -41,7 +41,7 @@ def test_it_sends_a_test_to_the_logged_in_staff_member(client, send_permissions,
     assert response.status_code == 302
     (message,) = mail.outbox
     assert message.to == ["edna@example.org"]
-    assert message.subject == "[Test] Recommended Reading: Recommended reading, March 2026"
+    assert message.subject == "[Test] Recommended Reading — March 2026"
     assert not Delivery.objects.exists()
     issue.refresh_from_db()
     assert issue.status == Issue.Status.READY

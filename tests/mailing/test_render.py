@@ -17,7 +17,7 @@ def reader() -> Subscriber:
 
 def test_it_renders_subject_intro_sections_and_signed_picks(issue, reader):
     subject, html, text = render_issue(issue, reader)
-    assert subject == "Recommended Reading: Recommended reading, March 2026"
+    assert subject == "Recommended Reading — March 2026"
     for part in (html, text):
         assert "Welcome to the March issue" in part
         assert "Sparse attention, revisited" in part

@@ -92,7 +92,7 @@ def test_each_subscriber_gets_one_personal_message_through_the_api(issue, postma
     assert outcome.sent == 5
     assert postmark.accepted_to() == Counter({f"{r.email}": 1 for r in readers})
     first = next(r for r in postmark.requests if r["To"] == readers[0].email)
-    assert first["Subject"] == f"Recommended Reading: {issue.title}"
+    assert first["Subject"] == issue.display_name
     assert "Pruning datasets before you train" in first["HtmlBody"]
     assert "Pruning datasets before you train" in first["TextBody"]
     headers = {h["Name"]: h["Value"] for h in first["Headers"]}

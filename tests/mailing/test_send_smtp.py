@@ -46,7 +46,7 @@ def test_it_builds_multipart_alternative_with_one_click_unsubscribe(issue, smtp_
     assert message["List-Unsubscribe"].strip() == f"<{url}>"  # long header: folded before the "<"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Message-ID"] == f"<issue-{issue.pk}.sub-{reader.pk}@news.example.org>"
-    assert message["Subject"] == "Recommended Reading: Recommended reading, March 2026"
+    assert message["Subject"] == "Recommended Reading — March 2026"
     assert message["To"] == "mia@example.com"
     text = text_part.get_content()
     calibration = issue.picks.get(url="https://research.example.com/calibration")

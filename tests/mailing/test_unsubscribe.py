@@ -71,3 +71,22 @@ def test_it_keeps_unsubscribe_links_working_forever(reader, bare_client):
     with time_machine.travel(timezone.now() + dt.timedelta(days=3650)):
         assert one_click(bare_client, url).status_code == 200
     assert Subscriber.objects.get().status == "unsubscribed"
+
+
+def test_it_says_already_unsubscribed_instead_of_asking_again(reader, bare_client):
+    url = reverse("mailing:unsubscribe", args=[subscriptions.unsubscribe_token(reader)])
+    assert b"You are unsubscribed" in one_click(bare_client, url).content
+    gone_at = Subscriber.objects.get().unsubscribed_at
+    page = bare_client.get(url).content.decode()
+    assert "You are already unsubscribed" in page
+    assert "Stop sending" not in page and "<form" not in page
+    replay = one_click(bare_client, url)
+    assert replay.status_code == 200 and b"You are already unsubscribed" in replay.content
+    assert Subscriber.objects.get().unsubscribed_at == gone_at
+
+
+def test_it_does_not_ask_about_a_reader_who_is_no_longer_on_the_list(reader, bare_client):
+    url = reverse("mailing:unsubscribe", args=[subscriptions.unsubscribe_token(reader)])
+    reader.delete()
+    assert b"You are already unsubscribed" in bare_client.get(url).content
+    assert b"You are already unsubscribed" in one_click(bare_client, url).content

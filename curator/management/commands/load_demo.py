@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from curator.demo import load_demo
+from curator.plural import counted
 
 
 class Command(BaseCommand):
@@ -14,7 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_demo()
-        self.stdout.write(f"Demo data: {report.entries_new} new entries, {report.drafts} drafts in all.")
+        self.stdout.write(
+            f"Demo data: {counted(report.entries_new, 'new entry', 'new entries')}, "
+            f"{counted(report.drafts, 'draft', 'drafts')} in all."
+        )
         if report.password:
             self.stdout.write(
                 self.style.SUCCESS(f"Log in at /admin/ as '{report.username}' with password '{report.password}'.")

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from curator.feeds.models import Entry
-from summarizer import drafting
+from curator.plural import counted
+from summarizer import drafting, engine
 from summarizer.models import DecodingProfile
 
 
@@ -37,13 +38,18 @@ class Command(BaseCommand):
             missing = sorted(set(ids) - set(Entry.objects.filter(pk__in=ids).values_list("pk", flat=True)))
             if missing:
                 raise CommandError(f"no entry with id {', '.join(map(str, missing))}")
+        if not ids:  # nothing to draft: no model to load, no empty progress bar
+            self.stdout.write("No entries are waiting for a draft.")
+            return
+        engine.silence_progress_bars()
         bar = tqdm(total=len(ids), unit="entry", disable=options["no_progress"], file=self.stderr._out)
         try:
             report = drafting.draft_entries(ids, profile, batch_size=options["batch_size"], progress=bar.update)
         finally:
             bar.close()
-        if report.fallback_reason:
-            self.stderr.write(f"model unavailable, used the offline fallback: {report.fallback_reason}")
+        if report.fallback:  # the model's state matters only when drafts fell back because of it
+            drafts = counted(report.fallback, "draft", "drafts")
+            self.stderr.write(f"{drafts} used the offline fallback: {report.fallback_reason}")
         for entry_id, error in report.errors.items():
             self.stderr.write(f"entry {entry_id} failed: {error}")
         self.stdout.write(
@@ -51,4 +57,4 @@ class Command(BaseCommand):
             f"{report.seconds:.1f} seconds"
         )
         if report.failed:
-            raise CommandError(f"{report.failed} entries failed")
+            raise CommandError(f"{counted(report.failed, 'entry', 'entries')} failed")

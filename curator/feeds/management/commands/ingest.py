@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from curator.feeds.ingest import IngestResult, due_sources, ingest_many
 from curator.feeds.models import Source
+from curator.plural import counted
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         results = ingest_many(sources, trigger="command", on_result=progress)
         failed = sum(r.failed for r in results)
         summary = (
-            f"{total} sources in {time.monotonic() - started:.1f}s: "
+            f"{counted(total, 'source', 'sources')} in {time.monotonic() - started:.1f}s: "
             f"{sum(r.new for r in results)} new, {sum(r.updated for r in results)} updated, "
             f"{sum(r.unchanged for r in results)} unchanged, {sum(r.not_modified for r in results)} not modified, "
             f"{failed} failed"
@@ -70,5 +71,5 @@ def describe(result: IngestResult) -> str:
         return "not modified"
     text = f"{result.new} new, {result.updated} updated, {result.unchanged} unchanged"
     if result.warnings:
-        text += f" ({len(result.warnings)} warning(s): {result.warnings[0]})"
+        text += f" ({counted(len(result.warnings), 'warning', 'warnings')}: {result.warnings[0]})"
     return text

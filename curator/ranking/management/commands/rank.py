@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from curator.feeds.models import Entry
+from curator.plural import counted
 from curator.ranking import embed
 from curator.ranking.embed import EmbedderUnavailable
 from curator.ranking.pipeline import rank_all
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"embedded {figures['embedded']}, story joins {figures['story_joins']}, scored {figures['scored']}, "
             f"{figures['seconds']:.1f} seconds\n"
-            f"model: {report.model.get_kind_display()} on {figures['positives']} picks and "
-            f"{figures['negatives']} rejections; cross-validated AUC {auc}"
+            f"model: {report.model.get_kind_display()} on {counted(figures['positives'], 'pick', 'picks')} and "
+            f"{counted(figures['negatives'], 'rejection', 'rejections')}; cross-validated AUC {auc}"
             + (f"\nnote: {figures['note']}" if figures["note"] else "")
         )
