@@ -129,11 +129,14 @@ def issue_in_progress() -> Issue | None:
 
 
 def section_for(issue: Issue, entry: Entry) -> Section | None:
-    """The section named for the entry's kind ("Papers", "Blog posts"), else the first one."""
+    """The section its source names as usual (`section_hint`), else one named for the entry's kind
+    ("Papers", "Blog posts"), else the first one."""
     sections = list(Section.objects.filter(issue=issue).order_by("position", "id"))
+    hint = entry.source.section_hint.strip().lower()
+    hinted = [s for s in sections if hint and s.title.strip().lower() == hint]
     words = SECTION_WORDS.get(entry.kind, ())
     matching = [s for s in sections if any(word in s.title.lower() for word in words)]
-    chosen = matching or sections
+    chosen = hinted or matching or sections
     return chosen[0] if chosen else None
 
 

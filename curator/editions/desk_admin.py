@@ -65,6 +65,7 @@ class DeskEntryAdminMixin:
             **self.admin_site.each_context(request),
             "opts": Entry._meta,
             "title": "Triage desk",
+            "is_nav_sidebar_enabled": False,  # the list and the entry need the width more than the menu does
             "items": items,
             "current_id": current_id,
             "scope": scope,

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from curator.feeds.models import Entry, Source
+from curator.feeds.models import Entry, Sighting, Source
 from curator.ranking.models import Interests
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "entries.jsonl"
@@ -70,6 +70,8 @@ def load_ranking_demo() -> DemoEntries:
             },
         )
         created += was_created
+        # The source's entry count (and re-ingest idempotency) go by sightings, as for fetched items.
+        Sighting.objects.get_or_create(source=source, guid=entry.guid, defaults={"entry": entry})
         if row["decision"] == "picked" and entry.triage != Entry.Triage.PICKED:
             picked.append(entry)
     return DemoEntries(created=created, picked=picked)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from curator.editions import desk
 from curator.editions.models import Issue, Pick, WorkflowError
-from curator.feeds.models import Entry
+from curator.feeds.models import Entry, Source
 from curator.outbox.models import OutboxMessage
 from curator.ranking.models import Relevance, Story, StoryMembership
 from tests.editions.conftest import send
@@ -145,6 +145,22 @@ def test_it_adds_to_the_first_section_when_none_is_named_for_the_kind(make_entry
     post = make_entry("A blog post", kind=Entry.Kind.POST)
     desk.decide(post.pk, "add", "new", editor)
     assert Pick.objects.get(entry=post).section == issue.sections.order_by("position", "id").first()
+
+
+def test_it_prefers_the_section_its_source_usually_goes_to(make_entry, issue, editor):
+    issue.sections.filter(title="Research updates").update(title="Papers")
+    paper = make_entry("A paper from a livestream source", kind=Entry.Kind.PAPER)
+    Source.objects.filter(pk=paper.source_id).update(section_hint=" livestreams ")
+    desk.decide(paper.pk, "add", "new", editor)
+    assert Pick.objects.get(entry=paper).section.title == "Livestreams"
+
+
+def test_it_shows_which_past_picks_an_entry_is_like(client, editor, make_entry):
+    entry = make_entry("Ranked entry")
+    Relevance.objects.create(entry=entry, score=0.8, margin=0.3, like=[[1, "Earlier <b>pick</b>"]])
+    client.force_login(editor)
+    body = client.get(reverse("admin:feeds_entry_desk_entry", args=[entry.pk])).content.decode()
+    assert "Like past picks: “Earlier &lt;b&gt;pick&lt;/b&gt;”" in body
 
 
 def test_it_says_so_when_there_is_no_issue_to_add_to(client, editor, make_entry):
