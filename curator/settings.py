@@ -208,6 +208,7 @@ AXES_LOCKOUT_PARAMETERS = [
     item.split("+") if "+" in item else item for item in envlist("AXES_LOCKOUT_PARAMETERS", "ip_address,username")
 ]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner at every start; failures and lockouts are still logged (client shown by lockout keys)
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")  # reverse proxies in front that append X-Forwarded-For
 AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"
 

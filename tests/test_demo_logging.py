@@ -94,6 +94,18 @@ def test_it_prints_each_runserver_line_once(demo_env):
     assert output.count('"GET /no-such-page HTTP/1.1" 404') == 1, output
     assert output.count("Not Found: /no-such-page") == 1, output
     assert "No hostname was supplied" not in output
+    assert "AXES: BEGIN" not in output  # django-axes' banner at every start
+
+
+def test_it_loads_the_bundled_minilm_without_loading_bars(demo_env):
+    """Ranking and the fallback load it during `load_demo`, `ingest` and `draft`: their output stays theirs."""
+    script = "import django; django.setup(); from curator import minilm; minilm.load(); print('loaded')"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=demo_env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("loaded")
+    assert "Loading weights" not in result.stderr and "it/s" not in result.stderr, result.stderr
 
 
 def test_it_runs_eager_tasks_without_a_line_each_or_a_broker_warning(demo_env):

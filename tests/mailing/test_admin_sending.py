@@ -91,6 +91,15 @@ def test_it_reports_progress_as_json(client, send_permissions, issue):
     assert 'data-field="pending">3<' in page and 'http-equiv="refresh"' in page
 
 
+def test_it_says_not_sent_yet_instead_of_zero_counts_before_the_send(client, send_permissions, issue):
+    editor, _ = send_permissions
+    make_subscribers(2)
+    client.force_login(editor)
+    page = client.get(url("change", issue)).content.decode()
+    assert '<p id="mailing-progress">Not sent yet.</p>' in page
+    assert 'data-field="total"' not in page
+
+
 def test_it_allows_only_publishers_to_pause_and_resume(client, send_permissions, issue):
     editor, publisher = send_permissions
     make_subscribers(2)

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from curator.feeds.models import Entry
+from curator.minilm import silence_progress_bars
 from curator.plural import counted
-from summarizer import drafting, engine
+from summarizer import drafting
 from summarizer.models import DecodingProfile
 
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         if not ids:  # nothing to draft: no model to load, no empty progress bar
             self.stdout.write("No entries are waiting for a draft.")
             return
-        engine.silence_progress_bars()
+        silence_progress_bars()
         bar = tqdm(total=len(ids), unit="entry", disable=options["no_progress"], file=self.stderr._out)
         try:
             report = drafting.draft_entries(ids, profile, batch_size=options["batch_size"], progress=bar.update)
