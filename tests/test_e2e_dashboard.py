@@ -7,7 +7,6 @@ the long titles, author lists and errors real feeds produce. Screenshots land in
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -18,7 +17,7 @@ from curator.feeds.models import Entry, IngestRun, Source
 from curator.mailing.models import Subscriber
 from curator.ranking.models import Relevance, Story, StoryMembership
 from summarizer.models import Draft
-from tests.editions.test_e2e_editorial import page, shot, submit  # noqa: F401  (the page fixture)
+from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401  (the page fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -104,11 +103,7 @@ def assert_fits(browser_page, name: str) -> None:  # type: ignore[no-untyped-def
 
 
 def test_it_fits_the_dashboard_and_the_busiest_lists_on_a_laptop_screen(busy_desk, live_server, page) -> None:  # noqa: F811
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", "sue")
-    page.fill("#id_password", "sue-password")
-    submit(page, "input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, live_server.url, "sue", "sue-password")
     entry = Entry.objects.order_by("pk").first()
     pages = {
         "dashboard": reverse("admin:index"),

@@ -6,8 +6,6 @@ tests/editions/test_e2e_editorial.py (whose browser fixture this reuses).
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -18,7 +16,7 @@ from curator.feeds.models import Entry, Source
 from curator.mailing import clicks, control
 from curator.mailing.models import ClickCount, Subscriber
 from summarizer.models import Draft, DraftOutcome
-from tests.editions.test_e2e_editorial import page, shot, submit  # noqa: F401 - `page` is a fixture
+from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -81,11 +79,7 @@ def test_it_draws_the_profile_report_and_the_issue_click_report(sent_issue, live
             assert response.status == 302 and response.headers["location"] == pick.url
     assert sum(ClickCount.objects.values_list("count", flat=True)) == 4
 
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", "ada")
-    page.fill("#id_password", "ada-password")
-    submit(page, "input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, live_server.url, "ada", "ada-password")
 
     page.goto(f"{live_server.url}{reverse('admin:summarizer_decodingprofile_changelist')}")
     with page.expect_navigation():

@@ -26,7 +26,7 @@ from curator.feeds.models import Entry, Source
 from curator.mailing.models import Delivery, Subscriber
 from summarizer.models import Draft
 from tests.editions.test_e2e_desk import settled
-from tests.editions.test_e2e_editorial import page, shot, submit  # noqa: F401 - `page` is a fixture
+from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
 from tests.editions.test_e2e_issue_page import drag
 
 pytestmark = pytest.mark.e2e
@@ -82,11 +82,7 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     entries, issue = month
     ids = [entry.pk for entry in entries]
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", "jo")
-    page.fill("#id_password", "jo-password")
-    submit(page, "input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, live_server.url, "jo", "jo-password")
 
     # The dashboard says what is waiting and where to go.
     expect(page.locator("#card-triage")).to_contain_text("12")

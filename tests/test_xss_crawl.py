@@ -205,12 +205,23 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
         key="pick-1", entry=entry, draft=draft, profile_name="p", model_id="m", similarity=0.5, verdict="edited"
     )
     PlaygroundRun.objects.create(
-        created_by=editor, entry=entry, title="Run", input_hash="h", parameters={"strategy": "greedy"},
-        outputs=[{"text": "out", "engine": "fallback"}], engine=Draft.Engine.FALLBACK, model_id="m",
+        created_by=editor,
+        entry=entry,
+        title="Run",
+        input_hash="h",
+        parameters={"strategy": "greedy"},
+        outputs=[{"text": "out", "engine": "fallback"}],
+        engine=Draft.Engine.FALLBACK,
+        model_id="m",
     )
     SubscriberImport.objects.create(
-        filename="list.csv", as_status=Subscriber.Status.ACTIVE, data=b"email\n", sha256="0" * 64,
-        created_by=editor, errors=[[2, "bad row"]], failure="none",
+        filename="list.csv",
+        as_status=Subscriber.Status.ACTIVE,
+        data=b"email\n",
+        sha256="0" * 64,
+        created_by=editor,
+        errors=[[2, "bad row"]],
+        failure="none",
     )
     ScheduledSend.objects.create(issue=issues["draft"], send_at=now, time_zone="UTC", scheduled_by=editor, note="n")
     second = Entry.objects.create(source=source, guid="g2", url="https://blog.example.org/2", title="Sibling")
@@ -226,8 +237,14 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
     OutboxMessage.objects.create(task="curator.mailing.tasks.send_confirmation", args=[1], last_error="refused")
     # Login lockout records: user agent, path and username come straight from an anonymous request.
     AccessAttempt.objects.create(
-        user_agent="UA", ip_address="10.0.0.1", username="ed", http_accept="*/*", path_info="/admin/login/",
-        get_data="", post_data="", failures_since_start=1,
+        user_agent="UA",
+        ip_address="10.0.0.1",
+        username="ed",
+        http_accept="*/*",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=1,
     )
     AccessLog.objects.create(user_agent="UA", ip_address="10.0.0.1", username="ed", http_accept="*/*", path_info="/")
     AccessFailureLog.objects.create(

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
-from tests.editions.test_e2e_editorial import page, shot, submit  # noqa: F401 - `page` is a fixture
+from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -65,11 +65,7 @@ def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, l
     entries, issue = week_of_entries
     e = [entry.pk for entry in entries]
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", "dora")
-    page.fill("#id_password", "dora-password")
-    submit(page, "input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, live_server.url, "dora", "dora-password")
 
     page.goto(f"{live_server.url}{reverse('admin:feeds_entry_desk')}")
     expect(page.locator("#desk-remaining")).to_have_text("12")
@@ -139,10 +135,7 @@ def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, l
 def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, live_server, page):  # noqa: F811
     entries, issue = week_of_entries
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", "dora")
-    page.fill("#id_password", "dora-password")
-    submit(page, "input[type=submit]")
+    log_in(page, live_server.url, "dora", "dora-password")
     page.goto(f"{live_server.url}{reverse('admin:feeds_entry_desk')}")
     expect(page.locator("#desk-remaining")).to_have_text("12")
 

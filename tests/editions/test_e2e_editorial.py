@@ -106,6 +106,15 @@ def submit(page, selector: str) -> None:  # type: ignore[no-untyped-def]
         page.locator(selector).click()
 
 
+def log_in(tab, base_url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the admin's login form and wait for the dashboard."""
+    tab.goto(f"{base_url}{reverse('admin:login')}")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", password)
+    submit(tab, "input[type=submit]")
+    tab.wait_for_url(re.compile(r"/admin/$"))
+
+
 def pick_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
     return page.locator("#picks-group .inline-related:not(.empty-form) input[name$='-title']").evaluate_all(
         "els => els.map(e => e.value)"
@@ -116,11 +125,7 @@ def test_it_takes_an_editor_from_triage_to_preview(month_of_entries, live_server
     _editor, entries, issue = month_of_entries
     first, second, third = (entry.title for entry in entries)
 
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", "erin")
-    page.fill("#id_password", "erin-password")
-    submit(page, "input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, live_server.url, "erin", "erin-password")
 
     # Triage: newest first, best draft visible; shortlist all three.
     page.goto(f"{live_server.url}{reverse('admin:feeds_entry_changelist')}")

@@ -20,7 +20,7 @@ from curator.editions.models import Issue, Pick, Section
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
 from tests.editions.conftest import send
-from tests.editions.test_e2e_editorial import SHOTS, page, shot, submit  # noqa: F401 (fixture)
+from tests.editions.test_e2e_editorial import SHOTS, log_in, page, shot, submit  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -108,18 +108,10 @@ def no_horizontal_scroll(tab) -> bool:  # type: ignore[no-untyped-def]
     return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def log_in(tab, live_server) -> None:  # type: ignore[no-untyped-def]
-    tab.goto(f"{live_server.url}{reverse('admin:login')}")
-    tab.fill("#id_username", "erin")
-    tab.fill("#id_password", "erin-password")
-    submit(tab, "input[type=submit]")
-    tab.wait_for_url(re.compile(r"/admin/$"))
-
-
 def test_it_reorders_picks_and_sections_in_place(assembled_issue, live_server, page):  # noqa: F811
     issue = assembled_issue
     page.set_viewport_size({"width": 1366, "height": 768})
-    log_in(page, live_server)
+    log_in(page, live_server.url, "erin", "erin-password")
     page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[issue.pk])}")
     assert page.locator(".issue-pick[draggable=true]").count() == 5
     assert shown(page) == stored(issue)
@@ -183,7 +175,7 @@ def test_it_reorders_picks_and_sections_in_place(assembled_issue, live_server, p
 def test_it_puts_everything_back_when_the_server_refuses(assembled_issue, live_server, page):  # noqa: F811
     issue = assembled_issue
     page.set_viewport_size({"width": 1366, "height": 768})
-    log_in(page, live_server)
+    log_in(page, live_server.url, "erin", "erin-password")
     page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[issue.pk])}")
     page.evaluate("window.__marker = 1")
     before = shown(page)
@@ -201,7 +193,7 @@ def test_it_puts_everything_back_when_the_server_refuses(assembled_issue, live_s
 @pytest.mark.parametrize("width", [1366, 1440, 1600])
 def test_it_fits_the_window_without_horizontal_scrolling(assembled_issue, live_server, page, width):  # noqa: F811
     page.set_viewport_size({"width": width, "height": 768})
-    log_in(page, live_server)
+    log_in(page, live_server.url, "erin", "erin-password")
     page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[assembled_issue.pk])}")
     assert no_horizontal_scroll(page)
     title = page.locator("#id_title")
@@ -218,7 +210,7 @@ def test_it_fits_the_window_without_horizontal_scrolling(assembled_issue, live_s
 def test_it_shows_a_sent_issue_read_only(assembled_issue, live_server, page):  # noqa: F811
     send(assembled_issue)
     page.set_viewport_size({"width": 1366, "height": 768})
-    log_in(page, live_server)
+    log_in(page, live_server.url, "erin", "erin-password")
     page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[assembled_issue.pk])}")
     expect(page.locator(".issue-locked")).to_contain_text("it is read-only")
     assert page.locator(".issue-pick").count() == 5

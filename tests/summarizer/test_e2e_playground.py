@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from summarizer.models import DecodingProfile
-from tests.editions.test_e2e_editorial import page, shot, submit  # noqa: F401 (fixture)
+from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
 
-def log_in(page, live_server, admin_user) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def sign_in(page, live_server, admin_user) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server.url}{reverse('admin:login')}")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", "password")
-    submit(page, "input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, live_server.url, admin_user.username, "password")
 
 
 def test_it_generates_without_a_name_and_keeps_the_inputs(live_server, page, admin_user, use_model, make_entry):  # noqa: F811
     use_model("seq2seq")
     entry = make_entry("post")
-    log_in(page, live_server, admin_user)
+    sign_in(page, live_server, admin_user)
     playground = f"{live_server.url}{reverse('admin:summarizer_decodingprofile_playground')}"
 
     page.goto(f"{playground}?entry={entry.pk}")
