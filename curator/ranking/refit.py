@@ -8,22 +8,37 @@ once still queue a single task, and the task that clears the flag is the only on
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
+from curator.outbox import handover
 from curator.ranking import fit, scoring
 from curator.ranking.models import RefitRequest, RelevanceModel
 
 
 def request_refit() -> bool:
-    """Note a decision; True when this call queued the refit (False: one is already waiting)."""
+    """Note a decision; True when this call queued the refit (False: one is already waiting).
+
+    Decisions are made in requests, so the task goes through the outbox: with the broker down the
+    decision still succeeds and the refit waits for the sweeper, instead of a 500 that would also
+    leave `pending` set with no task to clear it. The outbox has no countdown; the task waits out
+    RANKING_REFIT_DELAY itself (`seconds_until_due`).
+    """
     from curator.ranking.tasks import refit_model
 
     RefitRequest.objects.get_or_create(pk=1)
     queued = RefitRequest.objects.filter(pk=1, pending=False).update(pending=True, requested_at=timezone.now())
     if queued:
-        transaction.on_commit(lambda: refit_model.apply_async(countdown=settings.RANKING_REFIT_DELAY))
+        handover.enqueue(refit_model)
     return bool(queued)
+
+
+def seconds_until_due() -> float:
+    """How long a waiting refit should still wait for more decisions (0: fit now, or nothing waits)."""
+    request = RefitRequest.objects.filter(pk=1, pending=True).first()
+    if request is None or request.requested_at is None:
+        return 0.0
+    age = (timezone.now() - request.requested_at).total_seconds()
+    return max(0.0, settings.RANKING_REFIT_DELAY - age)
 
 
 def run_requested_refit() -> RelevanceModel | None:

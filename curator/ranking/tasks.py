@@ -5,8 +5,9 @@ They run on the `summarize` queue: the workers there already hold transformer mo
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
+from curator.outbox.handover import BROKER_ERRORS
 from curator.ranking import embed, refit, scoring, stories
 
 
@@ -19,7 +20,14 @@ def embed_entries(entry_ids: list[int]) -> int:
     return len(embedded)
 
 
-@shared_task(ignore_result=True, queue="summarize")
-def refit_model() -> int | None:
+@shared_task(bind=True, ignore_result=True, queue="summarize")
+def refit_model(self: Task) -> int | None:
+    wait = 0.0 if self.request.is_eager else refit.seconds_until_due()
+    if wait > 0:
+        try:  # a burst of decisions shares one fit: come back when the quiet period is over
+            self.apply_async(countdown=wait)
+            return None
+        except BROKER_ERRORS:
+            pass  # cannot wait without the broker: fitting now beats leaving the request pending forever
     model = refit.run_requested_refit()
     return model.pk if model else None

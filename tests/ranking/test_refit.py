@@ -1,9 +1,13 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from curator.feeds.models import Entry
+from curator.outbox.models import OutboxMessage
 from curator.ranking import embed
 from curator.ranking.models import RefitRequest, Relevance, RelevanceModel
-from curator.ranking.refit import request_refit, run_requested_refit
+from curator.ranking.refit import request_refit, run_requested_refit, seconds_until_due
 from curator.ranking.tasks import refit_model
 from tests.ranking.conftest import INTERPRETABILITY, ROBOTS
 
@@ -15,6 +19,16 @@ def test_it_queues_a_delayed_refit_only_when_none_is_waiting(django_capture_on_c
         assert request_refit() is True
         assert request_refit() is False
     assert len(callbacks) == 1
+    assert list(OutboxMessage.objects.values_list("task", flat=True)) == [refit_model.name]
+
+
+def test_it_waits_out_the_quiet_period_before_fitting(settings):
+    settings.RANKING_REFIT_DELAY = 60
+    assert seconds_until_due() == 0  # nothing asked for
+    request_refit()
+    assert 59 < seconds_until_due() <= 60
+    RefitRequest.objects.update(requested_at=timezone.now() - datetime.timedelta(seconds=61))
+    assert seconds_until_due() == 0
 
 
 def test_it_does_nothing_when_no_refit_was_asked_for():
