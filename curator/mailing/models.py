@@ -139,6 +139,8 @@ class SubscriberImport(models.Model):
         if self.state == self.State.DONE:
             return 100
         return min(99, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0
+
+
 class ScheduledSend(models.Model):
     """An issue's send set for a moment in the future; the beat task starts it (mailing/schedule.py).
 
