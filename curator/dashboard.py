@@ -13,19 +13,22 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from curator.editions.models import Issue, Section
 from curator.feeds.models import Entry, IngestRun, Source
 from curator.mailing.models import Delivery, Subscriber
+from curator.outbox.models import OutboxMessage
 from summarizer.models import Draft
 from summarizer.status import SummarizerStatus, summarizer_status
 
 INGEST_TASK = "curator.feeds.tasks.ingest_all"
 FAILING_SHOWN = 5
 WEEK = datetime.timedelta(days=7)
+# A hand-over normally happens as the request commits: a row waiting longer means the broker did not take it.
+STUCK_AFTER = datetime.timedelta(minutes=1)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -93,7 +96,16 @@ class MailingFacts:
 
 
 @dataclass(frozen=True)
+class QueueFacts:
+    """Work the web recorded in the outbox that the broker has not taken (docs/operations.md)."""
+
+    waiting: int
+    since: datetime.datetime
+
+
+@dataclass(frozen=True)
 class Dashboard:
+    queue: QueueFacts | None  # None: nothing is stuck
     issue: IssueFacts | None
     triage: TriageFacts | None
     sources: SourceFacts | None
@@ -109,6 +121,7 @@ def dashboard_for(user: User, now: datetime.datetime | None = None) -> Dashboard
     ingest_runs, schedule = can("feeds.view_ingestrun"), can("django_celery_beat.view_periodictask")
     subscribers, sends = can("mailing.view_subscriber"), can("mailing.view_delivery")
     return Dashboard(
+        queue=queue_facts(now),
         issue=this_months_issue(timezone.localdate(now)) if can("editions.view_issue") else None,
         triage=triage_facts(now) if can("feeds.view_entry") else None,
         sources=source_facts() if can("feeds.view_source") else None,
@@ -116,6 +129,15 @@ def dashboard_for(user: User, now: datetime.datetime | None = None) -> Dashboard
         ingest=ingest_facts(now, ingest_runs, schedule) if ingest_runs or schedule else None,
         mailing=mailing_facts(subscribers, sends) if subscribers or sends else None,
     )
+
+
+def queue_facts(now: datetime.datetime) -> QueueFacts | None:
+    """Shown to every user: their clicks are what waits, and nothing else on the page says the queue is down."""
+    stuck = OutboxMessage.objects.filter(handed_over_at__isnull=True).filter(
+        Q(attempts__gt=0) | Q(created_at__lt=now - STUCK_AFTER)
+    )
+    facts = stuck.aggregate(waiting=Count("pk"), since=Min("created_at"))
+    return QueueFacts(waiting=facts["waiting"], since=facts["since"]) if facts["waiting"] else None
 
 
 def missing_before_ready(issue: Issue, sections: list[SectionFacts]) -> list[str]:

@@ -20,6 +20,7 @@ from curator.dashboard import dashboard_for
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, IngestRun, Source
 from curator.mailing.models import Delivery, Subscriber
+from curator.outbox.models import OutboxMessage
 from summarizer import engine
 from summarizer.models import Draft
 
@@ -404,3 +405,18 @@ def test_it_links_the_desk_from_the_menu_and_the_triage_card(client, editor) -> 
     feeds = next(app for app in app_list(editor) if app["app_label"] == "feeds")
     assert [m["object_name"] for m in feeds["models"]][:3] == ["Source", "Entry", "Desk"]
     assert feeds["models"][2]["admin_url"] == desk
+
+
+def test_it_warns_when_queued_work_waits_for_the_broker(client, editor) -> None:
+    now = timezone.now()
+    OutboxMessage.objects.create(task="t.fresh", created_at=now)  # being handed over right now
+    OutboxMessage.objects.create(task="t.done", created_at=now - datetime.timedelta(hours=1), handed_over_at=now)
+    assert dashboard_for(editor).queue is None
+    assert 'id="queue-warning"' not in index(client, editor)
+
+    OutboxMessage.objects.create(task="t.refused", attempts=1, created_at=now - datetime.timedelta(seconds=5))
+    OutboxMessage.objects.create(task="t.old", created_at=now - datetime.timedelta(minutes=5))
+    facts = dashboard_for(editor).queue
+    assert facts is not None and facts.waiting == 2
+    body = index(client, editor)
+    assert "2 queued tasks (oldest from" in body and "are waiting for the task queue" in body
