@@ -171,6 +171,13 @@ def editor(django_user_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def editor_client(client, editor):  # type: ignore[no-untyped-def]
+    """The test client signed in as the Editor."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def publisher(django_user_model):  # type: ignore[no-untyped-def]
     """A staff member in the Publisher group: may also send."""
     user = django_user_model.objects.create_user(

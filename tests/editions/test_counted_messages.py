@@ -12,12 +12,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("admin:feeds_entry_changelist")
 
 
-@pytest.fixture
-def editor_client(client, editor):  # type: ignore[no-untyped-def]
-    client.force_login(editor)
-    return client
-
-
 @pytest.mark.parametrize(
     ("number", "expected"), [(0, "0 entries"), (1, "1 entry"), (2, "2 entries"), (21, "21 entries")]
 )

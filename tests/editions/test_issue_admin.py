@@ -14,12 +14,6 @@ from tests.editions.forms import change_form_data, inline_prefix
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client, editor):  # type: ignore[no-untyped-def]
-    client.force_login(editor)
-    return client
-
-
 def _url(issue: Issue) -> str:
     return reverse("admin:editions_issue_change", args=[issue.pk])
 

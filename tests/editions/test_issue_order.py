@@ -50,12 +50,6 @@ def layout(issue: Issue) -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture
-def editor_client(client, editor):  # type: ignore[no-untyped-def]
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def picks(issue):  # type: ignore[no-untyped-def]
     """A and B in Feature, C in Research updates."""
     a = add_pick(issue, section_title="Feature", title="A", position=0)

@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("admin:feeds_entry_changelist")
 
 
-@pytest.fixture
-def editor_client(client, editor):  # type: ignore[no-untyped-def]
-    client.force_login(editor)
-    return client
-
-
 def _titles(response) -> list[str]:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     return [entry.title for entry in response.context_data["cl"].result_list]

@@ -20,12 +20,6 @@ URL = reverse("admin:feeds_entry_changelist")
 
 
 @pytest.fixture
-def editor_client(client, editor):  # type: ignore[no-untyped-def]
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def ranked(from_rows):  # type: ignore[no-untyped-def]
     """Past decisions on real topics, then a week of new entries on all three, embedded and scored."""
     from_rows(INTERPRETABILITY[:5], Entry.Triage.PICKED)
