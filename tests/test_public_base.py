@@ -37,3 +37,13 @@ def test_it_offers_the_sign_up_form_at_the_foot_of_the_archive(client) -> None:
     page = client.get(reverse("editions:archive")).content.decode()
     assert page.count('class="subscribe-form"') == 1
     assert "noindex" not in page
+
+
+def test_it_names_an_icon_that_exists_on_public_and_admin_pages(client) -> None:
+    """Without one, browsers ask for /favicon.ico on every page and log a 404."""
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("curator/favicon.svg")
+    for url in (reverse("editions:archive"), reverse("admin:login")):
+        page = client.get(url).content.decode()
+        assert 'rel="icon" href="/static/curator/favicon.svg"' in page, url
