@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from curator.editions.models import Issue, Section
 from curator.feeds.models import Entry, IngestRun, Source
+from curator.mailing import deliveries
 from curator.mailing.models import Delivery, Subscriber
 from curator.outbox.models import OutboxMessage
-from summarizer.models import Draft
+from curator.plural import counted
+from summarizer.drafting import pending_entries
 from summarizer.status import SummarizerStatus, summarizer_status
 
 INGEST_TASK = "curator.feeds.tasks.ingest_all"
@@ -150,7 +152,7 @@ def missing_before_ready(issue: Issue, sections: list[SectionFacts]) -> list[str
     missing = []
     without_blurb = sum(section.without_blurb for section in sections)
     if without_blurb:
-        missing.append(f"{without_blurb} pick{'s' if without_blurb != 1 else ''} without a blurb")
+        missing.append(f"{counted(without_blurb, 'pick', 'picks')} without a blurb")
     empty = [section.title for section in sections if section.picks == 0]
     if empty:
         missing.append(f"empty section{'s' if len(empty) != 1 else ''}: {', '.join(empty)}")
@@ -186,8 +188,7 @@ def source_facts() -> SourceFacts:
 
 
 def draft_facts() -> DraftFacts:
-    pending = Entry.objects.filter(~Exists(Draft.objects.filter(entry=OuterRef("pk")))).count()
-    return DraftFacts(pending=pending, summarizer=summarizer_status())
+    return DraftFacts(pending=pending_entries().count(), summarizer=summarizer_status())
 
 
 def next_run(task: PeriodicTask, now: datetime.datetime) -> datetime.datetime | None:
@@ -226,7 +227,7 @@ def last_send() -> SendFacts | None:
         .annotate(
             num_sent=Count("deliveries", filter=Q(deliveries__status=status.SENT)),
             num_failed=Count("deliveries", filter=Q(deliveries__status=status.FAILED)),
-            num_pending=Count("deliveries", filter=Q(deliveries__status__in=[status.QUEUED, status.SENDING])),
+            num_pending=Count("deliveries", filter=Q(deliveries__status__in=deliveries.PENDING)),
         )
         .order_by(F("sent_at").desc(nulls_first=True), "-id")
         .first()

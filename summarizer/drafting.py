@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from curator.feeds.models import Entry
 from summarizer import checks, decoding, engine, fallback, prompts
@@ -66,10 +66,14 @@ def input_hash(source: prompts.Source) -> str:
     return hashlib.sha256(source.text.encode()).hexdigest()
 
 
+def pending_entries() -> QuerySet[Entry]:
+    """Entries without any draft: what `draft --pending` drafts and the dashboard counts."""
+    return Entry.objects.filter(~Exists(Draft.objects.filter(entry=OuterRef("pk"))))
+
+
 def pending_entry_ids() -> list[int]:
     """Entries without any draft, oldest first."""
-    has_draft = Draft.objects.filter(entry=OuterRef("pk"))
-    return list(Entry.objects.filter(~Exists(has_draft)).order_by("created_at", "pk").values_list("pk", flat=True))
+    return list(pending_entries().order_by("created_at", "pk").values_list("pk", flat=True))
 
 
 def _from_outputs(loaded: engine.Loaded, source: prompts.Source, outputs: Sequence[engine.Output]) -> list[Generated]:

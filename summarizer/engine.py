@@ -76,6 +76,9 @@ def remembered(model_id: str) -> tuple[bool, str]:
         return model_id in _loaded, failed[1] if failed else ""
 
 
+NO_MODEL = "SUMMARIZER_MODEL is not set"  # the fallback's reason, in drafts and on the dashboard
+
+
 def configured_model_id() -> str:
     return (settings.SUMMARIZER_MODEL or "").strip()
 
@@ -167,7 +170,7 @@ def load(model_id: str | None = None) -> Loaded:
     """The loaded model for `model_id` (default: SUMMARIZER_MODEL), or ModelUnavailable."""
     model_id = configured_model_id() if model_id is None else model_id
     if not model_id:
-        raise ModelUnavailable("SUMMARIZER_MODEL is not set")
+        raise ModelUnavailable(NO_MODEL)
     with _lock:
         if model_id in _loaded:
             return _loaded[model_id]

@@ -31,7 +31,7 @@ def summarizer_status() -> SummarizerStatus:
     """At most one query (the newest draft); never loads a model."""
     model_id = engine.configured_model_id()
     if not model_id:
-        return SummarizerStatus("", Draft.Engine.FALLBACK, "SUMMARIZER_MODEL is not set")
+        return SummarizerStatus("", Draft.Engine.FALLBACK, engine.NO_MODEL)
     loaded, failure = engine.remembered(model_id)
     if loaded:
         return SummarizerStatus(model_id, Draft.Engine.MODEL, "loaded in the web process")

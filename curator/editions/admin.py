@@ -32,6 +32,7 @@ from curator.editions.content import markdown_to_html
 from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
 from curator.editions.featured import featured_in_month, featured_in_title
 from curator.editions.models import Issue, Pick, Section
+from curator.editions.naming import month_label
 from curator.editions.pick_groups import group_picks
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
@@ -108,7 +109,7 @@ class TriageEntryAdminMixin:
         if not title:
             return ""
         month = getattr(obj, "triage_featured_month", None)
-        when = f" ({month:%B %Y})" if month else ""
+        when = f" ({month_label(month)})" if month else ""
         # safe: format_html escapes the stored title and the month; only the fixed markup is trusted.
         return format_html('<strong class="featured-warning">⚠ in “{}”{}</strong>', title, when)
 

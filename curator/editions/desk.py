@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from curator.clip import clip
 from curator.editions import workflow
 from curator.editions.drafts import best_draft_text
 from curator.editions.featured import featured_in_title
@@ -96,7 +97,7 @@ def authors_of(entry: Entry) -> list[str]:
 
 def excerpt_of(entry: Entry) -> str:
     text = (entry.abstract or entry.full_text or "").strip()
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return clip(text, EXCERPT_CHARS)
 
 
 def web_link(entry: Entry) -> str:
@@ -140,8 +141,8 @@ def section_for(issue: Issue, entry: Entry) -> Section | None:
     return chosen[0] if chosen else None
 
 
-def _short(title: str, limit: int = 120) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+def _short(title: str) -> str:
+    return clip(title, 120)
 
 
 def _conflict(entry: Entry) -> Conflict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
+from curator.clip import clip
 from summarizer.models import Draft
 
 
@@ -24,4 +25,4 @@ def best_draft_text() -> Subquery:
 
 def first_line(text: str | None, limit: int = 140) -> str:
     line = next((part.strip() for part in (text or "").splitlines() if part.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return clip(line, limit)

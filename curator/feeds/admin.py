@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
+from curator.clip import clip
 from curator.feeds import arxiv
 from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import Fetcher
@@ -110,9 +111,8 @@ class SourceAdmin(admin.ModelAdmin):
     def short_error(self, obj: Source) -> str:
         if not obj.last_error:
             return ""
-        short = (obj.last_error[:160] + "…") if len(obj.last_error) > 160 else obj.last_error
         # safe: format_html escapes the stored error text in both places; only the fixed markup is trusted.
-        return format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], short)
+        return format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], clip(obj.last_error, 160))
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
