@@ -207,7 +207,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [
     item.split("+") if "+" in item else item for item in envlist("AXES_LOCKOUT_PARAMETERS", "ip_address,username")
 ]
+# A success clears only that account's failures from that address (curator/login_lockout.py): axes' own
+# reset also deleted the address's failures against every other account.
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "curator.login_lockout.LockoutHandler"
 AXES_VERBOSE = False  # no banner at every start; failures and lockouts are still logged (client shown by lockout keys)
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")  # reverse proxies in front that append X-Forwarded-For
 AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"

@@ -112,3 +112,26 @@ def test_it_locks_by_the_forwarded_address_behind_a_proxy(settings, staff) -> No
     assert locked.status_code == 429
     _, logged_in = attempt("edna", "edna-password", ip="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.8")
     assert logged_in, "another client behind the same proxy is not locked out with the attacker"
+
+
+def test_a_staff_login_does_not_wipe_the_failures_its_address_made_against_another_account(staff) -> None:
+    """An Editor guessing the superuser's password, logging in as herself between guesses, still locks it."""
+    staff("root")
+    staff("edith")
+    for _ in range(2):
+        assert not attempt("root", "guess")[1]
+    assert attempt("edith", "edith-password")[1], "her own login works: two failures are under the limit"
+    assert not attempt("root", "guess")[1]
+    response, logged_in = attempt("root", "root-password", ip="198.51.100.44")
+    assert response.status_code == 429 and not logged_in, "three failures against root, whoever logged in between"
+
+
+def test_a_success_clears_only_that_accounts_failures_from_that_address(staff) -> None:
+    staff("edna")
+    attempt("edna", "guess", ip="198.51.100.1")  # someone elsewhere
+    attempt("edna", "guess")
+    assert attempt("edna", "edna-password")[1]
+    attempt("edna", "guess")
+    response, logged_in = attempt("edna", "guess", ip="198.51.100.2")
+    response, logged_in = attempt("edna", "edna-password")
+    assert response.status_code == 429, "the failure from elsewhere was not wiped by her success"
