@@ -364,6 +364,9 @@ MAILING_CONFIRM_MAX_AGE = envint("MAILING_CONFIRM_MAX_AGE", str(7 * 24 * 3600)) 
 # sign-ups per client IP per hour (0 turns either off).
 MAILING_CONFIRM_RESEND_MINUTES = envint("MAILING_CONFIRM_RESEND_MINUTES", "10")
 MAILING_SIGNUPS_PER_IP_HOUR = envint("MAILING_SIGNUPS_PER_IP_HOUR", "20")
+# In the eager demo (no beat), `manage.py runserver` starts scheduled sends from a thread of its own
+# (curator/mailing/scheduler.py). Production runs `celery beat` and a mail worker instead.
+MAILING_SCHEDULER_THREAD = envbool("MAILING_SCHEDULER_THREAD", str(CELERY_TASK_ALWAYS_EAGER))
 MAILING_IMPORT_MAX_BYTES = envint("MAILING_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))  # largest CSV import
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")

@@ -41,6 +41,9 @@ class Issue(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     paused = models.BooleanField(default=False, help_text="Sending is paused.")
     sent_at = models.DateTimeField(null=True, blank=True)
+    ready_fingerprint = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Content fingerprint when it was marked ready."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

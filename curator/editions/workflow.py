@@ -19,7 +19,9 @@ from django.utils import timezone
 from curator.editions.acceptance import record_issue_acceptance
 from curator.editions.drafts import best_draft_text
 from curator.editions.featured import was_featured
+from curator.editions.fingerprint import content_fingerprint
 from curator.editions.models import Issue, IssueLocked, Pick, Section, WorkflowError
+from curator.editions.status_signals import status_changed
 from curator.feeds.models import Entry
 from summarizer.acceptance import record_choice
 from summarizer.models import Draft
@@ -90,12 +92,17 @@ def transition(issue: Issue, target: str, user: AbstractBaseUser | None = None) 
         raise PermissionDenied("Only publishers may send an issue.")
     if target in (S.READY, S.SENDING) and not locked.picks.exists():
         raise EmptyIssue(f"“{locked}” has no picks yet: add some before marking it {target}.")
+    previous = locked.status
     locked.status = target
     fields = ["status", "updated_at"]
     if target == S.SENT:
         locked.sent_at = timezone.now()
         fields.append("sent_at")
+    if target in (S.READY, S.DRAFT):  # what was approved as ready; a draft has approved nothing
+        locked.ready_fingerprint = content_fingerprint(locked) if target == S.READY else ""
+        fields.append("ready_fingerprint")
     locked.save(update_fields=fields)
+    status_changed.send(sender=Issue, issue_id=locked.pk, previous=previous, current=target)
     issue.status, issue.sent_at = locked.status, locked.sent_at
     if target == S.SENDING:  # the blurbs are final now; how much of each draft survived is recorded once
         transaction.on_commit(lambda: record_issue_acceptance(locked.pk), robust=True)

@@ -16,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required
+from curator.editions.fingerprint import content_fingerprint
 from curator.editions.models import Issue
 from curator.mailing import control as send
 from curator.mailing.csvio import ImportFileError, export_subscribers
@@ -28,6 +29,15 @@ from curator.outbox import handover
 from curator.plural import counted
 
 SEND_PERMISSION = "editions.send_issue"
+
+
+def changed_since_ready(issue: Issue) -> bool:
+    """True when a ready issue's content differs from what was approved when it was marked ready."""
+    return (
+        issue.status == Issue.Status.READY
+        and bool(issue.ready_fingerprint)
+        and issue.ready_fingerprint != content_fingerprint(issue)
+    )
 
 
 class IssueSendingAdminMixin:
@@ -115,13 +125,23 @@ class IssueSendingAdminMixin:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
         if request.method == "POST":
+            if issue.status == Issue.Status.SENT:  # a second press, an old tab: say so, promise nothing
+                sent = timezone.localtime(issue.sent_at) if issue.sent_at else None
+                when = f" on {sent:%Y-%m-%d at %H:%M}" if sent else ""
+                messages.info(request, f"“{issue}” was already sent{when}; nothing was sent again.")
+                return HttpResponseRedirect(self.change_url(issue))
+            was_sending = issue.status == Issue.Status.SENDING
             try:
                 with handover.watch() as queued:
                     total = send.send_issue(issue, request.user)
             except send.SendError as exc:
                 messages.error(request, str(exc))
             else:
-                text = queued.note(f"Sending “{issue}” to {counted(total, 'subscriber', 'subscribers')}.")
+                audience = counted(total, "subscriber", "subscribers")
+                if was_sending:
+                    text = f"“{issue}” is already being sent to {audience}; nobody receives it twice."
+                else:
+                    text = queued.note(f"Sending “{issue}” to {audience}.")
                 messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
             return HttpResponseRedirect(self.change_url(issue))
         context = {
@@ -129,6 +149,10 @@ class IssueSendingAdminMixin:
             "opts": self.model._meta,
             "original": issue,
             "title": f"Send “{issue}”",
+            "already": issue.status if issue.is_locked else "",
+            "sent_at": issue.sent_at,
+            "audience": Delivery.objects.filter(issue_id=issue.pk).count() if issue.is_locked else 0,
+            "changed_since_ready": changed_since_ready(issue),
             "recipients": Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count(),
             "subject": render_issue(issue, preview_subscriber(request.user))[0],
         }

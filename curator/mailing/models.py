@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+# The latest moment a scheduled send may be stored at (see ScheduledSend.Meta).
+SEND_AT_CEILING = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
 
 
 def new_confirm_nonce() -> str:
@@ -162,7 +166,17 @@ class ScheduledSend(models.Model):
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True, help_text="Why a due send was refused.")
+    content_fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="The issue content the publisher scheduled (editions/fingerprint.py)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Any moment Python can read back in any zone: a row beyond year 9999 made every page that
+            # shows schedules fail (the application also refuses schedules more than a year ahead).
+            models.CheckConstraint(condition=models.Q(send_at__lt=SEND_AT_CEILING), name="scheduled_send_at_readable")
+        ]
 
     def __str__(self) -> str:
         return f"{self.issue_id} at {self.send_at:%Y-%m-%d %H:%M %Z}: {self.status}"
@@ -180,3 +194,13 @@ class ClickCount(models.Model):
 
     def __str__(self) -> str:
         return f"pick {self.pick_id} on {self.day}: {self.count}"
+
+
+class SchedulerRun(models.Model):
+    """When a scheduler last checked for due sends (mailing/scheduler.py): one row per kind of check."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_run_at:%Y-%m-%d %H:%M:%S}"

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from curator.admin_permissions import permission_required
 from curator.editions.models import Issue
 from curator.mailing import schedule
+from curator.mailing.admin import changed_since_ready
 
 
 class ScheduleSendForm(forms.Form):
@@ -85,6 +86,7 @@ class ScheduleSendAdminMixin:
             "title": f"Schedule sending “{issue}”",
             "form": form,
             "pending": schedule.pending_schedule(issue.pk),
+            "changed_since_ready": changed_since_ready(issue),
         }
         return TemplateResponse(request, "admin/mailing/issue_schedule.html", context)
 

@@ -83,3 +83,11 @@ def start_scheduled_sends() -> dict:
 
     result = schedule.start_due_sends()
     return {"started": result.started, "refused": result.refused}
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected), retry_backoff=30)
+def notify_schedule_refused(schedule_id: int) -> bool:
+    """Tell the publisher that their scheduled send was refused (mailing/schedule_notice.py)."""
+    from curator.mailing.schedule_notice import send_refusal_notice
+
+    return send_refusal_notice(schedule_id)

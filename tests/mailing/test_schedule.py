@@ -76,16 +76,17 @@ def test_it_never_sends_an_issue_moved_back_to_draft(send_permissions):
     with time_machine.travel(NOW, tick=False):
         schedule.schedule_send(issue, NOW + dt.timedelta(hours=1), "UTC", publisher)
     workflow.transition(issue, Issue.Status.DRAFT)
+    row = ScheduledSend.objects.get(issue=issue)
+    assert row.status == ScheduledSend.Status.CANCELLED, "leaving ready cancels the schedule at once"
+    assert "draft" in row.note
 
+    workflow.transition(issue, Issue.Status.READY)  # ready again: the old schedule stays cancelled
     result = schedule.start_due_sends(NOW + dt.timedelta(hours=1))
 
-    assert result.started == [] and result.refused == [issue.pk]
+    assert result.started == [] and result.refused == []
     assert not Delivery.objects.exists()
-    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
-    row = ScheduledSend.objects.get(issue=issue)
-    assert row.status == ScheduledSend.Status.REFUSED
-    assert "draft" in row.note
-    assert schedule.start_due_sends(NOW + dt.timedelta(hours=3)).refused == []  # refused once, not every tick
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.READY
+    assert ScheduledSend.objects.get(issue=issue).status == ScheduledSend.Status.CANCELLED
 
 
 @pytest.mark.django_db
@@ -99,10 +100,10 @@ def test_it_cancels_the_schedule_of_an_issue_sent_by_hand_meanwhile(client, send
     client.force_login(publisher)
     assert "data-countdown" not in client.get(reverse("admin:index")).content.decode()
 
+    assert ScheduledSend.objects.get(issue=issue).status == ScheduledSend.Status.CANCELLED
     result = schedule.start_due_sends(NOW + dt.timedelta(hours=1))
 
-    assert result.started == [] and result.refused == [issue.pk]
-    assert ScheduledSend.objects.get(issue=issue).status == ScheduledSend.Status.CANCELLED
+    assert result.started == [] and result.refused == []
     assert Delivery.objects.filter(issue=issue).count() == 2  # the manual send's rows, no more
 
 

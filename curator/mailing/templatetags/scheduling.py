@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from curator.editions.models import Issue
-from curator.mailing import schedule
+from curator.mailing import schedule, scheduler
 from curator.mailing.models import ScheduledSend
 
 register = template.Library()
@@ -29,7 +29,8 @@ def scheduled_sends() -> dict:
         .exclude(issue__status__in=Issue.LOCKED_STATUSES)  # sent by hand meanwhile; the tick will cancel it
         .select_related("issue")
     )
-    return {"schedules": [_view(row) for row in rows.order_by("send_at")]}
+    views = [_view(row) for row in rows.order_by("send_at")]
+    return {"schedules": views, "scheduler_running": scheduler.is_running() if views else True}
 
 
 @register.inclusion_tag("admin/mailing/_issue_schedule.html", takes_context=True)
@@ -37,8 +38,16 @@ def issue_schedule(context: template.Context, issue_id: int) -> dict:
     """The issue page's line: pending countdown, or why the last scheduled send was refused."""
     row = ScheduledSend.objects.filter(issue_id=issue_id).select_related("issue").first()
     user = context.get("user")
+    pending = row is not None and row.status == ScheduledSend.Status.SCHEDULED
     return {
         "schedule": _view(row) if row is not None else None,
+        "scheduler_running": scheduler.is_running() if pending else True,
         "can_send": bool(user and user.has_perm("editions.send_issue")),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("admin/mailing/_scheduler_warning.html")
+def scheduler_warning() -> dict:
+    """The line every schedule shows when nothing has started scheduled sends lately."""
+    return {"scheduler_running": scheduler.is_running(), "last_run": scheduler.last_run()}
