@@ -13,7 +13,6 @@ import logging
 import os
 import sys
 import threading
-import time
 
 from django.conf import settings
 from django.db import close_old_connections
