@@ -16,6 +16,8 @@ from typing import NoReturn
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from curator.mailing import webhook_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.getenv("CURATOR_VAR_DIR", BASE_DIR / "var"))
 
@@ -284,6 +286,13 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Curator <newsletter@localhost
 # An email provider through django-anymail (EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend):
 # every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"], e.g. ANYMAIL_POSTMARK_SERVER_TOKEN.
 ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
+# The provider's bounce/complaint webhooks (/anymail/<provider>/tracking/) when EMAIL_BACKEND is an anymail
+# provider: served only with ANYMAIL_WEBHOOK_SECRET (and the provider's signing key where it signs), and a
+# deployment refuses to start without them (curator/mailing/webhook_config.py). False turns them off.
+MAILING_WEBHOOKS = envbool("MAILING_WEBHOOKS", "True")
+_webhook_problem = webhook_config.problem(EMAIL_BACKEND, ANYMAIL, MAILING_WEBHOOKS)
+if _webhook_problem and not DEBUG:
+    refuse(_webhook_problem)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Feeds --------------------------------------------------------------------------------

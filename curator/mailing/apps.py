@@ -10,6 +10,7 @@ class MailingConfig(AppConfig):
         from django.conf import settings
 
         from curator.editions.status_signals import status_changed
+        from curator.mailing import checks  # noqa: F401 - registers the deploy check
 
         status_changed.connect(_on_status_changed, dispatch_uid="curator.mailing.schedule")
 

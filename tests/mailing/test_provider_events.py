@@ -16,7 +16,8 @@ AUTH = "Basic " + base64.b64encode(b"hook:s3cret").decode()
 
 @pytest.fixture(autouse=True)
 def _webhook_secret(settings):
-    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret"}
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:s3cret", "POSTMARK_SERVER_TOKEN": "server-token"}
 
 
 def bounce(email, event_id=4323372036854775807, kind="HardBounce"):
