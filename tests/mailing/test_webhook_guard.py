@@ -67,11 +67,11 @@ def test_webhooks_can_be_turned_off(client, postmark):
     assert post(client, POSTMARK, complaint("a@example.com"), HTTP_AUTHORIZATION=AUTH).status_code == 404
 
 
-def mailgun_complaint(email, key, token="tok-1"):  # type: ignore[no-untyped-def]
+def mailgun_complaint(email, key, nonce="nonce-1"):  # type: ignore[no-untyped-def]
     stamp = str(int(time.time()))
-    signature = hmac.new(key.encode(), f"{stamp}{token}".encode(), hashlib.sha256).hexdigest()
+    signature = hmac.new(key.encode(), f"{stamp}{nonce}".encode(), hashlib.sha256).hexdigest()
     return {
-        "signature": {"token": token, "timestamp": stamp, "signature": signature},
+        "signature": {"token": nonce, "timestamp": stamp, "signature": signature},
         "event-data": {"event": "complained", "id": "ev-1", "timestamp": float(stamp), "recipient": email},
     }
 
