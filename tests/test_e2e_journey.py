@@ -2,7 +2,7 @@
 
 One person who edits and publishes (both roles) starts at the dashboard, triages ten entries at the
 desk with the keyboard alone, adds three to this month's issue, reorders the picks by drag and drop,
-previews the email, marks the issue ready and sends it. No step needs the stock admin's list and
+previews the email, marks the issue ready and schedules its send, which the demo's scheduler starts. No step needs the stock admin's list and
 action forms. On the desk, the triage list, the sources list and the issue page nothing scrolls
 sideways. Screenshots land in var/e2e/journey-*.png.
 """
@@ -23,7 +23,8 @@ from playwright.sync_api import expect
 
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
-from curator.mailing.models import Delivery, Subscriber
+from curator.mailing import scheduler
+from curator.mailing.models import Delivery, ScheduledSend, Subscriber
 from summarizer.models import Draft
 from tests.editions.test_e2e_desk import settled
 from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
@@ -147,9 +148,28 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     page.go_back()
     submit(page, "#mark-ready")
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.READY
-    submit(page, "#send-issue")
-    shot(page, "journey-07-confirm")
-    submit(page, "input[value='Yes, send it']")
+
+    # Schedule the send. No scheduler has run yet, and the page says the send would not start; the
+    # scheduler thread `make run` starts in the demo then starts it once its time has come.
+    submit(page, "#schedule-issue")
+    page.fill("#id_send_at", (timezone.now() + datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("#id_time_zone", "UTC")
+    submit(page, "#schedule-submit")
+    warning = page.locator(".scheduler-warning")
+    expect(warning).to_contain_text("The scheduler is not running: this send will not start.")
+    shot(page, "journey-07-scheduled")
+    ScheduledSend.objects.filter(issue=issue).update(send_at=timezone.now())  # five minutes later
+    stop = scheduler.start_thread(interval=0.2)
+    try:
+        for _ in range(150):
+            if Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT:
+                break
+            stop.wait(0.1)
+    finally:
+        stop.set()
+    page.goto(f"{live_server.url}{reverse('admin:editions_issue_send', args=[issue.pk])}")
+    expect(page.locator("#already-sent")).to_contain_text("was sent on")
+    expect(page.locator("input[value='Yes, send it']")).to_have_count(0)
     shot(page, "journey-08-sent")
 
     issue.refresh_from_db()
