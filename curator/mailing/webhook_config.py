@@ -40,7 +40,7 @@ def problem(email_backend: str, anymail: Mapping[str, object], enabled: bool) ->
     if not enabled or name is None:
         return ""
     secret = anymail.get("WEBHOOK_SECRET") or ""
-    secrets = [secret] if isinstance(secret, str) else list(secret)  # type: ignore[call-overload]
+    secrets = [secret] if isinstance(secret, str) else list(secret)
     if not secrets or not all(isinstance(s, str) and s for s in secrets):
         return (
             f"provider webhooks are on (EMAIL_BACKEND uses {name}) but ANYMAIL_WEBHOOK_SECRET is not set: "
