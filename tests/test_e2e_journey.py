@@ -2,9 +2,9 @@
 
 One person who edits and publishes (both roles) starts at the dashboard, triages ten entries at the
 desk with the keyboard alone, adds three to this month's issue, reorders the picks by drag and drop,
-previews the email, marks the issue ready and schedules its send, which the demo's scheduler starts. No step needs the stock admin's list and
-action forms. On the desk, the triage list, the sources list and the issue page nothing scrolls
-sideways. Screenshots land in var/e2e/journey-*.png.
+previews the email, marks the issue ready and schedules its send, which the demo's scheduler starts.
+No step needs the stock admin's list and action forms. On the desk, the triage list, the sources list
+and the issue page nothing scrolls sideways. Screenshots land in var/e2e/journey-*.png.
 """
 
 from __future__ import annotations

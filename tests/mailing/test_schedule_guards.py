@@ -131,3 +131,34 @@ def test_the_database_refuses_a_time_python_cannot_read_back():
             issue=issue, send_at=dt.datetime(9999, 12, 31, 23, 59, tzinfo=zone), time_zone="Etc/GMT+12"
         )
     assert ScheduledSend.objects.count() == 0
+
+
+def test_the_migration_cancels_a_stored_year_10000_schedule_so_every_page_loads_again(client, send_permissions):
+    """What an earlier version let through: the row stays, cancelled, with a time Python can read."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL stored what Python cannot read")
+    _, publisher = send_permissions
+    issue = make_issue()
+    with connection.cursor() as cursor:  # DDL is transactional on PostgreSQL: the test's rollback restores it
+        cursor.execute("ALTER TABLE mailing_scheduledsend DROP CONSTRAINT scheduled_send_at_readable")
+        cursor.execute(
+            "INSERT INTO mailing_scheduledsend (issue_id, send_at, time_zone, status, note, content_fingerprint, "
+            "created_at) VALUES (%s, '10000-01-01 11:59:00+00', 'Etc/GMT+12', 'scheduled', '', '', now())",
+            [issue.pk],
+        )
+    client.force_login(publisher)
+    with pytest.raises(Exception, match="year"):
+        client.get(reverse("admin:index"))
+
+    migration = importlib.import_module("curator.mailing.migrations.0011_sec-a_scheduling_guards")
+    migration.cancel_unreadable(apps, None)
+
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:editions_issue_change", args=[issue.pk])).status_code == 200
+    row = ScheduledSend.objects.get(issue=issue)
+    assert row.status == ScheduledSend.Status.CANCELLED and "9999" in row.note
