@@ -29,6 +29,8 @@ from curator.editions.fingerprint import content_fingerprint
 from curator.editions.models import Issue
 from curator.mailing import control
 from curator.mailing.models import ScheduledSend
+from curator.mailing.scheduler import record_run
+from curator.mailing.tasks import notify_schedule_refused
 from curator.outbox import handover
 
 log = logging.getLogger(__name__)
@@ -172,8 +174,6 @@ def _start_one(now: datetime.datetime) -> tuple[int, bool] | None:
         if note:
             ScheduledSend.objects.filter(pk=row.pk).update(status=ScheduledSend.Status.REFUSED, note=note)
             if row.scheduled_by is not None and row.scheduled_by.email:
-                from curator.mailing.tasks import notify_schedule_refused  # tasks imports this module
-
                 handover.enqueue(notify_schedule_refused, row.pk)
         level = logging.WARNING if note else logging.INFO
         log.log(level, "scheduled send of issue %s: %s", issue.pk, note or "started")
@@ -182,8 +182,6 @@ def _start_one(now: datetime.datetime) -> tuple[int, bool] | None:
 
 def start_due_sends(now: datetime.datetime | None = None) -> DueResult:
     """Start every send whose time has come. Safe to run from several processes at once."""
-    from curator.mailing.scheduler import record_run  # scheduler imports this module in its tick
-
     record_run()
     now = now or timezone.now()
     result = DueResult(started=[], refused=[])

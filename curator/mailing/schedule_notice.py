@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curator.mailing.models import ScheduledSend
+from curator.mailing.schedule import zone_of
 
 
 def send_refusal_notice(schedule_id: int) -> bool:
@@ -22,8 +23,6 @@ def send_refusal_notice(schedule_id: int) -> bool:
     to = row.scheduled_by.email
     if not to:
         return False
-    from curator.mailing.schedule import zone_of  # schedule imports the task that calls this
-
     when = timezone.localtime(row.send_at, zone_of(row))
     page = f"{settings.SITE_URL}{reverse('admin:editions_issue_change', args=[row.issue_id])}"
     body = (

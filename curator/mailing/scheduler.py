@@ -44,7 +44,7 @@ def is_running(now: datetime.datetime | None = None) -> bool:
 
 def tick() -> None:
     """One scheduler run, as beat's task does it: start what is due (which records the run)."""
-    from curator.mailing import schedule  # schedule imports the tasks, which import this module's model
+    from curator.mailing import schedule  # schedule imports this module (record_run)
 
     schedule.start_due_sends()
 

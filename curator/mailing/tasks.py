@@ -88,6 +88,6 @@ def start_scheduled_sends() -> dict:
 @shared_task(autoretry_for=(ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected), retry_backoff=30)
 def notify_schedule_refused(schedule_id: int) -> bool:
     """Tell the publisher that their scheduled send was refused (mailing/schedule_notice.py)."""
-    from curator.mailing.schedule_notice import send_refusal_notice
+    from curator.mailing.schedule_notice import send_refusal_notice  # it imports schedule, which imports this module
 
     return send_refusal_notice(schedule_id)
