@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from django import forms
 
-from curator.mailing.addresses import validate_subscriber_address
+from curator.mailing.addresses import normalize_address
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(max_length=254, label="Email address", validators=[validate_subscriber_address])
+    email = forms.EmailField(max_length=254, label="Email address")
     name = forms.CharField(max_length=200, required=False, label="Name (optional)")
     # Honeypot: hidden from people, filled in by naive bots; such sign-ups are dropped silently.
     website = forms.CharField(required=False, label="Leave this empty")
+
+    def clean_email(self) -> str:
+        # Runs only once the field's own check passed, so a bad address gets one message, not two.
+        return normalize_address(self.cleaned_data["email"])
 
 
 class SubscriberImportForm(forms.Form):
