@@ -74,13 +74,12 @@ def decide(signup_id: int) -> SignUp | None:
             pk=signup.subscriber_id, status=Subscriber.Status.PENDING, confirm_nonce=signup.nonce
         ).exists()
         return signup if current else None
+    if _recently_mailed(signup):
+        signup.delete()  # nothing was mailed, so no link can name it; no row is made for the address
+        return None
     subscriber, needs_confirmation = subscriptions.subscribe(signup.email)
-    if (
-        not needs_confirmation
-        or _recently_mailed(signup)
-        or not signup_limits.take_confirmation_slot(signup.mailbox_key, signup.pk)
-    ):
-        signup.delete()  # nothing was mailed, so no link can name it
+    if not needs_confirmation or not signup_limits.take_confirmation_slot(signup.mailbox_key, signup.pk):
+        signup.delete()
         return None
     signup.subscriber = subscriber
     signup.nonce = subscriber.confirm_nonce
