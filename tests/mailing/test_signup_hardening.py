@@ -195,6 +195,7 @@ def test_an_attackers_name_never_reaches_the_owner(client, django_capture_on_com
     assert Subscriber.objects.get().name == ""  # nothing confirmed yet, nothing greets anyone
     sign_up(client, django_capture_on_commit_callbacks, "kate@example.com", "Kate")
     attacker_link, owner_link = (link_in(m) for m in mail.outbox)
+    assert attacker_link != owner_link  # each sign-up carries its own name behind its own link
     assert b'value="Kate"' in client.get(owner_link).content
     client.post(owner_link, {"name": "Kate"})
     assert Subscriber.objects.get().name == "Kate"
