@@ -41,12 +41,9 @@ def initial_zone(user: AbstractBaseUser | AnonymousUser) -> str:
     """The zone this editor scheduled in last time, else the site's TIME_ZONE (when it is a current name)."""
     from curator.mailing.models import ScheduledSend
 
-    last = (
-        ScheduledSend.objects.filter(scheduled_by_id=user.pk).order_by("-created_at").values_list("time_zone", flat=True)
-        if user.pk
-        else []
-    )
-    for name in (*last[:1], settings.TIME_ZONE):
+    mine = ScheduledSend.objects.filter(scheduled_by_id=user.pk).order_by("-created_at")
+    last = list(mine.values_list("time_zone", flat=True)[:1]) if user.pk else []
+    for name in (*last, settings.TIME_ZONE):
         if name in choices():
             return name
     return "UTC"
