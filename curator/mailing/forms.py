@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from curator.mailing.addresses import normalize_address
+from curator.mailing.models import Subscriber
 
 
 class SubscribeForm(forms.Form):
@@ -25,3 +26,14 @@ class SubscriberImportForm(forms.Form):
         ],
         initial="pending",
     )
+
+
+class SubscriberAdminForm(forms.ModelForm):
+    """The admin's add/change form: an address typed by staff is stored in the same spelling as the form's."""
+
+    class Meta:
+        model = Subscriber
+        fields = "__all__"  # noqa: DJ007 - the admin's own fieldsets decide what shows
+
+    def clean_email(self) -> str:
+        return normalize_address(self.cleaned_data["email"])
