@@ -97,6 +97,10 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG el
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "Recommended Reading")
+# One or two sentences at the top of the public archive, telling a visitor what they would sign up for.
+SITE_DESCRIPTION = envstr(
+    "SITE_DESCRIPTION", "Each month, the papers and posts our team found worth reading, with a few lines on why."
+)
 
 # An https SITE_URL means the site is served over TLS: cookies never travel in clear, plain http is
 # redirected, and browsers are told (HSTS) to use https only. Each is overridable; behind a proxy that

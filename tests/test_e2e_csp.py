@@ -21,6 +21,8 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
+from curator.mailing import signups
+from curator.mailing.confirmation import confirm_url
 from curator.mailing.models import Delivery, Subscriber
 from curator.mailing.subscriptions import unsubscribe_url
 from summarizer.models import Draft
@@ -97,6 +99,7 @@ def admin_pages(site: dict) -> list[str]:
         reverse("admin:editions_issue_change", args=[issues["draft"].pk]),
         reverse("admin:editions_issue_preview", args=[issues["draft"].pk]),
         reverse("admin:editions_issue_send", args=[issues["draft"].pk]),
+        reverse("admin:editions_issue_schedule", args=[issues["draft"].pk]),  # mailing/schedule_zone.js
         reverse("admin:mailing_subscriber_changelist"),
         reverse("admin:mailing_subscriber_import"),
         reverse("admin:summarizer_decodingprofile_changelist"),
@@ -107,11 +110,13 @@ def admin_pages(site: dict) -> list[str]:
 
 
 def public_pages(site: dict) -> list[str]:
+    signup = signups.for_subscriber(Subscriber.objects.get_or_create(email="confirm-me@example.org")[0])
     return [
         reverse("editions:archive"),
         reverse("editions:issue", args=[site["issues"]["sent"].slug]),
         reverse("mailing:subscribe"),
         urlsplit(unsubscribe_url(site["reader"])).path,
+        urlsplit(confirm_url(signups.new_token(signup))).path,
     ]
 
 

@@ -33,10 +33,11 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, Interval
 
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, IngestRun, Sighting, Source
-from curator.mailing.confirmation import confirmation_message
-from curator.mailing.models import Delivery, ProviderEvent, ScheduledSend, Subscriber, SubscriberImport
+from curator.mailing import signups
+from curator.mailing.confirmation import confirm_url, confirmation_message
+from curator.mailing.models import Delivery, ProviderEvent, ScheduledSend, SignUp, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
-from curator.mailing.subscriptions import confirm_url, unsubscribe_url
+from curator.mailing.subscriptions import unsubscribe_url
 from curator.outbox.models import OutboxMessage
 from curator.ranking.models import Embedding, Interests, Relevance, RelevanceModel, Story, StoryMembership
 from summarizer.models import DecodingProfile, Draft, DraftOutcome, PlaygroundRun
@@ -174,6 +175,7 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
         issues[status] = issue
     active = Subscriber.objects.create(email="reader@example.org", name="Reader", status=Subscriber.Status.ACTIVE)
     pending = Subscriber.objects.create(email="new@example.org", name="New", status=Subscriber.Status.PENDING)
+    SignUp.objects.create(email="new@example.org", name="New", mailbox_key="0" * 64, subscriber=pending)
     Delivery.objects.create(issue=issues["sending"], subscriber=active, message_id="<m@x>", error="4xx later")
     ProviderEvent.objects.create(
         esp="postmark", event_key="e1", event_type="bounced", email="reader@example.org", action="bounce"
@@ -349,9 +351,15 @@ def crawl_everything(client: Client) -> Crawl:
     crawl.fetch(reverse("mailing:subscribe"))
     crawl.fetch(reverse("mailing:subscribe"), "post", {"email": PAYLOAD, "name": PAYLOAD})
     crawl.fetch(reverse("mailing:subscribe_done"))
+    confirmations = []
     for subscriber in Subscriber.objects.all():
         crawl.fetch(urlsplit(unsubscribe_url(subscriber)).path)
-        crawl.fetch(urlsplit(confirm_url(subscriber)).path)
+        signup = signups.for_subscriber(subscriber)
+        SignUp.objects.filter(pk=signup.pk).update(name=PAYLOAD[:200])  # the confirm page shows a sign-up's name
+        signup.refresh_from_db()
+        token = signups.new_token(signup)
+        confirmations.append((signup, token))
+        crawl.fetch(urlsplit(confirm_url(token)).path)
     crawl.fetch(reverse("mailing:confirm", args=["not-a-token"]))
     crawl.check_feed(reverse("editions:feed_rss"))
     crawl.check_feed(reverse("editions:feed_atom"))
@@ -360,9 +368,9 @@ def crawl_everything(client: Client) -> Crawl:
         for subscriber in Subscriber.objects.all():
             crawl.check_html(render_issue(issue, subscriber)[1], f"email of {issue.pk} to {subscriber.pk}")
         crawl.fetch(reverse("admin:editions_issue_send_test", args=[issue.pk]), "post")
-    for subscriber in Subscriber.objects.all():
-        for body, _ in confirmation_message(subscriber).alternatives:
-            crawl.check_html(body, f"confirmation to {subscriber.pk}")
+    for signup, token in confirmations:
+        for body, _ in confirmation_message(signup, token).alternatives:
+            crawl.check_html(body, f"confirmation to {signup.subscriber_id}")
     for message in mail.outbox:
         for body, _ in message.alternatives:
             crawl.check_html(body, f"sent mail {message.subject!r}")

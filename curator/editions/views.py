@@ -7,6 +7,7 @@ count) is a faithful validator: conditional requests get a 304 without rendering
 from __future__ import annotations
 
 import datetime
+import zlib
 
 from django.conf import settings
 from django.db.models import Count, Max
@@ -15,9 +16,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from curator.editions.content import issue_content
+from curator.clip import clip
+from curator.editions.content import issue_content, markdown_to_text
 from curator.editions.models import Issue
 
+INTRO_TEASER_CHARS = 280
 ARCHIVE_MAX_AGE = 300  # seconds browsers and proxies may reuse a page without asking
 
 
@@ -28,7 +31,9 @@ def sent_issues():
 def archive_etag(request: HttpRequest, *args: object, **kwargs: object) -> str:
     stats = sent_issues().aggregate(n=Count("id"), newest=Max("updated_at"))
     newest = stats["newest"].timestamp() if stats["newest"] else 0
-    return f'"archive-{stats["n"]}-{newest:.6f}"'
+    # The description is part of the page: a new one must not be answered with a 304.
+    description = zlib.crc32(settings.SITE_DESCRIPTION.encode())
+    return f'"archive-{stats["n"]}-{newest:.6f}-{description:x}"'
 
 
 def archive_last_modified(request: HttpRequest, *args: object, **kwargs: object) -> datetime.datetime | None:
@@ -43,7 +48,11 @@ def issue_etag(request: HttpRequest, slug: str) -> str | None:
 @cache_control(public=True, max_age=ARCHIVE_MAX_AGE)
 @condition(etag_func=archive_etag, last_modified_func=archive_last_modified)
 def archive(request: HttpRequest) -> HttpResponse:
-    return render(request, "editions/archive.html", {"issues": sent_issues(), "site_name": settings.SITE_NAME})
+    # Each issue with the opening of its intro, so a visitor sees what the newsletter is like
+    # before signing up; plain text, as a teaser is no place for links or emphasis.
+    issues = [(issue, clip(markdown_to_text(issue.intro).strip(), INTRO_TEASER_CHARS)) for issue in sent_issues()]
+    context = {"issues": issues, "site_name": settings.SITE_NAME, "site_description": settings.SITE_DESCRIPTION}
+    return render(request, "editions/archive.html", context)
 
 
 @cache_control(public=True, max_age=ARCHIVE_MAX_AGE)

@@ -20,7 +20,7 @@ from curator.editions.fingerprint import content_fingerprint
 from curator.editions.models import Issue
 from curator.mailing import control as send
 from curator.mailing.csvio import ImportFileError, export_subscribers
-from curator.mailing.forms import SubscriberImportForm
+from curator.mailing.forms import SubscriberAdminForm, SubscriberImportForm
 from curator.mailing.imports import accept_upload
 from curator.mailing.models import Delivery, ProviderEvent, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
@@ -190,6 +190,7 @@ class IssueSendingAdminMixin:
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberAdminForm
     list_display = ["email", "name", "status", "confirmed_at", "hard_bounces", "created_at"]
     list_filter = ["status", ("confirmed_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["email", "name"]

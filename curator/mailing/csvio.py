@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from curator.mailing.addresses import validate_subscriber_address
+from curator.mailing.addresses import normalize_address
 from curator.mailing.models import Subscriber
 
 EXPORT_FIELDS = ["email", "name", "status", "confirmed_at", "unsubscribed_at", "created_at"]
@@ -91,9 +91,9 @@ def read_rows(text: str) -> Iterator[CsvRow]:
                 yield CsvRow(line, error=f"contains a control character ({bad}); remove it and import the row again")
                 continue
             try:
-                validate_subscriber_address(email)
+                email = normalize_address(email)
             except ValidationError as exc:
-                reason = exc.messages[0] if exc.code == "ip_literal" else "is not a valid email address"
+                reason = exc.messages[0] if exc.code in ("ip_literal", "non_ascii") else "is not a valid email address"
                 yield CsvRow(line, error=f"{email!r} {reason}")
                 continue
             if len(email) > 254 or len(name) > 200:

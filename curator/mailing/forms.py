@@ -2,14 +2,19 @@ from __future__ import annotations
 
 from django import forms
 
-from curator.mailing.addresses import validate_subscriber_address
+from curator.mailing.addresses import normalize_address
+from curator.mailing.models import Subscriber
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(max_length=254, label="Email address", validators=[validate_subscriber_address])
+    email = forms.EmailField(max_length=254, label="Email address")
     name = forms.CharField(max_length=200, required=False, label="Name (optional)")
     # Honeypot: hidden from people, filled in by naive bots; such sign-ups are dropped silently.
     website = forms.CharField(required=False, label="Leave this empty")
+
+    def clean_email(self) -> str:
+        # Runs only once the field's own check passed, so a bad address gets one message, not two.
+        return normalize_address(self.cleaned_data["email"])
 
 
 class SubscriberImportForm(forms.Form):
@@ -21,3 +26,14 @@ class SubscriberImportForm(forms.Form):
         ],
         initial="pending",
     )
+
+
+class SubscriberAdminForm(forms.ModelForm):
+    """The admin's add/change form: an address typed by staff is stored in the same spelling as the form's."""
+
+    class Meta:
+        model = Subscriber
+        fields = "__all__"  # noqa: DJ007 - the admin's own fieldsets decide what shows
+
+    def clean_email(self) -> str:
+        return normalize_address(self.cleaned_data["email"])

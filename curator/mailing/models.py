@@ -44,6 +44,34 @@ class Subscriber(models.Model):
         return self.email
 
 
+class SignUp(models.Model):
+    """One submission of the sign-up form (or one imported pending row), and the link mailed for it.
+
+    The request only writes this row and one outbox row, the same two writes for every address, so
+    neither the answer nor its timing says whether the address was subscribed; the worker decides
+    whether to mail. The link carries a random token whose hash is stored here, never the address.
+    The submitted name waits here and reaches the subscriber only when this sign-up is confirmed.
+    """
+
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200, blank=True)
+    mailbox_key = models.CharField(max_length=64, db_index=True, help_text="sha256 of the inbox the address reaches.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    subscriber = models.ForeignKey(Subscriber, null=True, blank=True, on_delete=models.CASCADE, related_name="signups")
+    # The subscriber's confirm_nonce when the link was mailed: a later sign-up after unsubscribing renews
+    # the nonce and voids this link.
+    nonce = models.CharField(max_length=32, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "sign-up"
+
+    def __str__(self) -> str:
+        return f"sign-up {self.pk}"
+
+
 class Delivery(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "queued"

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from curator.mailing.models import ProviderEvent, Subscriber
-from curator.mailing.subscriptions import record_hard_bounce, unsubscribe
+from curator.mailing.models import ProviderEvent
+from curator.mailing.subscriptions import find_subscriber, record_hard_bounce, unsubscribe
 
 BOUNCE_EVENTS = {"bounced", "rejected"}
 STOP_EVENTS = {"complained", "unsubscribed"}
@@ -22,7 +22,7 @@ STOP_EVENTS = {"complained", "unsubscribed"}
 
 def apply(esp: str, event_key: str, event_type: str, email: str) -> str:
     """Apply one provider event; returns what it did ("bounce", "unsubscribe", "ignored", "duplicate")."""
-    subscriber = Subscriber.objects.filter(email__iexact=email).first() if email else None
+    subscriber = find_subscriber(email) if email else None
     if subscriber is None or event_type not in BOUNCE_EVENTS | STOP_EVENTS:
         action = "ignored"
     else:

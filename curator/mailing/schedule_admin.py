@@ -5,11 +5,10 @@ A mixin composed into the issue admin in mailing/admin.py; the rules live in mai
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required
 from curator.editions.models import Issue
-from curator.mailing import schedule
+from curator.mailing import schedule, time_zones
 from curator.mailing.admin import changed_since_ready
 
 
@@ -34,10 +33,14 @@ class ScheduleSendForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label="Time zone")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: AbstractBaseUser | AnonymousUser | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name) for name in sorted(zoneinfo.available_timezones())]
-        self.fields["time_zone"].initial = settings.TIME_ZONE
+        field = self.fields["time_zone"]
+        field.choices = [(name, name) for name in time_zones.choices()]  # no deprecated aliases
+        field.initial = time_zones.initial_zone(user or AnonymousUser())
+        if not field.initial or field.initial == settings.TIME_ZONE:
+            # Nothing known about this editor yet: schedule_zone.js picks the browser's zone, if listed.
+            field.widget.attrs["data-browser-zone"] = "1"
 
     def clean(self) -> dict:
         data = super().clean()
@@ -67,7 +70,7 @@ class ScheduleSendAdminMixin:
     @permission_required("send")
     def schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self._schedulable_issue(request, object_id)
-        form = ScheduleSendForm(request.POST or None)
+        form = ScheduleSendForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             try:
                 row = schedule.schedule_send(

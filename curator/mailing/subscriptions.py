@@ -1,7 +1,8 @@
 """Subscriber lifecycle: sign up, confirm, unsubscribe. Every state change is safe to call twice.
 
-Tokens are signed with django.core.signing, never stored: a confirm token carries a timestamp and
-expires, an unsubscribe token does not (an old newsletter in someone's inbox must keep working).
+Unsubscribe tokens are signed with django.core.signing, never stored, and do not expire (an old
+newsletter in someone's inbox must keep working). Confirmation links are opaque tokens (signups.py);
+the signed confirm tokens below are what links mailed before those carried, read until they expire.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from curator.mailing.addresses import comparison_key
 from curator.mailing.models import Subscriber, new_confirm_nonce
 
 CONFIRM_SALT = "curator.mailing.confirm"
@@ -23,56 +26,45 @@ class InvalidToken(Exception):
     """A token that was tampered with, belongs to another purpose, or expired."""
 
 
-def normalize_email(email: str) -> str:
-    return email.strip()
-
-
 def find_subscriber(email: str) -> Subscriber | None:
-    return Subscriber.objects.filter(email__iexact=normalize_email(email)).first()
+    """The row for a normalised address, compared exactly as the unique index compares (LOWER)."""
+    return Subscriber.objects.alias(key=Lower("email")).filter(key=comparison_key(email)).first()
 
 
-def subscribe(email: str, name: str = "") -> tuple[Subscriber, bool]:
-    """Record a sign-up; returns (subscriber, needs_confirmation).
+def subscribe(email: str) -> tuple[Subscriber, bool]:
+    """Make sure a normalised address has a row; returns (subscriber, needs_confirmation).
 
     Signing up again never creates a second row: the case-insensitive unique constraint is the
-    arbiter when two requests race, and the loser simply reads the winner's row.
+    arbiter when two requests race, and the loser reads the winner's row (or, if that row was
+    deleted in between, tries again). No name is stored here: see signups.confirm.
     """
-    email = normalize_email(email)
-    subscriber = find_subscriber(email)
-    if subscriber is None:
+    while True:
+        subscriber = find_subscriber(email)
+        if subscriber is not None:
+            break
         try:
             with transaction.atomic():
-                subscriber = Subscriber.objects.create(email=email, name=name.strip())
+                subscriber = Subscriber.objects.create(email=email)
+            break
         except IntegrityError:
-            subscriber = find_subscriber(email)
-            if subscriber is None:  # pragma: no cover - the row that beat us was deleted again
-                raise
+            continue  # someone else's row won; the next lookup finds it
     if subscriber.status == Subscriber.Status.ACTIVE:
         return subscriber, False
-    fields = []
     if subscriber.status != Subscriber.Status.PENDING:
         # Unsubscribed or bounced people may come back, but only through a new confirmation link: the
         # new nonce voids every link sent for an earlier sign-up.
         subscriber.status = Subscriber.Status.PENDING
         subscriber.confirm_nonce = new_confirm_nonce()
-        fields += ["status", "confirm_nonce"]
-    if name.strip() and not subscriber.name:
-        subscriber.name = name.strip()
-        fields.append("name")
-    if fields:
-        subscriber.save(update_fields=fields)
+        subscriber.save(update_fields=["status", "confirm_nonce"])
     return subscriber, True
 
 
 def confirm_token(subscriber: Subscriber) -> str:
+    """A link of the kind mailed before sign-ups had opaque tokens; still accepted until it expires."""
     # The email is part of the payload so a token cannot confirm a row whose address changed since,
     # and the nonce so it confirms only the sign-up it was sent for.
     payload = {"s": subscriber.pk, "e": subscriber.email.lower(), "n": subscriber.confirm_nonce}
     return signing.dumps(payload, salt=CONFIRM_SALT)
-
-
-def confirm_url(subscriber: Subscriber) -> str:
-    return settings.SITE_URL + reverse("mailing:confirm", args=[confirm_token(subscriber)])
 
 
 def subscriber_from_confirm_token(token: str) -> Subscriber:

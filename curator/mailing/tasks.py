@@ -6,9 +6,10 @@ import logging
 import smtplib
 
 from celery import Task, shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from curator.mailing import deliveries, imports, send
+from curator.mailing import deliveries, imports, send, signups
 from curator.mailing.confirmation import send_confirmation_email
 from curator.mailing.models import Subscriber, SubscriberImport
 from curator.outbox import handover
@@ -16,20 +17,35 @@ from curator.outbox import handover
 log = logging.getLogger(__name__)
 
 
-@shared_task(
+RETRY_MAIL = {
     # Only "the mail server could not be reached" is worth retrying; a refusal would refuse again.
-    autoretry_for=(ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-    bind=True,
-)
+    "autoretry_for": (ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+    "bind": True,
+}
+
+
+@shared_task(**RETRY_MAIL)
+def send_signup_confirmation(self: Task, signup_id: int) -> None:
+    """Decide about one sign-up from the form and mail its link when it needs one (signups.decide)."""
+    # An outbox row handed over twice (a crash between publishing and recording it) mails once; a
+    # failed send rolls the decision back with the rest, so Celery's retry decides again.
+    with handover.once(self.request.id) as first, transaction.atomic():
+        signup = signups.decide(signup_id) if first else None
+        if signup is not None:
+            send_confirmation_email(signup, signups.new_token(signup))
+
+
+@shared_task(**RETRY_MAIL)
 def send_confirmation(self: Task, subscriber_id: int) -> None:
-    # An outbox row handed over twice (a crash between publishing and recording it) mails once.
-    with handover.once(self.request.id) as first:
+    """Mail a link to a row a Publisher imported as pending."""
+    with handover.once(self.request.id) as first, transaction.atomic():
         subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
         if first and subscriber is not None:  # confirmed or gone in the meantime: nothing to ask
-            send_confirmation_email(subscriber)
+            signup = signups.for_subscriber(subscriber)
+            send_confirmation_email(signup, signups.new_token(signup))
 
 
 def queue_confirmations(subscriber_ids: list[int]) -> None:

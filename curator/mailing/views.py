@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from curator.client_ip import client_ip
 from curator.editions.models import Pick
-from curator.mailing import clicks, signup_limits, subscriptions
+from curator.mailing import clicks, signup_limits, signups, subscriptions
 from curator.mailing.forms import SubscribeForm
 from curator.mailing.models import Subscriber
 from curator.outbox import handover
@@ -34,23 +34,23 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(request, "mailing/subscribe.html", {"form": form})
     if not form.is_valid():
         return render(request, "mailing/subscribe.html", {"form": form}, status=400)
-    if not signup_limits.take_signup_slot(client_ip(request)):
+    try:
+        allowed = signup_limits.take_signup_slot(client_ip(request))
+    except signup_limits.LimitsUnavailable:
+        # Fail closed: uncounted sign-ups would let a flood through while the cache is away.
+        return render(request, "mailing/subscribe_unavailable.html", status=503)
+    if not allowed:
         # Depends on the sender only, never on the address, so it tells a prober nothing.
         return render(request, "mailing/subscribe_limited.html", status=429)
     queued_later = False
     if not form.cleaned_data["website"]:
-        from curator.mailing.tasks import send_confirmation
-
-        # The pending row and the confirmation to send are committed together (curator/outbox).
+        # The same two writes for every address (a sign-up row and its outbox row, committed
+        # together); the worker decides whether to mail, so neither the answer nor its timing
+        # depends on whether the address was new, pending or already active.
         with handover.watch() as queued, transaction.atomic():
-            subscriber, needs_confirmation = subscriptions.subscribe(
-                form.cleaned_data["email"], form.cleaned_data["name"]
-            )
-            if needs_confirmation and signup_limits.take_confirmation_slot(subscriber.email):
-                handover.enqueue(send_confirmation, subscriber.pk)
+            signups.record(form.cleaned_data["email"], form.cleaned_data["name"])
         queued_later = not queued.handed_over
-    # The same answer whether the address was new, pending or already active: no address probing.
-    # Only an unreachable queue changes it, and that says nothing about the address.
+    # An unreachable queue changes the answer for every address alike, so it says nothing about one.
     return redirect(reverse("mailing:subscribe_done") + ("?queued=later" if queued_later else ""))
 
 
@@ -58,15 +58,43 @@ def subscribe_done(request: HttpRequest) -> HttpResponse:
     return render(request, "mailing/subscribe_done.html", {"queued_later": request.GET.get("queued") == "later"})
 
 
+# The token in the URL is the secret that authorises the POST; a forged cross-site POST would need
+# it, and mail programs open these links without our cookies, so a CSRF cookie would only get in the way.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET and HEAD only show a Confirm button: mail scanners fetch links, readers press buttons."""
+    signup = None
     try:
-        subscriber = subscriptions.subscriber_from_confirm_token(token)
+        if signups.is_legacy_token(token):
+            subscriber = subscriptions.subscriber_from_confirm_token(token)
+            nonce, name = subscriber.confirm_nonce, subscriber.name
+        else:
+            signup = signups.signup_from_token(token)
+            assert signup.subscriber is not None
+            subscriber, nonce, name = signup.subscriber, signup.nonce, signup.name
     except subscriptions.InvalidToken as exc:
         return invalid_link(request, str(exc), offer_signup=True)
-    if not subscriptions.confirm(subscriber) and subscriber.status != Subscriber.Status.ACTIVE:
+    if request.method != "POST":
+        if signup is not None and signup.confirmed_at is not None:
+            return _confirmed_page(request, subscriber)
+        context = {"email": subscriber.email, "name": name, "max_length": 200}
+        response = render(request, "mailing/confirm.html", context)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    if not signups.confirm(subscriber, nonce, request.POST.get("name", ""), signup):
         # Unsubscribed or bounced between reading the link and confirming: that wins.
-        return invalid_link(request, "This confirmation link is not valid any more. Please sign up again.", True)
-    return render(request, "mailing/confirmed.html", {"subscriber": subscriber})
+        return invalid_link(request, signups.NOT_VALID_ANY_MORE, True)
+    return _confirmed_page(request, subscriber)
+
+
+def _confirmed_page(request: HttpRequest, subscriber: Subscriber) -> HttpResponse:
+    # A way out before the first issue (and its own unsubscribe link) arrives.
+    context = {"subscriber": subscriber, "unsubscribe_url": subscriptions.unsubscribe_url(subscriber)}
+    response = render(request, "mailing/confirmed.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @csrf_exempt  # RFC 8058: mail providers POST here with no cookie, session or CSRF token

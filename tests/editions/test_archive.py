@@ -1,6 +1,7 @@
 """The public archive: sent issues only, same content as the email, cacheable."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -93,3 +94,20 @@ def test_it_names_the_site_from_settings(client, sent, settings):
     settings.SITE_NAME = "The Lab Letter"
     html = client.get(reverse("editions:issue", args=[sent.slug])).content.decode()
     assert "<title>The Lab Letter — Recommended reading — November 2026</title>" in html
+
+
+def test_the_front_page_says_what_the_newsletter_is_and_opens_each_issue(client, sent, settings):
+    settings.SITE_DESCRIPTION = "Papers our lab liked this month."
+    Issue.objects.filter(pk=sent.pk).update(intro="Welcome to the **November** issue. " + "More words. " * 40)
+    html = client.get(reverse("editions:archive")).content.decode()
+    assert '<p class="site-description">Papers our lab liked this month.</p>' in html
+    (teaser,) = re.findall(r'<p class="teaser">([^<]*)</p>', html)
+    assert teaser.startswith("Welcome to the November issue.")  # plain text: no Markdown marks, no tags
+    assert teaser.endswith("…") and len(teaser) <= 280
+
+
+def test_a_new_description_is_not_answered_with_a_304(client, sent, settings):
+    first = client.get(reverse("editions:archive"))
+    settings.SITE_DESCRIPTION = "Something else entirely."
+    again = client.get(reverse("editions:archive"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and b"Something else entirely." in again.content

@@ -97,3 +97,13 @@ def test_it_lets_publishers_but_not_editors_manage_subscribers(client, editor, p
     client.force_login(publisher)
     assert client.get(changelist).status_code == 200
     assert client.get(reverse("admin:mailing_subscriber_import")).status_code == 200
+
+
+def test_the_add_form_stores_the_normalised_address_and_refuses_a_second_spelling(admin_client):
+    add = reverse("admin:mailing_subscriber_add")
+    response = admin_client.post(add, {"email": "\u212aate@Example.COM", "name": "", "status": "active"})
+    assert response.status_code == 302
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["Kate@example.com"]
+    again = admin_client.post(add, {"email": "kate@example.com", "name": "", "status": "active"})
+    assert again.status_code == 200 and b"errornote" in again.content  # an error on the form, not a 500
+    assert Subscriber.objects.count() == 1

@@ -155,7 +155,7 @@ def test_the_migration_cancels_a_stored_year_10000_schedule_so_every_page_loads_
     with pytest.raises(Exception, match="year"):
         client.get(reverse("admin:index"))
 
-    migration = importlib.import_module("curator.mailing.migrations.0011_sec-a_scheduling_guards")
+    migration = importlib.import_module("curator.mailing.migrations.0011_scheduling_guards")
     migration.cancel_unreadable(apps, None)
 
     assert client.get(reverse("admin:index")).status_code == 200

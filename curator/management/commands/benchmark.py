@@ -15,6 +15,7 @@ SUITES = {
     "summarize": "summarizer.benchmark",
     "send": "curator.mailing.benchmark",
     "import": "curator.mailing.import_benchmark",
+    "signup": "curator.mailing.signup_benchmark",
     "triage": "curator.editions.benchmark",
     "rank": "curator.ranking.benchmark",
 }
