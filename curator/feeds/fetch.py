@@ -30,6 +30,7 @@ from django.conf import settings
 
 from curator.feeds.local_feeds import local_mounts
 from curator.feeds.web_urls import NotWebURL, web_url_parts
+from curator.ids import ascii_digits
 
 MAX_REDIRECTS = 5
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -345,8 +346,8 @@ def parse_retry_after(value: str | None, default: float = 60.0) -> float:
     if not value:
         return default
     value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
+    if (seconds := ascii_digits(value)) is not None:
+        return min(float(seconds), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -505,7 +506,8 @@ class Fetcher:
                     if response.status_code in REDIRECT_CODES or response.status_code == 304:
                         return response.status_code, resp_headers, b""
                     declared = resp_headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > limit and "content-encoding" not in resp_headers:
+                    size = ascii_digits(declared)
+                    if size is not None and size > limit and "content-encoding" not in resp_headers:
                         raise TooLarge(f"{url} declares {declared} bytes, more than {limit}")
                     decoder = _Decoder(resp_headers.get("content-encoding", ""), limit)
                     parts = []

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from curator.editions.content import IssueContent
 from curator.editions.models import Pick
+from curator.ids import parse_id
 from curator.mailing.models import ClickCount
 
 SALT = "curator.mailing.click"
@@ -45,9 +46,10 @@ def pick_id_from_token(token: str) -> int:
         value = signing.Signer(salt=SALT).unsign(token)
     except signing.BadSignature:
         raise InvalidClickToken("This link is broken or was not made by this newsletter.") from None
-    if not value.isdigit():
+    pick_id = parse_id(value)
+    if pick_id is None:
         raise InvalidClickToken("This link is broken or was not made by this newsletter.")
-    return int(value)
+    return pick_id
 
 
 def track_links(content: IssueContent) -> IssueContent:
