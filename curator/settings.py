@@ -158,8 +158,12 @@ CONTENT_SECURITY_DIRECTIVES = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
+    # Browsers post each violation here (curator/csp_reports.py logs it as "CSP violation: ...").
+    "report-uri": ["/csp-report/"],
 }
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": CONTENT_SECURITY_DIRECTIVES}
+# Violation reports accepted per client address per hour; the rest are answered 429 and not logged.
+CSP_REPORTS_PER_IP_HOUR = envint("CSP_REPORTS_PER_IP_HOUR", "60")
 
 ROOT_URLCONF = "curator.urls"
 WSGI_APPLICATION = "curator.wsgi.application"
