@@ -121,3 +121,24 @@ def test_the_settings_refuse_junk_in_trusted_proxies_at_start() -> None:
         text=True,
     )
     assert run.returncode != 0 and "TRUSTED_PROXIES entry 'nonsense'" in run.stderr
+
+
+def test_a_proxy_count_without_trusted_proxies_warns_at_start(settings, monkeypatch) -> None:
+    from curator.proxy_checks import check_trusted_proxies
+
+    settings.TRUSTED_PROXIES = []
+    monkeypatch.setenv("TRUSTED_PROXY_COUNT", "1")
+    assert [m.id for m in check_trusted_proxies()] == ["curator.W701"]
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert check_trusted_proxies() == []
+    monkeypatch.delenv("TRUSTED_PROXY_COUNT")
+    settings.TRUSTED_PROXIES = []
+    assert check_trusted_proxies() == []
+
+
+def test_manage_py_check_shows_the_warning() -> None:
+    env = {"DEBUG": "True", "SECRET_KEY": "x", "TRUSTED_PROXY_COUNT": "1", "PATH": "/usr/bin", "PYTHONPATH": str(REPO)}
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
+    assert "curator.W701" in run.stderr + run.stdout
