@@ -48,7 +48,8 @@ REPORTING_API = [
 
 @pytest.fixture(autouse=True)
 def _own_cache(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}}
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    settings.CACHES = {"default": {"BACKEND": locmem, "LOCATION": uuid.uuid4().hex}}  # a budget of its own
     settings.TRUSTED_PROXIES = []
 
 
