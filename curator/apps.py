@@ -6,3 +6,10 @@ class CuratorConfig(AppConfig):
 
     name = "curator"
     verbose_name = "Curator"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from curator.proxy_checks import check_trusted_proxies
+
+        checks.register(check_trusted_proxies)

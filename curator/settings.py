@@ -8,6 +8,7 @@ guessing, so a typo in a deployment fails at start-up rather than in the middle 
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -163,8 +164,12 @@ CONTENT_SECURITY_DIRECTIVES = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
+    # Browsers post each violation here (curator/csp_reports.py logs it as "CSP violation: ...").
+    "report-uri": ["/csp-report/"],
 }
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": CONTENT_SECURITY_DIRECTIVES}
+# Violation reports accepted per client address per hour; the rest are answered 429 and not logged.
+CSP_REPORTS_PER_IP_HOUR = envint("CSP_REPORTS_PER_IP_HOUR", "60")
 
 ROOT_URLCONF = "curator.urls"
 WSGI_APPLICATION = "curator.wsgi.application"
@@ -218,7 +223,15 @@ AXES_LOCKOUT_PARAMETERS = [
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "curator.login_lockout.LockoutHandler"
 AXES_VERBOSE = False  # no banner at every start; failures and lockouts are still logged (client shown by lockout keys)
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")  # reverse proxies in front that append X-Forwarded-For
+# X-Forwarded-For is read only from a socket peer inside TRUSTED_PROXIES (networks such as 10.0.0.0/8),
+# stepping left across at most TRUSTED_PROXY_COUNT proxies; empty = the socket address is the client.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "1")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES entry {_proxy!r}: expected a network such as 10.0.0.0/8") from None
 AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-us"

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from curator.csp_reports import csp_report
 from curator.mailing.webhooks import provider_webhook
 from curator.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("csp-report/", csp_report, name="csp_report"),
     path("", include("curator.mailing.urls")),
     path("", include("curator.editions.urls")),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from curator.feeds.models import Entry
+from curator.ids import parse_id
 from summarizer import decoding
 from summarizer.models import DecodingProfile
 
@@ -51,8 +52,8 @@ class PlaygroundSourceForm(forms.Form):
         # The newest entries, plus the one asked for (the entry page links here with ?entry=ID).
         wanted = self.data.get("entry") or self.initial.get("entry")
         ids = list(Entry.objects.order_by("-created_at").values_list("pk", flat=True)[: self.RECENT])
-        if str(wanted).isdigit():
-            ids.append(int(wanted))
+        if (wanted_id := parse_id(wanted)) is not None:
+            ids.append(wanted_id)
         self.fields["entry"].queryset = Entry.objects.filter(pk__in=ids).order_by("-created_at")
 
     def clean(self) -> dict[str, Any]:

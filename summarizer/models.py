@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from curator.ids import parse_id
 from summarizer import decoding
 from summarizer.presets import DEFAULT_PRESET
 
@@ -154,7 +155,8 @@ class DecodingProfile(models.Model):
     @classmethod
     def chosen_or_default(cls, profile_id: int | str | None) -> DecodingProfile:
         """The profile asked for, or the default when none was asked for or it was deleted since."""
-        chosen = cls.objects.filter(pk=profile_id).first() if profile_id else None
+        pk = parse_id(profile_id)
+        chosen = cls.objects.filter(pk=pk).first() if pk is not None else None
         return chosen or cls.default()
 
 

@@ -77,3 +77,11 @@ def test_it_serves_the_healthcheck_the_compose_file_probes(client, db) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_it_publishes_the_app_port_on_localhost_by_default() -> None:
+    """A client reaching the app port directly skips the proxy: only this machine may, unless WEB_BIND opens it."""
+    for service in compose()["services"].values():
+        for port in service.get("ports", []):
+            host = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(port))
+            assert host.startswith("127.0.0.1:"), f"{port} is published on every interface"

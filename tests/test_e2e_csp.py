@@ -9,6 +9,7 @@ watch sees a violation and the policy really blocks it.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -179,9 +180,13 @@ def test_it_runs_the_moved_scripts_from_static_files(site, live_server, browser_
     assert watcher.violations() == []
 
 
-def test_it_blocks_an_injected_inline_script_and_reports_it(site, live_server, browser_page):
+def test_it_blocks_an_injected_inline_script_and_reports_it(site, live_server, browser_page, caplog, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e2e-csp"}}
+    caplog.set_level(logging.WARNING, "curator.csp")
     watcher = Watcher(browser_page)
     assert watcher.visit(f"{live_server.url}{reverse('editions:archive')}") == []
+    reported = []
+    browser_page.on("response", lambda r: reported.append(r.status) if r.url.endswith("/csp-report/") else None)
     browser_page.evaluate(
         """() => {
         const script = document.createElement("script");
@@ -196,3 +201,12 @@ def test_it_blocks_an_injected_inline_script_and_reports_it(site, live_server, b
     browser_page.wait_for_function("window.__cspViolations.length >= 2")
     assert browser_page.evaluate("window.__injectedRan === undefined && window.__handlerRan === undefined")
     assert any("script-src" in violation for violation in watcher.violations())
+    # The browser also posted both violations to the policy's report endpoint, which logged them.
+    for _ in range(50):  # reports are sent in the background, after the violation events
+        if len(reported) >= 2:
+            break
+        browser_page.wait_for_timeout(100)
+    assert len(reported) >= 2 and set(reported) == {204}, reported
+    lines = [r.getMessage() for r in caplog.records if r.name == "curator.csp"]
+    assert any("script-src-elem blocked inline" in line for line in lines), lines
+    assert any("script-src-attr blocked inline" in line for line in lines), lines

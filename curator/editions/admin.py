@@ -37,6 +37,7 @@ from curator.editions.pick_groups import group_picks
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
+from curator.ids import parse_id
 from curator.plural import counted
 from summarizer.models import Draft
 
@@ -198,7 +199,7 @@ def _move_redirect(request: HttpRequest, value: str) -> HttpResponseRedirect:
     """Back to the moved item (#pick-12, #section-3), not to the top of a long page."""
     kind, _, rest = value.partition(":")
     pk = rest.partition(":")[0]
-    anchor = f"#{kind}-{pk}" if kind in ("pick", "section") and pk.isdigit() else ""
+    anchor = f"#{kind}-{pk}" if kind in ("pick", "section") and parse_id(pk) else ""
     return HttpResponseRedirect(request.path + anchor)
 
 
@@ -446,7 +447,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     def _move(self, request: HttpRequest, issue: Issue, value: str) -> None:
         kind, pk, direction = [*value.split(":"), "", "", ""][:3]
         step = {"up": -1, "down": 1}.get(direction)
-        if step is None or not pk.isdigit():
+        if step is None or parse_id(pk) is None:
             raise workflow.WorkflowError("Unknown move.")
         if kind == "pick":
             workflow.move_pick(get_object_or_404(Pick, pk=pk, issue=issue), step)
@@ -457,7 +458,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
 
     def _use_draft(self, request: HttpRequest, issue: Issue, value: str) -> None:
         pick_id, _, draft_id = value.partition(":")
-        if not (pick_id.isdigit() and draft_id.isdigit()):
+        if parse_id(pick_id) is None or parse_id(draft_id) is None:
             raise workflow.WorkflowError("Unknown draft.")
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
         workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), request.user)
@@ -495,7 +496,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     @permission_required("change")
     def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Draft <-> ready from the issue page; sending belongs to the send button of the mailing app."""
-        issue = get_object_or_404(Issue, pk=object_id)
+        issue = get_object_or_404(Issue, pk=parse_id(object_id))
         target = request.POST.get("target", "")
         if target not in EDITABLE_STATUSES or not self.has_change_permission(request, issue):
             raise PermissionDenied

@@ -23,6 +23,24 @@ ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "bloc
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+def link_target(href: str) -> str | None:
+    """An absolute http(s) URL with a host or a mailto: address, else None (the link text stays, unlinked).
+
+    nh3's scheme list only judges URLs that have a scheme: relative (`/admin/`) and protocol-relative
+    (`//evil.example/x`) links passed untouched, and in an email or a feed reader they point wherever
+    the reader's client resolves them. The same text goes to the email, the archive and the feeds, so a
+    link must mean one thing everywhere.
+    """
+    value = href.strip()
+    if value.lower().startswith("mailto:"):
+        return value if "@" in value else None
+    return safe_url(value) or None
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    return link_target(value) if (tag, attribute) == ("a", "href") else value
+
+
 def markdown_to_html(text: str) -> str:
     """Editors write Markdown; only a small, email-safe subset of HTML survives.
 
@@ -34,6 +52,7 @@ def markdown_to_html(text: str) -> str:
         raw,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )

@@ -18,6 +18,7 @@ from curator.admin_permissions import permission_required
 from curator.editions import desk
 from curator.editions.models import WorkflowError
 from curator.feeds.models import Entry
+from curator.ids import parse_id
 
 
 class DeskEntryAdminMixin:
@@ -60,7 +61,9 @@ class DeskEntryAdminMixin:
         scope = desk.ALL if request.GET.get("scope") == desk.ALL else desk.WEEK
         items = desk.queue_items(scope)
         wanted = request.GET.get("entry", "")
-        current_id = int(wanted) if wanted.isdigit() else (items[0].pk if items else None)
+        current_id = parse_id(wanted) if wanted else (items[0].pk if items else None)
+        if wanted and current_id is None:
+            raise Http404("No such entry.")
         context = {
             **self.admin_site.each_context(request),
             "opts": Entry._meta,
@@ -99,9 +102,10 @@ class DeskEntryAdminMixin:
         action, previous = request.POST.get("action", ""), request.POST.get("previous", "")
         if action == "add" and not self._desk_rights(request)["can_add"]:
             return JsonResponse({"ok": False, "message": "You may not do that here."}, status=403)
-        return self._desk_answer(
-            request, lambda: desk.undo(entry_id, action, previous, int(pick) if pick.isdigit() else None)
-        )
+        pick_id = parse_id(pick) if pick else None
+        if pick and pick_id is None:
+            return JsonResponse({"ok": False, "message": "The pick id is not a whole number."}, status=400)
+        return self._desk_answer(request, lambda: desk.undo(entry_id, action, previous, pick_id))
 
     def _desk_answer(self, request: HttpRequest, run: Any) -> JsonResponse:
         scope = desk.ALL if request.POST.get("scope") == desk.ALL else desk.WEEK

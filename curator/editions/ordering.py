@@ -13,6 +13,7 @@ from django.db import transaction
 
 from curator.editions.models import Pick, Section, WorkflowError
 from curator.editions.workflow import lock_editable
+from curator.ids import parse_id
 
 
 class StaleOrder(WorkflowError):
@@ -34,14 +35,15 @@ def parse_order(data: object) -> IssueOrder:
         raise WorkflowError("The order needs a list of sections and the picks of each section.")
     parsed: dict[int, list[int]] = {}
     for key, ids in picks.items():
-        if not str(key).isdigit() or not (_int_list(ids) or ids == []):
+        section_id = parse_id(key)
+        if section_id is None or not (_int_list(ids) or ids == []):
             raise WorkflowError("Section and pick ids are whole numbers.")
-        parsed[int(key)] = list(ids)
+        parsed[section_id] = list(ids)
     return IssueOrder(sections=list(sections), picks=parsed)
 
 
 def _int_list(value: object) -> bool:
-    return isinstance(value, list) and bool(value) and all(type(item) is int for item in value)
+    return isinstance(value, list) and bool(value) and all(type(item) is int and parse_id(item) for item in value)
 
 
 @transaction.atomic

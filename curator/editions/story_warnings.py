@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
 from curator.editions.models import Pick
+from curator.ids import parse_id
 from curator.ranking.stories import shared_stories
 
 
@@ -22,7 +23,8 @@ class StoryWarningIssueAdminMixin:
     """Shows story_warnings() as messages when the issue page is opened."""
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
-        if request.method == "GET" and str(object_id).isdigit():
-            for warning in story_warnings(int(object_id)):
+        issue_id = parse_id(object_id)
+        if request.method == "GET" and issue_id is not None:
+            for warning in story_warnings(issue_id):
                 self.message_user(request, warning, messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -78,7 +78,7 @@ def fetch_query(
         url = query_url(query, start, min(page_size, max_results - start), base_url)
         pacer.wait(interval)
         result.request_times.append(time.monotonic())
-        page = parse_feed(fetcher.get(url, accept="application/atom+xml").content, url)
+        page = parse_feed(fetcher.get(url, accept="application/atom+xml", source_url=True).content, url)
         result.pages += 1
         if page.error:
             result.feed.error = page.error

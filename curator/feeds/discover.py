@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from curator.feeds.fetch import Fetcher, FetchError, check_url
+from curator.feeds.local_feeds import is_local_host
 from curator.feeds.parse import parse_feed
 from curator.feeds.sanitize import safe_url
 
@@ -67,7 +68,7 @@ def feed_links(html: str, page_url: str) -> list[Discovered]:
 def discover_feed(url: str, fetcher: Fetcher) -> Discovered:
     """The feed for `url`: itself when it already is one, else the first feed the HTML page links to."""
     try:
-        response = fetcher.get(url, accept=ACCEPT)
+        response = fetcher.get(url, accept=ACCEPT, source_url=True)  # the address the editor typed
     except FetchError as exc:
         raise DiscoveryError(f"could not fetch {url}: {exc}") from exc
     final = response.permanent_url or url
@@ -86,6 +87,9 @@ def discover_feed(url: str, fetcher: Fetcher) -> Discovered:
             check_url(link.url)
         except FetchError as exc:
             problems.append(str(exc))
+            continue
+        if is_local_host(link.url) and not is_local_host(url):
+            problems.append(f"{link.url}: the demo host is fetched only as a source's own URL")
             continue
         return link
     raise DiscoveryError(f"{url} links only to feeds that cannot be fetched: {'; '.join(problems)}")

@@ -28,8 +28,9 @@ import httpcore
 import httpx
 from django.conf import settings
 
-from curator.feeds.local_feeds import local_mounts
+from curator.feeds.local_feeds import is_local_host, local_mounts
 from curator.feeds.web_urls import NotWebURL, web_url_parts
+from curator.ids import ascii_digits
 
 MAX_REDIRECTS = 5
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -345,8 +346,8 @@ def parse_retry_after(value: str | None, default: float = 60.0) -> float:
     if not value:
         return default
     value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
+    if (seconds := ascii_digits(value)) is not None:
+        return min(float(seconds), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -424,15 +425,26 @@ class Fetcher:
         self.client.close()
 
     def get(
-        self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "", max_bytes: int | None = None
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: str = "",
+        max_bytes: int | None = None,
+        source_url: bool = False,
     ) -> FetchResult:
         """GET with every hop checked. Raises a FetchError subclass; a 304 is a result, not an error.
 
         Nothing else escapes: callers (a batch of sources, the Add source form) handle FetchError
         alone, so one odd URL or protocol quirk can never abort their work with a library exception.
+        `source_url` says `url` is a source's own address: only then, and never after a redirect, may it
+        be on the demo host that FEEDS_LOCAL_DIR serves, so no feed, page or entry link can reach it.
         """
         try:
-            return self._get(url, etag=etag, last_modified=last_modified, accept=accept, max_bytes=max_bytes)
+            return self._get(
+                url, etag=etag, last_modified=last_modified, accept=accept, max_bytes=max_bytes, source_url=source_url
+            )
         except FetchError:
             raise
         except (*URL_ERRORS, UnicodeError) as exc:
@@ -440,7 +452,9 @@ class Fetcher:
         except CLIENT_ERRORS as exc:
             raise NetworkError(f"{host_key(url)}: {exc.__class__.__name__}: {exc}") from exc
 
-    def _get(self, url: str, *, etag: str, last_modified: str, accept: str, max_bytes: int | None) -> FetchResult:
+    def _get(
+        self, url: str, *, etag: str, last_modified: str, accept: str, max_bytes: int | None, source_url: bool
+    ) -> FetchResult:
         started = time.monotonic()
         stop_at = started + self.deadline
         limit = max_bytes or self.max_bytes
@@ -452,8 +466,11 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         current, permanent = url, True
-        for _hop in range(MAX_REDIRECTS + 1):
+        for hop in range(MAX_REDIRECTS + 1):
             check_url(current)
+            if is_local_host(current) and (hop > 0 or not source_url):
+                via = f" (redirected from {url})" if hop > 0 else ""
+                raise BlockedURL(f"{current}{via}: the demo host is fetched only as a source's own URL")
             status, resp_headers, body = self._one_request(current, headers, stop_at, limit)
             if status in REDIRECT_CODES and resp_headers.get("location"):
                 permanent = permanent and status in PERMANENT_REDIRECT_CODES
@@ -505,7 +522,8 @@ class Fetcher:
                     if response.status_code in REDIRECT_CODES or response.status_code == 304:
                         return response.status_code, resp_headers, b""
                     declared = resp_headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > limit and "content-encoding" not in resp_headers:
+                    size = ascii_digits(declared)
+                    if size is not None and size > limit and "content-encoding" not in resp_headers:
                         raise TooLarge(f"{url} declares {declared} bytes, more than {limit}")
                     decoder = _Decoder(resp_headers.get("content-encoding", ""), limit)
                     parts = []

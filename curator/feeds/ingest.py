@@ -116,7 +116,7 @@ def fetch_source(
             )
             fetched.feed, fetched.http_status = query.feed, 200
         else:
-            response = fetcher.get(plan.url, etag=plan.etag, last_modified=plan.last_modified)
+            response = fetcher.get(plan.url, etag=plan.etag, last_modified=plan.last_modified, source_url=True)
             fetched.response, fetched.http_status = response, response.status
             if response.not_modified:
                 return fetched

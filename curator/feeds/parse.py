@@ -26,6 +26,7 @@ from curator.feeds.sanitize import (
     safe_url,
     strip_controls,
 )
+from curator.ids import ascii_digits
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,8 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
         result.error = f"not a feed ({result.warning or 'no feed elements found'})"
         return result
     total = feed.get("opensearch_totalresults")
-    if total and str(total).isdigit():
-        result.total_results = int(total)
+    if total and (count := ascii_digits(str(total).strip())) is not None:
+        result.total_results = count
     for raw in parsed.entries:
         entry = _entry(raw, result.link or url)
         if entry is not None:

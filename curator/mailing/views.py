@@ -133,7 +133,8 @@ def click(request: HttpRequest, token: str) -> HttpResponse:
     url = clicks.destination(pick) if pick is not None else None
     if pick is None or url is None:
         return invalid_link(request, "This link no longer leads anywhere.")
-    if pick.issue.is_locked and not clicks.is_automated(request):  # previews and test sends are not counted
+    # Previews and test sends are not counted, nor a client's second click on the pick today.
+    if pick.issue.is_locked and not clicks.is_automated(request) and clicks.first_click_today(request, pick.pk):
         clicks.count_click(pick.pk)
     response = HttpResponseRedirect(url)
     response["Cache-Control"] = "private, no-store"  # a cached redirect would hide later clicks

@@ -25,6 +25,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from curator.celery import app
+from curator.ids import parse_id
 from curator.outbox.models import TASK_ID_PREFIX, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -199,7 +200,7 @@ def message_pk(task_id: str | None) -> int | None:
     if not task_id or not task_id.startswith(TASK_ID_PREFIX):
         return None
     suffix = task_id.removeprefix(TASK_ID_PREFIX)
-    return int(suffix) if suffix.isdigit() else None
+    return parse_id(suffix)
 
 
 @contextmanager

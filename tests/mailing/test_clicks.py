@@ -1,9 +1,12 @@
 """Reader clicks: signed redirect per pick, counted for people only, plain links when turned off."""
 
 import datetime as dt
+import os
 import re
 
 import pytest
+import redis
+import time_machine
 from django.core import signing
 from django.urls import reverse
 
@@ -18,6 +21,13 @@ from curator.mailing.subscriptions import unsubscribe_token
 from .conftest import make_issue, make_subscribers
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+# What a browser sends when a reader opens the link from their mail.
+NAVIGATION = {
+    "HTTP_USER_AGENT": BROWSER,
+    "HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "HTTP_SEC_FETCH_MODE": "navigate",
+    "HTTP_SEC_FETCH_DEST": "document",
+}
 
 
 def sent_issue() -> Issue:
@@ -38,12 +48,13 @@ def counted(pick: Pick) -> int:
 @pytest.mark.django_db
 def test_it_redirects_to_the_pick_and_counts_the_click(client):
     pick = sent_issue().picks.get(title="Sparse attention, revisited")
-    response = client.get(click_path(pick), HTTP_USER_AGENT=BROWSER)
+    response = client.get(click_path(pick), **NAVIGATION)
     assert response.status_code == 302
     assert response["Location"] == "https://arxiv.org/abs/2603.01234"
     assert response["Cache-Control"] == "private, no-store"
-    client.get(click_path(pick), HTTP_USER_AGENT=BROWSER)
-    assert counted(pick) == 2
+    assert counted(pick) == 1
+    client.get(click_path(pick), **NAVIGATION, REMOTE_ADDR="198.51.100.20")
+    assert counted(pick) == 2, "another reader's click counts"
 
 
 @pytest.mark.django_db
@@ -51,7 +62,7 @@ def test_it_refuses_a_tampered_token(client):
     pick = sent_issue().picks.first()
     token = clicks.click_token(pick.pk)
     other = pick.pk + 1000
-    response = client.get(reverse("mailing:click", args=[f"{other}:{token.split(':', 1)[1]}"]), HTTP_USER_AGENT=BROWSER)
+    response = client.get(reverse("mailing:click", args=[f"{other}:{token.split(':', 1)[1]}"]), **NAVIGATION)
     assert response.status_code == 400
     assert not ClickCount.objects.exists()
 
@@ -62,7 +73,7 @@ def test_it_refuses_a_token_signed_for_something_else(client):
     reader = make_subscribers(1)[0]
     foreign = [unsubscribe_token(reader), signing.Signer(salt="another.app").sign("1"), "1", "garbage"]
     for token in foreign:
-        assert client.get(reverse("mailing:click", args=[token]), HTTP_USER_AGENT=BROWSER).status_code == 400
+        assert client.get(reverse("mailing:click", args=[token]), **NAVIGATION).status_code == 400
     assert not ClickCount.objects.exists()
 
 
@@ -70,10 +81,10 @@ def test_it_refuses_a_token_signed_for_something_else(client):
 def test_it_never_redirects_anywhere_but_the_stored_pick(client):
     issue = sent_issue()
     pick = issue.picks.first()
-    response = client.get(click_path(pick) + "?next=https://evil.example/", HTTP_USER_AGENT=BROWSER)
+    response = client.get(click_path(pick) + "?next=https://evil.example/", **NAVIGATION)
     assert response["Location"] == pick.url
     Pick.objects.filter(pk=pick.pk).update(url="javascript:alert(1)")  # written past the form's validation
-    assert client.get(click_path(pick), HTTP_USER_AGENT=BROWSER).status_code == 400
+    assert client.get(click_path(pick), **NAVIGATION).status_code == 400
 
 
 @pytest.mark.django_db
@@ -82,28 +93,100 @@ def test_it_answers_400_for_a_deleted_pick(client):
     pick = issue.picks.first()
     path = click_path(pick)
     pick.delete()
-    assert client.get(path, HTTP_USER_AGENT=BROWSER).status_code == 400
+    assert client.get(path, **NAVIGATION).status_code == 400
 
 
 @pytest.mark.django_db
 def test_it_skips_head_requests_scanners_and_prefetches(client):
     pick = sent_issue().picks.first()
     path = click_path(pick)
-    assert client.head(path, HTTP_USER_AGENT=BROWSER).status_code == 302
+    assert client.head(path, **NAVIGATION).status_code == 302
     assert client.get(path, HTTP_USER_AGENT="Mozilla/5.0 (compatible; Barracuda Sentinel)").status_code == 302
     assert client.get(path, HTTP_USER_AGENT="Proofpoint URL Defense").status_code == 302
     assert client.get(path).status_code == 302  # no User-Agent at all
-    assert client.get(path, HTTP_USER_AGENT=BROWSER, HTTP_SEC_PURPOSE="prefetch").status_code == 302
-    assert client.post(path, HTTP_USER_AGENT=BROWSER).status_code == 405
+    assert client.get(path, **NAVIGATION, HTTP_SEC_PURPOSE="prefetch").status_code == 302
+    assert client.post(path, **NAVIGATION).status_code == 405
     assert counted(pick) == 0
-    client.get(path, HTTP_USER_AGENT=BROWSER)
+    client.get(path, **NAVIGATION)
     assert counted(pick) == 1
+
+
+@pytest.mark.django_db
+def test_it_counts_one_click_per_client_pick_and_day(client, settings):
+    settings.TRUSTED_PROXIES = []
+    issue = sent_issue()
+    first, second = issue.picks.order_by("pk")[:2]
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(300):  # one client hammering one link: still one reader
+            assert client.get(click_path(first), **NAVIGATION).status_code == 302
+        client.get(click_path(second), **NAVIGATION)
+        # Forged forwarding headers from a client that is not a trusted proxy change nothing.
+        client.get(click_path(first), **NAVIGATION, HTTP_X_FORWARDED_FOR="203.0.113.99")
+        # IPv6 counts per /64: another address of the same block is the same client.
+        client.get(click_path(first), **NAVIGATION, REMOTE_ADDR="2001:db8:1:2::1")
+        client.get(click_path(first), **NAVIGATION, REMOTE_ADDR="2001:db8:1:2::2")
+    assert (counted(first), counted(second)) == (2, 1)
+    with time_machine.travel(start + dt.timedelta(days=1), tick=False):
+        client.get(click_path(first), **NAVIGATION)
+    assert counted(first) == 3, "the next day the same reader counts again"
+
+
+@pytest.mark.django_db
+def test_it_keeps_no_address_in_the_cache(client):
+    pick = sent_issue().picks.first()
+    client.get(click_path(pick), **NAVIGATION, REMOTE_ADDR="198.51.100.77")
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs the shared Redis cache")
+    keys = redis.Redis.from_url(os.environ["REDIS_URL"]).keys("*click-seen*")
+    assert keys, "the click left a seen-key in the shared cache"
+    assert all(b"198.51.100.77" not in key for key in keys)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_USER_AGENT": "python-httpx/0.28.1", "HTTP_ACCEPT": "*/*"},
+        {"HTTP_USER_AGENT": "okhttp/4.12.0"},
+        {"HTTP_USER_AGENT": "Java/17.0.2", "HTTP_ACCEPT": "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"},
+        {"HTTP_USER_AGENT": "axios/1.7.2", "HTTP_ACCEPT": "application/json, text/plain, */*"},
+        {"HTTP_USER_AGENT": "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)", "HTTP_ACCEPT": "*/*"},
+        {"HTTP_USER_AGENT": "node", "HTTP_ACCEPT": "*/*"},
+        {"HTTP_USER_AGENT": "libwww-perl/6.77"},
+        {"HTTP_USER_AGENT": BROWSER, "HTTP_ACCEPT": "*/*"},  # a script with a browser's name
+        {**NAVIGATION, "HTTP_SEC_FETCH_MODE": "no-cors", "HTTP_SEC_FETCH_DEST": "image"},  # an <img> on a page
+        {**NAVIGATION, "HTTP_SEC_FETCH_MODE": "cors", "HTTP_SEC_FETCH_DEST": "empty"},  # fetch() from a page
+    ],
+)
+def test_it_counts_only_browser_navigations(client, headers):
+    pick = sent_issue().picks.first()
+    assert client.get(click_path(pick), **headers).status_code == 302
+    assert counted(pick) == 0
+
+
+@pytest.mark.django_db
+def test_it_counts_a_browser_that_sends_no_fetch_metadata(client):
+    pick = sent_issue().picks.first()
+    older = {k: v for k, v in NAVIGATION.items() if not k.startswith("HTTP_SEC_FETCH")}
+    client.get(click_path(pick), **older)
+    assert counted(pick) == 1
+
+
+@pytest.mark.django_db
+def test_it_redirects_but_does_not_count_while_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    pick = sent_issue().picks.first()
+    assert client.get(click_path(pick), **NAVIGATION).status_code == 302
+    assert counted(pick) == 0
 
 
 @pytest.mark.django_db
 def test_it_does_not_count_clicks_from_previews_of_an_unsent_issue(client):
     pick = make_issue().picks.first()
-    assert client.get(click_path(pick), HTTP_USER_AGENT=BROWSER).status_code == 302
+    assert client.get(click_path(pick), **NAVIGATION).status_code == 302
     assert counted(pick) == 0
 
 

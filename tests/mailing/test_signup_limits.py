@@ -111,7 +111,7 @@ def test_it_starts_a_new_ip_window_after_an_hour(client, django_capture_on_commi
 
 def test_it_reads_the_client_ip_from_the_proxy_header_last_entry(client, django_capture_on_commit_callbacks, settings):
     settings.MAILING_SIGNUPS_PER_IP_HOUR = 1
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     proxy = "10.0.0.2"  # every request arrives from the proxy
     first = post(
         client, django_capture_on_commit_callbacks, "a@example.com", ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7"
