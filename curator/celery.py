@@ -27,6 +27,8 @@ app.conf.update(
         "curator.mailing.tasks.*": {"queue": "mail"},
     },
     broker_connection_retry_on_startup=True,
+    # Survives a lost broker connection instead of exiting (curator/worker_consumer.py).
+    worker_consumer="curator.worker_consumer:Consumer",
     # broker_transport_options come from settings (CELERY_BROKER_TRANSPORT_OPTIONS): a short visibility
     # timeout that each worker renews for the messages it holds (curator/broker_leases.py).
 )
