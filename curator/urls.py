@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from curator.views import healthz
+from curator.views import healthz, healthz_workers
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/workers", healthz_workers, name="healthz-workers"),
     path("", include("curator.mailing.urls")),
     path("", include("curator.editions.urls")),
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from curator.celery import app
@@ -48,3 +49,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
         | {name: "ok" if up else "down" for name, up in checks.items()},
         status=503,
     )
+
+
+@never_cache
+def healthz_workers(request: HttpRequest) -> JsonResponse:
+    """200 with the live workers and their queues while one has beaten recently, else 503.
+
+    Reads the heartbeat rows the workers write (one query, no broker round trip), so it answers
+    the question /healthz cannot: is anyone there to run what is queued?
+    """
+    from curator.outbox.heartbeats import live_workers
+
+    now = timezone.now()
+    try:
+        workers = live_workers(now)
+    except DatabaseError as exc:
+        log.warning("healthz/workers: database unreachable: %s", exc)
+        return JsonResponse({"status": "error", "down": ["database"]}, status=503)
+    body = workers.as_dict(now)
+    if workers.any_alive:
+        return JsonResponse({"status": "ok"} | body)
+    return JsonResponse({"status": "error", "down": ["workers"]} | body, status=503)
