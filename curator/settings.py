@@ -255,6 +255,8 @@ OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", "7")
 WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", "30")
 if WORKER_LEASE_SECONDS < 6:
     raise ImproperlyConfigured(f"WORKER_LEASE_SECONDS={WORKER_LEASE_SECONDS}: use at least 6 (renewed every sixth)")
+# Bearer token for GET /metrics (Prometheus text format, curator/metrics.py); empty: the endpoint is off (404).
+METRICS_TOKEN = envstr("METRICS_TOKEN", "")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": WORKER_LEASE_SECONDS,
     # Look for abandoned messages often enough that one is back within about a lease and a sixth.

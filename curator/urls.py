@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from curator.metrics import metrics_view
 from curator.views import healthz, healthz_workers
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/workers", healthz_workers, name="healthz-workers"),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("curator.mailing.urls")),
     path("", include("curator.editions.urls")),
 ]

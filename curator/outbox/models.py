@@ -57,7 +57,8 @@ class WorkerHeartbeat(models.Model):
     last_seen = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = "worker heartbeat"
+        verbose_name = "operations"  # the admin shows workers, queues and backlog on its page
+        verbose_name_plural = "operations"
 
     def __str__(self) -> str:
         return self.name
