@@ -366,18 +366,24 @@ MAILING_SIGNUPS_PER_IP_HOUR = envint("MAILING_SIGNUPS_PER_IP_HOUR", "20")
 MAILING_IMPORT_MAX_BYTES = envint("MAILING_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))  # largest CSV import
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
+# One line format for web, worker and beat: when, how bad, who, what.
+LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(name)s] %(message)s"
+CELERY_WORKER_LOG_FORMAT = LOG_FORMAT
+CELERY_WORKER_TASK_LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(name)s] %(task_name)s[%(task_id)s]: %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
+        "plain": {"format": LOG_FORMAT},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
+            "format": "[{asctime}: {levelname}/{name}] {message}",
             "style": "{",
         },
     },
+    "filters": {"housekeeping": {"()": "curator.log_filters.HousekeepingAtDebug"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -390,6 +396,12 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         # Tasks run inside the request when eager (the demo): a "Task ... succeeded" line for each is noise.
         # Failures are still logged (ERROR), and a real worker keeps its INFO lines.
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        "celery.app.trace": {
+            "level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO",
+            "filters": ["housekeeping"],
+        },
+        # Periodic housekeeping (every 15 s) at DEBUG: curator/log_filters.py.
+        "celery.worker.strategy": {"filters": ["housekeeping"]},
+        "celery.beat": {"filters": ["housekeeping"]},
     },
 }

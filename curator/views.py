@@ -15,12 +15,17 @@ log = logging.getLogger(__name__)
 BROKER_TIMEOUT = 2  # seconds: a load balancer's probe must not hang on a black-holed broker
 
 
+def one_line(exc: BaseException) -> str:
+    """An expected fault as one log line: a probe every few seconds must not print a traceback each time."""
+    return f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
+
+
 def database_up() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "down", whatever its class
-        log.warning("healthz: database unreachable", exc_info=True)
+    except Exception as exc:  # any database failure means "down", whatever its class
+        log.warning("healthz: database unreachable: %s", one_line(exc))
         return False
     return True
 
@@ -32,8 +37,8 @@ def broker_up() -> bool:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT)
-    except Exception:  # refused, timed out, bad credentials: all "down" for a health probe
-        log.warning("healthz: broker unreachable", exc_info=True)
+    except Exception as exc:  # refused, timed out, bad credentials: all "down" for a health probe
+        log.warning("healthz: broker unreachable: %s", one_line(exc))
         return False
     return True
 
