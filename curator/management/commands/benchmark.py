@@ -17,6 +17,7 @@ SUITES = {
     "import": "curator.mailing.import_benchmark",
     "triage": "curator.editions.benchmark",
     "rank": "curator.ranking.benchmark",
+    "model-memory": "summarizer.memory_benchmark",
 }
 
 
