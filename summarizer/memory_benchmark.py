@@ -32,6 +32,7 @@ CHILD = "summarizer.memory_benchmark"
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--model", default="", help="model directory or hub id (default SUMMARIZER_MODEL)")
     parser.add_argument("--distilbart", action="store_true", help="distilbart's shape, random weights")
+    parser.add_argument("--gguf", default="", help="a GGUF file: converted once to float32 weights in a temp dir")
     parser.add_argument("--entries", type=int, default=8)
     parser.add_argument("--max-new-tokens", type=int, default=32)
     parser.add_argument("--cores", type=int, default=0, help="cores to share (default: those this process may use)")
@@ -63,6 +64,26 @@ def _load(spec: dict[str, Any]) -> tuple[Any, Any, str]:
     return model_class.from_pretrained(spec["model"], config=config).eval(), tokenizer, config.model_type
 
 
+def convert_gguf(path: str) -> str:
+    """Dequantize a GGUF checkpoint into a model directory, as an operator would before serving it."""
+    import tempfile
+    from pathlib import Path
+
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    file = Path(path)
+    target = tempfile.mkdtemp(prefix="curator-gguf-")
+    tokenizer = AutoTokenizer.from_pretrained(file.parent, gguf_file=file.name)
+    model = AutoModelForCausalLM.from_pretrained(file.parent, gguf_file=file.name, dtype=torch.float32)
+    model.hf_quantizer = None  # the weights are plain float32 now; the GGUF marker only blocks saving
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(target)
+    tokenizer.save_pretrained(target)
+    return target
+
+
 def child(spec: dict[str, Any]) -> dict[str, Any]:
     """One worker process's life: load, maybe pack, draft one batch. Runs in its own interpreter."""
     import torch
@@ -79,7 +100,11 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         figures["packed_layers"] = packing.pack_linears(model)
         figures["pack_s"] = round(time.perf_counter() - began, 2)
     texts = [source.text for source in benchmark.make_sources(spec["entries"], 0)]
-    encoded = tokenizer(texts, truncation=True, max_length=512, padding=True, return_tensors="pt")
+    positions = getattr(model.config, "max_position_embeddings", None) or 512
+    limit = (
+        min(512, positions - spec["max_new_tokens"] - 2) if not model.config.is_encoder_decoder else min(512, positions)
+    )
+    encoded = tokenizer(texts, truncation=True, max_length=limit, padding=True, return_tensors="pt")
     n = spec["max_new_tokens"]
     with torch.inference_mode():
         model.generate(**encoded, max_new_tokens=2, min_new_tokens=2, do_sample=False)  # warm-up
@@ -115,6 +140,9 @@ def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
             stdout.write(message)
 
     model = options.get("model") or settings.SUMMARIZER_MODEL
+    if options.get("gguf"):
+        say(f"converting {options['gguf']} to float32 weights...")
+        model = convert_gguf(options["gguf"])
     if not model and not options.get("distilbart"):
         raise SystemExit("give --model DIR (or set SUMMARIZER_MODEL), or --distilbart")
     cores = options.get("cores") or len(os.sched_getaffinity(0))
