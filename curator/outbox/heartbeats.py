@@ -28,6 +28,7 @@ ALIVE_FOR = timedelta(seconds=4 * HEARTBEAT_SECONDS)  # three missed beats in a 
 ALL_QUEUES = ("default", "ingest", "summarize", "mail")
 
 _stop = threading.Event()
+_threads: list[threading.Thread] = []
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,12 @@ def start_on_worker_ready(sender: Any = None, **kwargs: object) -> threading.Thr
         target=beat_forever, args=(sender.hostname, queues, _stop), name="worker-heartbeat", daemon=True
     )
     thread.start()
+    _threads.append(thread)
     return thread
 
 
 def stop_on_worker_shutdown(**kwargs: object) -> None:
+    """Wait (briefly) for the thread to remove the row: a daemon thread dies with the process."""
     _stop.set()
+    while _threads:
+        _threads.pop().join(timeout=5)
