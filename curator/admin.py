@@ -32,6 +32,7 @@ from django.utils import timezone
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
+from curator import operations_admin  # noqa: F401 - registers the operations page
 from curator.editions.admin import IssueAdmin as EditionsIssueAdmin
 from curator.editions.admin import TriageEntryAdminMixin
 from curator.editions.desk_admin import DeskEntryAdminMixin

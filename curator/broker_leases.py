@@ -69,6 +69,12 @@ def held() -> list[str]:
         return list(_held)
 
 
+def forget_all() -> None:
+    """Stop renewing every held message: after a lost broker connection nobody here can ack them."""
+    with _held_lock:
+        _held.clear()
+
+
 def forget_all_but(alive: set[str], recent: float = RECENT) -> None:
     # A tag received a moment ago may not be indexed by kombu yet; keep it until the next round.
     cutoff = time.monotonic() - recent

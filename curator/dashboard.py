@@ -17,10 +17,12 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from curator.celery import app as celery_app
 from curator.editions.models import Issue, Section
 from curator.feeds.models import Entry, IngestRun, Source
-from curator.mailing import deliveries
+from curator.mailing import deliveries, stalls
 from curator.mailing.models import Delivery, Subscriber
+from curator.outbox import heartbeats
 from curator.outbox.models import OutboxMessage
 from curator.plural import counted
 from summarizer.drafting import pending_entries
@@ -106,8 +108,24 @@ class QueueFacts:
 
 
 @dataclass(frozen=True)
+class WorkerFacts:
+    """Whether anyone runs queued work: from the workers' heartbeats (curator/outbox/heartbeats.py)."""
+
+    alive: int
+    unconsumed: list[str]  # queues no live worker consumes
+
+
+@dataclass(frozen=True)
+class StalledSend:
+    issue: Issue
+    text: str  # the issue page's stall note: since when, and by when it resumes
+
+
+@dataclass(frozen=True)
 class Dashboard:
     queue: QueueFacts | None  # None: nothing is stuck
+    workers: WorkerFacts | None  # None: every queue has a live worker (or tasks run in-process)
+    stalled: list[StalledSend]  # sends no worker carries on; empty when none (or deliveries may not be seen)
     issue: IssueFacts | None
     triage: TriageFacts | None
     sources: SourceFacts | None
@@ -124,6 +142,8 @@ def dashboard_for(user: User, now: datetime.datetime | None = None) -> Dashboard
     subscribers, sends = can("mailing.view_subscriber"), can("mailing.view_delivery")
     return Dashboard(
         queue=queue_facts(now),
+        workers=worker_facts(now),
+        stalled=stalled_sends(now) if sends else [],
         issue=this_months_issue(timezone.localdate(now)) if can("editions.view_issue") else None,
         triage=triage_facts(now) if can("feeds.view_entry") else None,
         sources=source_facts() if can("feeds.view_source") else None,
@@ -140,6 +160,27 @@ def queue_facts(now: datetime.datetime) -> QueueFacts | None:
     )
     facts = stuck.aggregate(waiting=Count("pk"), since=Min("created_at"))
     return QueueFacts(waiting=facts["waiting"], since=facts["since"]) if facts["waiting"] else None
+
+
+def worker_facts(now: datetime.datetime) -> WorkerFacts | None:
+    """Shown to every user: without a worker their clicks queue work that never happens."""
+    if celery_app.conf.task_always_eager:  # the demo runs tasks in-process: there is no worker to miss
+        return None
+    workers = heartbeats.live_workers(now)
+    if workers.any_alive and not workers.unconsumed:
+        return None
+    return WorkerFacts(alive=len(workers.alive), unconsumed=workers.unconsumed)
+
+
+def stalled_sends(now: datetime.datetime) -> list[StalledSend]:
+    """The issue page's stall note, here too: a stalled send must not wait for someone to open its page."""
+    ids = deliveries.stalled_issue_ids()[:FAILING_SHOWN]
+    found = []
+    for issue in Issue.objects.filter(pk__in=ids).order_by("pk"):
+        stall = stalls.stall(issue.pk, now)
+        if stall is not None:
+            found.append(StalledSend(issue=issue, text=stall.describe()))
+    return found
 
 
 def missing_before_ready(issue: Issue, sections: list[SectionFacts]) -> list[str]:

@@ -110,7 +110,7 @@ HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(HTTPS))
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(HTTPS))
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(HTTPS))
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container healthcheck speaks plain http from inside
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/workers)?$"]  # the container healthcheck speaks plain http from inside
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if HTTPS else "0")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", str(HTTPS))
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(HTTPS))
@@ -277,6 +277,8 @@ OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", "7")
 WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", "30")
 if WORKER_LEASE_SECONDS < 6:
     raise ImproperlyConfigured(f"WORKER_LEASE_SECONDS={WORKER_LEASE_SECONDS}: use at least 6 (renewed every sixth)")
+# Bearer token for GET /metrics (Prometheus text format, curator/metrics.py); empty: the endpoint is off (404).
+METRICS_TOKEN = envstr("METRICS_TOKEN", "")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": WORKER_LEASE_SECONDS,
     # Look for abandoned messages often enough that one is back within about a lease and a sixth.
@@ -396,18 +398,24 @@ MAILING_SCHEDULER_THREAD = envbool("MAILING_SCHEDULER_THREAD", str(CELERY_TASK_A
 MAILING_IMPORT_MAX_BYTES = envint("MAILING_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))  # largest CSV import
 
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
+# One line format for web, worker and beat: when, how bad, who, what.
+LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(name)s] %(message)s"
+CELERY_WORKER_LOG_FORMAT = LOG_FORMAT
+CELERY_WORKER_TASK_LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(name)s] %(task_name)s[%(task_id)s]: %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
+        "plain": {"format": LOG_FORMAT},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
+            "format": "[{asctime}: {levelname}/{name}] {message}",
             "style": "{",
         },
     },
+    "filters": {"housekeeping": {"()": "curator.log_filters.HousekeepingAtDebug"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -420,6 +428,12 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         # Tasks run inside the request when eager (the demo): a "Task ... succeeded" line for each is noise.
         # Failures are still logged (ERROR), and a real worker keeps its INFO lines.
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        "celery.app.trace": {
+            "level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO",
+            "filters": ["housekeeping"],
+        },
+        # Periodic housekeeping (every 15 s) at DEBUG: curator/log_filters.py.
+        "celery.worker.strategy": {"filters": ["housekeeping"]},
+        "celery.beat": {"filters": ["housekeeping"]},
     },
 }

@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from curator.csp_reports import csp_report
 from curator.mailing.webhooks import provider_webhook
-from curator.views import healthz
+from curator.metrics import metrics_view
+from curator.views import healthz, healthz_workers
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("csp-report/", csp_report, name="csp_report"),
+    path("healthz/workers", healthz_workers, name="healthz-workers"),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("curator.mailing.urls")),
     path("", include("curator.editions.urls")),
 ]

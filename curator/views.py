@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from curator.celery import app
@@ -14,12 +15,17 @@ log = logging.getLogger(__name__)
 BROKER_TIMEOUT = 2  # seconds: a load balancer's probe must not hang on a black-holed broker
 
 
+def one_line(exc: BaseException) -> str:
+    """An expected fault as one log line: a probe every few seconds must not print a traceback each time."""
+    return f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
+
+
 def database_up() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "down", whatever its class
-        log.warning("healthz: database unreachable", exc_info=True)
+    except Exception as exc:  # any database failure means "down", whatever its class
+        log.warning("healthz: database unreachable: %s", one_line(exc))
         return False
     return True
 
@@ -31,8 +37,8 @@ def broker_up() -> bool:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT)
-    except Exception:  # refused, timed out, bad credentials: all "down" for a health probe
-        log.warning("healthz: broker unreachable", exc_info=True)
+    except Exception as exc:  # refused, timed out, bad credentials: all "down" for a health probe
+        log.warning("healthz: broker unreachable: %s", one_line(exc))
         return False
     return True
 
@@ -48,3 +54,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
         | {name: "ok" if up else "down" for name, up in checks.items()},
         status=503,
     )
+
+
+@never_cache
+def healthz_workers(request: HttpRequest) -> JsonResponse:
+    """200 with the live workers and their queues while one has beaten recently, else 503.
+
+    Reads the heartbeat rows the workers write (one query, no broker round trip), so it answers
+    the question /healthz cannot: is anyone there to run what is queued?
+    """
+    from curator.outbox.heartbeats import live_workers
+
+    now = timezone.now()
+    try:
+        workers = live_workers(now)
+    except DatabaseError as exc:
+        log.warning("healthz/workers: database unreachable: %s", exc)
+        return JsonResponse({"status": "error", "down": ["database"]}, status=503)
+    body = workers.as_dict(now)
+    if workers.any_alive:
+        return JsonResponse({"status": "ok"} | body)
+    return JsonResponse({"status": "error", "down": ["workers"]} | body, status=503)

@@ -83,18 +83,33 @@ def configured_model_id() -> str:
     return (settings.SUMMARIZER_MODEL or "").strip()
 
 
-def torch_threads() -> int:
-    """Threads for intra-op parallelism: the setting, else the CPUs this process may use.
+# Set by a starting worker to its pool size (curator/celery.py) and inherited by its pool processes.
+PROCESSES_ENV = "CURATOR_WORKER_PROCESSES"
 
-    Run the summarize worker with one process (`-c 1`): one model copy in memory using every core
-    beats several copies fighting over the same cores.
+
+def worker_processes() -> int:
+    """How many processes of this worker share the cores (1 outside a worker: the web, a command)."""
+    try:
+        return max(1, int(os.environ.get(PROCESSES_ENV, "1")))
+    except ValueError:
+        return 1
+
+
+def torch_threads() -> int:
+    """Threads for intra-op parallelism: the setting, else this process's share of the CPUs.
+
+    Each pool process of a worker loads its own model and runs its own threads: with every process
+    taking every core, two processes on two cores drafted ten times slower than with one thread each
+    (docs/benchmarks.md, *Model memory and threads*). Best is the summarize worker on its own with
+    one process (`-c 1`): one model copy in memory, using every core.
     """
     if settings.SUMMARIZER_TORCH_THREADS > 0:
         return settings.SUMMARIZER_TORCH_THREADS
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    return max(1, cpus // worker_processes())
 
 
 def _configure_threads() -> None:

@@ -68,7 +68,8 @@ def database_url_for_subprocess() -> str:
 def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     """Start real `celery worker` subprocesses against REDIS_URL and the test database.
 
-    Returns a starter: start(queues="ingest", extra_env={...}) -> Popen. Every started worker
+    Returns a starter: start(queues="ingest", extra_env={...}, broker_url=None) -> Popen; broker_url
+    points a worker at another Redis than REDIS_URL (a private redis-server a test restarts). Every started worker
     is killed at teardown. The broker queues and kombu's unacked set are emptied first so a
     previous test's leftovers cannot leak into this test.
     """
@@ -82,11 +83,12 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable
         extra_env: dict | None = None,
         concurrency: int = 1,
         name: str = "w",
+        broker_url: str | None = None,
     ) -> subprocess.Popen:
         env = {
             **os.environ,
             "DATABASE_URL": database_url_for_subprocess(),
-            "REDIS_URL": redis_url,
+            "REDIS_URL": broker_url or redis_url,
             "CELERY_TASK_ALWAYS_EAGER": "False",
             "PYTHONUNBUFFERED": "1",
             **(extra_env or {}),

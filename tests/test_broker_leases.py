@@ -80,3 +80,9 @@ def test_it_keeps_renewing_after_the_broker_was_unreachable(monkeypatch, caplog)
             thread.join(timeout=10)
             broker_leases.forget_all_but(set(), recent=0)
     assert not thread.is_alive(), "the heartbeat stops with its worker"
+
+
+def test_a_lost_connection_stops_the_renewal_of_every_held_message():
+    broker_leases.hold("from-the-lost-channel")
+    broker_leases.forget_all()
+    assert broker_leases.held() == []  # its lease lapses, so any worker can run the message again

@@ -36,6 +36,13 @@ def test_it_names_the_broker_when_the_broker_is_down(client, db, broker):
     assert "refused" not in response.content.decode().lower()
 
 
+def test_a_failed_probe_logs_one_line_without_a_traceback(client, db, broker, caplog):
+    broker.down()
+    client.get("/healthz")
+    lines = [r for r in caplog.records if r.getMessage().startswith("healthz: broker unreachable: ")]
+    assert len(lines) == 1 and lines[0].exc_info is None
+
+
 def test_it_names_the_database_when_the_database_is_down(client, broker, database_down):
     response = client.get("/healthz")
     assert response.status_code == 503

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -73,6 +73,7 @@ class Fetched:
     retry_after: float | None = None
     http_status: int | None = None
     full_texts: dict[str, str] = field(default_factory=dict)
+    started_at: datetime | None = None  # when the fetch began: an IngestRun's duration is the fetch's
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -108,7 +109,7 @@ def fetch_source(
 ) -> Fetched:
     """Network and parsing only, safe in a thread. Fetch errors become `Fetched.error`; anything else
     (a bug) escapes to `fetch_source_safely`, the one place that turns it into this source's error."""
-    fetched = Fetched(plan=plan)
+    fetched = Fetched(plan=plan, started_at=timezone.now())
     try:
         if plan.arxiv_query:
             query = arxiv.fetch_query(
@@ -145,11 +146,12 @@ def fetch_source_safely(
 ) -> Fetched:
     """`fetch_source`, with its promise kept even against a bug: whatever escapes becomes this source's
     error, so a batch always gets one outcome per source and stores every one of them."""
+    started = timezone.now()
     try:
         return fetch_source(plan, fetcher, arxiv_interval, parse)
     except Exception as exc:
         logger.exception("unexpected error fetching source %s", plan.source_id)
-        return Fetched(plan=plan, error=f"unexpected error: {exc.__class__.__name__}: {exc}")
+        return Fetched(plan=plan, error=f"unexpected error: {exc.__class__.__name__}: {exc}", started_at=started)
 
 
 def _add_full_texts(fetched: Fetched, fetcher: Fetcher) -> None:
@@ -224,7 +226,7 @@ def _run_row(source: Source, fetched: Fetched, result: IngestResult, trigger: st
     return IngestRun(
         source=source,
         trigger=trigger,
-        started_at=now,
+        started_at=fetched.started_at or now,
         finished_at=timezone.now(),
         new=result.new,
         updated=result.updated,
@@ -277,6 +279,15 @@ def _record_failure(source: Source, fetched: Fetched, result: IngestResult, now)
     source.last_error = fetched.error[:2000]
     source.last_http_status = fetched.http_status
     source.last_fetched_at = now
+    # One line per failure, with what an operator needs to act: which source, and why.
+    logger.warning(
+        "source %r (id %s) failed (%d in a row, next try after %s): %s",
+        source.name,
+        source.pk,
+        source.consecutive_failures,
+        source.next_fetch_after.strftime("%Y-%m-%d %H:%M %Z"),
+        fetched.error,
+    )
 
 
 def _record_success(source: Source, fetched: Fetched, status: str, now) -> bool:

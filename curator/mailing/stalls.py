@@ -27,11 +27,17 @@ RESUME_NAME = "mailing: resume stalled sends"  # the beat entry's name (migratio
 class Stall:
     since: datetime  # the last sign of life: the newest claim or lease renewal
     resumes_by: datetime | None  # None: the resume sweep is not scheduled
+    now: datetime | None = None  # when this was looked at: past resumes_by, the sweep did not come
 
     def describe(self) -> str:
         since = f"Stalled: no worker has renewed a claim on this send since {clock(self.since)}"
         if self.resumes_by is None:
             return f"{since}, and the periodic task “{RESUME_NAME}” is not enabled: enable it under Periodic tasks."
+        if self.now is not None and self.now > self.resumes_by:
+            return (
+                f"{since}; it should have resumed by {clock(self.resumes_by)}: check that beat and a worker "
+                "for the mail queue are running (/healthz/workers)."
+            )
         return f"{since}; it will resume by {clock(self.resumes_by)} (the resume sweep re-queues it)."
 
     def as_dict(self) -> dict:
@@ -73,4 +79,7 @@ def stall(issue_id: int, now: datetime | None = None) -> Stall | None:
     if since is None or since >= leases.expired_before(now) or not has_due_work(issue_id, now):
         return None
     interval = sweep_interval()
-    return Stall(since=since, resumes_by=now + interval if interval else None)
+    # Fixed by what is stored, not by when the page is looked at: the claims lapsed one lease after
+    # the last sign of life, and the sweep runs at most one interval after that.
+    lapsed_at = since + timedelta(seconds=leases.lease_seconds())
+    return Stall(since=since, resumes_by=lapsed_at + interval if interval else None, now=now)

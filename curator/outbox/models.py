@@ -41,3 +41,24 @@ class OutboxMessage(models.Model):
     @property
     def task_id(self) -> str:
         return f"{TASK_ID_PREFIX}{self.pk}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one Celery worker: written by the worker, read by /healthz/workers.
+
+    Kept in the database rather than asked of the broker so a health probe or the dashboard costs
+    one query and still answers while Redis is down (curator/outbox/heartbeats.py).
+    """
+
+    name = models.CharField(max_length=200, unique=True, help_text="The worker's node name, e.g. celery@host.")
+    queues = models.JSONField(default=list, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "operations"  # the admin shows workers, queues and backlog on its page
+        verbose_name_plural = "operations"
+
+    def __str__(self) -> str:
+        return self.name

@@ -57,11 +57,32 @@ def test_it_says_since_when_a_send_stalled_and_by_when_it_resumes(sending, sweep
     with time_machine.travel(now, tick=False):
         stalled = control.progress(sending)["stalled"]
     assert stalled["since"] == last_claim.isoformat()
-    assert stalled["resumes_by"] == (now + dt.timedelta(seconds=15)).isoformat()
+    resumes_by = last_claim + dt.timedelta(seconds=30 + 15)  # the claim lapses, then the sweep comes
+    assert stalled["resumes_by"] == resumes_by.isoformat()
     assert stalled["text"] == (
         f"Stalled: no worker has renewed a claim on this send since {last_claim:%H:%M:%S} UTC; "
-        f"it will resume by {now + dt.timedelta(seconds=15):%H:%M:%S} UTC (the resume sweep re-queues it)."
+        f"it will resume by {resumes_by:%H:%M:%S} UTC (the resume sweep re-queues it)."
     )
+
+
+def test_the_time_it_resumes_by_does_not_move_when_the_page_is_refreshed(sending, sweep, settings):
+    settings.TIME_ZONE = "UTC"
+    deliveries.claim(sending.pk, 2)
+    last_claim = Delivery.objects.filter(issue=sending, status="sending").first().claimed_at
+    seen = []
+    for later in (35, 40, 44):
+        with time_machine.travel(last_claim + dt.timedelta(seconds=later), tick=False):
+            seen.append(control.progress(sending)["stalled"]["resumes_by"])
+    assert seen == [(last_claim + dt.timedelta(seconds=45)).isoformat()] * 3
+
+
+def test_it_says_when_the_sweep_is_overdue(sending, sweep, settings):
+    settings.TIME_ZONE = "UTC"
+    deliveries.claim(sending.pk, 2)
+    last_claim = Delivery.objects.filter(issue=sending, status="sending").first().claimed_at
+    with time_machine.travel(last_claim + dt.timedelta(minutes=5), tick=False):
+        stalled = control.progress(sending)["stalled"]
+    assert "should have resumed by" in stalled["text"] and "/healthz/workers" in stalled["text"]
 
 
 def test_it_says_when_the_resume_sweep_is_not_enabled(sending, sweep):

@@ -1,0 +1,57 @@
+"""Logs an operator can use: one format with time and level, housekeeping at debug, probes in one line."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+
+from django.conf import settings
+
+from curator import views
+from curator.log_filters import HousekeepingAtDebug
+from tests.conftest import REPO
+
+LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: WARNING/curator\.probe\] the web says so$")
+
+
+def record(message: str, level: int = logging.INFO) -> logging.LogRecord:
+    return logging.LogRecord("celery.app.trace", level, __file__, 1, message, None, None)
+
+
+def test_housekeeping_lines_are_lowered_to_debug_and_hidden_at_info(monkeypatch):
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "level", logging.INFO)
+    noisy = record("Task curator.mailing.tasks.resume_sending[abc] succeeded in 0.01s: None")
+    assert HousekeepingAtDebug().filter(noisy) is False
+    assert noisy.levelname == "DEBUG"
+    monkeypatch.setattr(root, "level", logging.DEBUG)
+    root.manager._clear_cache()
+    shown = record("Task curator.outbox.tasks.sweep_outbox[abc] received")
+    assert HousekeepingAtDebug().filter(shown) is True and shown.levelname == "DEBUG"  # LOG_LEVEL=DEBUG shows it
+    root.manager._clear_cache()
+    useful = record("Task curator.feeds.tasks.ingest_source[abc] succeeded in 2.1s: None")
+    assert HousekeepingAtDebug().filter(useful) is True and useful.levelname == "INFO"
+    failed = record("Task curator.mailing.tasks.resume_sending[abc] raised", logging.ERROR)
+    assert HousekeepingAtDebug().filter(failed) is True  # a failing sweep stays visible
+
+
+def test_the_filter_is_on_celerys_loggers():
+    for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat"):
+        assert "housekeeping" in settings.LOGGING["loggers"][name]["filters"]
+    assert settings.CELERY_WORKER_LOG_FORMAT == settings.LOG_FORMAT
+
+
+def test_a_web_process_line_has_its_time_and_level():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "curator.settings", "LOG_LEVEL": "INFO"}
+    code = "import django, logging; django.setup(); logging.getLogger('curator.probe').warning('the web says so')"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert any(LINE.match(line) for line in out.stderr.splitlines()), out.stderr
+
+
+def test_an_expected_fault_is_one_line():
+    assert views.one_line(ConnectionRefusedError(111, "Connection\n refused")) == (
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    )
