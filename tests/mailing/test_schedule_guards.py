@@ -110,7 +110,8 @@ def test_it_refuses_a_time_more_than_a_year_ahead(client, send_permissions, when
     client.force_login(publisher)
     with time_machine.travel(NOW, tick=False):
         response = client.post(
-            reverse("admin:editions_issue_schedule", args=[issue.pk]), {"send_at": when, "time_zone": "Pacific/Pago_Pago"}
+            reverse("admin:editions_issue_schedule", args=[issue.pk]),
+            {"send_at": when, "time_zone": "Pacific/Pago_Pago"},
         )
     assert response.status_code == 200
     assert "within a year" in response.content.decode()
