@@ -323,7 +323,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     """The editions part of the issue admin: assembly, ordering, status; curator/admin.py adds sending."""
 
     form = IssueForm
-    list_display = ["title", "month", "status", "pick_count", "sent_at"]
+    list_display = ["name", "month", "status", "pick_count", "sent_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     readonly_fields = ("status", "sent_at", "intro_preview")
@@ -340,6 +340,11 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     def view_on_site(self, obj: Issue) -> str | None:
         # Only sent issues have a public page; a link to a 404 would only confuse.
         return reverse("editions:issue", args=[obj.slug]) if obj.status == Issue.Status.SENT else None
+
+    @admin.display(description="issue", ordering="month")
+    def name(self, obj: Issue) -> str:
+        # Two issues may both keep the default title; the month tells them apart.
+        return obj.display_name
 
     @admin.display(description="picks", ordering="pick_total")
     def pick_count(self, obj: Issue) -> int:
