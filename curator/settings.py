@@ -323,7 +323,6 @@ RANKING_MAX_TOKENS = envint("RANKING_MAX_TOKENS", "256")  # of title + abstract 
 RANKING_MIN_POSITIVES = envint("RANKING_MIN_POSITIVES", "5")  # fewer picks: cold start on interests
 RANKING_REFIT_DELAY = envint("RANKING_REFIT_DELAY", "60")  # seconds of quiet after a decision before a refit
 RANKING_LIKELY_SCORE = envfloat("RANKING_LIKELY_SCORE", "0.5")  # "likely picks" filter: score at least this
-RANKING_UNCERTAIN_MARGIN = envfloat("RANKING_UNCERTAIN_MARGIN", "0.15")  # "uncertain" filter: margin below this
 # Two entries whose embeddings are at least this similar, published within the window, are one story.
 RANKING_DUPLICATE_SIMILARITY = envfloat("RANKING_DUPLICATE_SIMILARITY", "0.92")
 RANKING_DUPLICATE_WINDOW_DAYS = envint("RANKING_DUPLICATE_WINDOW_DAYS", "21")

@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from curator.feeds.models import Entry
-from curator.ranking.admin_filters import RankingFilter
+from curator.ranking.admin_filters import UNCERTAIN, UNCERTAIN_ORDERING, RankingFilter
 from curator.ranking.models import Interests, RelevanceModel, StoryMembership
 from curator.ranking.refit import request_refit
 from curator.ranking.stories import with_stories
@@ -44,6 +44,11 @@ class RankedEntryAdminMixin:
         )
         queryset = super().get_queryset(request)
         return queryset.select_related("relevance", "story_link__story").prefetch_related(members)
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        if request.GET.get(RankingFilter.parameter_name) == UNCERTAIN:
+            return UNCERTAIN_ORDERING
+        return super().get_ordering(request)  # type: ignore[misc]
 
     @admin.display(description="relevance", ordering="relevance__score")
     def relevance_column(self, obj: Entry) -> str | SafeString:
