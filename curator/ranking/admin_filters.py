@@ -13,7 +13,6 @@ from django.http import HttpRequest
 
 from curator.feeds.models import Entry
 
-
 UNCERTAIN = "uncertain"
 # Least sure first (score closest to 0.5); entries not scored yet after them, newest first.
 UNCERTAIN_ORDERING = (
