@@ -441,7 +441,8 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
                 self._move(request, obj, request.POST["_move"])
                 return _move_redirect(request, request.POST["_move"])
             elif "_use_draft" in request.POST:
-                self._use_draft(request, obj, request.POST["_use_draft"])
+                pick = self._use_draft(request, obj, request.POST["_use_draft"])
+                return HttpResponseRedirect(f"{request.path}#pick-{pick.pk}")  # back to the pick, like ▲▼
             else:
                 return super().response_change(request, obj)
         except workflow.WorkflowError as exc:
@@ -460,13 +461,14 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         else:
             raise workflow.WorkflowError("Unknown move.")
 
-    def _use_draft(self, request: HttpRequest, issue: Issue, value: str) -> None:
+    def _use_draft(self, request: HttpRequest, issue: Issue, value: str) -> Pick:
         pick_id, _, draft_id = value.partition(":")
         if not (pick_id.isdigit() and draft_id.isdigit()):
             raise workflow.WorkflowError("Unknown draft.")
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
         workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), request.user)
         self.message_user(request, f"Blurb of “{pick}” replaced by the draft; edit it as you like.", messages.SUCCESS)
+        return pick
 
     # Status ----------------------------------------------------------------------------------
 
