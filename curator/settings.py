@@ -215,6 +215,8 @@ AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
+# Plain words for a few of the admin's stock phrases ("Choose which entry to open"): curator/locale/en.
+LOCALE_PATHS = [BASE_DIR / "curator" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -323,7 +323,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     """The editions part of the issue admin: assembly, ordering, status; curator/admin.py adds sending."""
 
     form = IssueForm
-    list_display = ["name", "month", "status", "pick_count", "sent_at"]
+    list_display = ["name", "month_column", "status", "pick_count", "sent_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     readonly_fields = ("status", "sent_at", "intro_preview")
@@ -345,6 +345,10 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     def name(self, obj: Issue) -> str:
         # Two issues may both keep the default title; the month tells them apart.
         return obj.display_name
+
+    @admin.display(description="month", ordering="month")
+    def month_column(self, obj: Issue) -> str:
+        return month_label(obj.month)  # "December 2026", not "Dec. 1, 2026"
 
     @admin.display(description="picks", ordering="pick_total")
     def pick_count(self, obj: Issue) -> int:

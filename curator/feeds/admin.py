@@ -33,20 +33,50 @@ def short_time(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
+class ListField(forms.CharField):
+    """A JSON list of strings edited as text: one item per separator, blanks dropped, order kept.
+
+    Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
+    """
+
+    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
+        self.separator = separator
+        kwargs.setdefault("required", False)
+        super().__init__(strip=True, **kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            joiner = "\n" if self.separator == "\n" else f"{self.separator} "
+            return joiner.join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: object) -> list[str]:
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.split(self.separator) if item.strip()]
+
+    def has_changed(self, initial: object, data: object) -> bool:
+        return self.to_python(initial if initial is not None else []) != self.to_python(data)
+
+
 class SourceForm(forms.ModelForm):
     """Accepts a feed URL or the URL of a page that links to its feed; stores the feed URL."""
 
     url = forms.URLField(
+        label="Feed address",
         max_length=2000,
         required=False,
         assume_scheme="https",
         help_text="A feed URL, or a page that links to its feed (the feed is discovered). "
         "Leave empty for an arXiv query: the arXiv API is used.",
     )
+    tags = ListField(help_text="Comma-separated, e.g. robotics, agents.")
 
     class Meta:
         model = Source
         fields = ["name", "url", "kind", "arxiv_query", "active", "section_hint", "tags", "fetch_full_text"]
+        labels = {"arxiv_query": "arXiv search"}  # a model label would be capitalised to "ArXiv"
 
     def clean(self) -> dict:
         data = super().clean()
@@ -161,33 +191,6 @@ class SourceAdmin(admin.ModelAdmin):
         return ""
 
 
-class ListField(forms.CharField):
-    """A JSON list of strings edited as text: one item per separator, blanks dropped, order kept.
-
-    Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
-    """
-
-    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
-        self.separator = separator
-        kwargs.setdefault("required", False)
-        super().__init__(strip=True, **kwargs)
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, list):
-            joiner = "\n" if self.separator == "\n" else f"{self.separator} "
-            return joiner.join(str(item) for item in value)
-        return value
-
-    def to_python(self, value: object) -> list[str]:
-        if isinstance(value, list):
-            return [str(item) for item in value]
-        text = super().to_python(value) or ""
-        return [item.strip() for item in text.split(self.separator) if item.strip()]
-
-    def has_changed(self, initial: object, data: object) -> bool:
-        return self.to_python(initial if initial is not None else []) != self.to_python(data)
-
-
 class EntryForm(forms.ModelForm):
     """Authors one per line (a name may hold a comma); categories and tags comma-separated."""
 
@@ -198,6 +201,7 @@ class EntryForm(forms.ModelForm):
     class Meta:
         model = Entry
         fields = ["authors", "categories", "tags"]  # the admin adds the rest of its fieldsets
+        labels = {"arxiv_id": "arXiv ID", "arxiv_version": "arXiv version"}  # not capitalised to "ArXiv"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -128,8 +128,13 @@ class InterestsAdmin(admin.ModelAdmin):
 class RelevanceModelAdmin(admin.ModelAdmin):
     """Each fit, with how many decisions it learnt from and how well it ranks them (read-only)."""
 
-    list_display = ["fitted_at", "kind", "positives", "negatives", "cv_auc", "note"]
+    list_display = ["fitted_at", "kind", "positives", "negatives", "ranking_quality", "note"]
     list_filter = ["kind"]
+
+    @admin.display(description="ranking quality (AUC)", ordering="cv_auc")
+    def ranking_quality(self, obj: RelevanceModel) -> str:
+        # Two decimals: 0.92, not 0.9199999999999999; the full figure stays in the database.
+        return "—" if obj.cv_auc is None else f"{obj.cv_auc:.2f}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
