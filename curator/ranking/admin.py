@@ -48,7 +48,7 @@ class RankedEntryAdminMixin:
     def get_ordering(self, request: HttpRequest) -> Any:
         if request.GET.get(RankingFilter.parameter_name) == UNCERTAIN:
             return UNCERTAIN_ORDERING
-        return super().get_ordering(request)  # type: ignore[misc]
+        return super().get_ordering(request)
 
     @admin.display(description="relevance", ordering="relevance__score")
     def relevance_column(self, obj: Entry) -> str | SafeString:

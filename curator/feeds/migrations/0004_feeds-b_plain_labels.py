@@ -4,65 +4,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feeds', '0003_weekly_ingest_schedule'),
+        ("feeds", "0003_weekly_ingest_schedule"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='entry',
-            name='arxiv_id',
-            field=models.CharField(blank=True, db_index=True, max_length=50, verbose_name='arXiv ID'),
+            model_name="entry",
+            name="arxiv_id",
+            field=models.CharField(blank=True, db_index=True, max_length=50, verbose_name="arXiv ID"),
         ),
         migrations.AlterField(
-            model_name='entry',
-            name='arxiv_version',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Latest arXiv version seen (0: unknown).', verbose_name='arXiv version'),
+            model_name="entry",
+            name="arxiv_version",
+            field=models.PositiveSmallIntegerField(
+                default=0, help_text="Latest arXiv version seen (0: unknown).", verbose_name="arXiv version"
+            ),
         ),
         migrations.AlterField(
-            model_name='entry',
-            name='canonical_url',
-            field=models.CharField(blank=True, db_index=True, max_length=2000, verbose_name='canonical link'),
+            model_name="entry",
+            name="canonical_url",
+            field=models.CharField(blank=True, db_index=True, max_length=2000, verbose_name="canonical link"),
         ),
         migrations.AlterField(
-            model_name='entry',
-            name='doi',
-            field=models.CharField(blank=True, db_index=True, max_length=200, verbose_name='DOI'),
+            model_name="entry",
+            name="doi",
+            field=models.CharField(blank=True, db_index=True, max_length=200, verbose_name="DOI"),
         ),
         migrations.AlterField(
-            model_name='entry',
-            name='guid',
-            field=models.CharField(max_length=1000, verbose_name='ID in the feed'),
+            model_name="entry",
+            name="guid",
+            field=models.CharField(max_length=1000, verbose_name="ID in the feed"),
         ),
         migrations.AlterField(
-            model_name='entry',
-            name='pdf_url',
-            field=models.URLField(blank=True, max_length=2000, verbose_name='PDF link'),
+            model_name="entry",
+            name="pdf_url",
+            field=models.URLField(blank=True, max_length=2000, verbose_name="PDF link"),
         ),
         migrations.AlterField(
-            model_name='entry',
-            name='url',
-            field=models.URLField(blank=True, max_length=2000, verbose_name='link'),
+            model_name="entry",
+            name="url",
+            field=models.URLField(blank=True, max_length=2000, verbose_name="link"),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='arxiv_query',
-            field=models.CharField(blank=True, help_text='arXiv API search, e.g. cat:cs.LG AND abs:"diffusion". Leave empty to read the URL as a feed.', max_length=500, verbose_name='arXiv search'),
+            model_name="source",
+            name="arxiv_query",
+            field=models.CharField(
+                blank=True,
+                help_text='arXiv API search, e.g. cat:cs.LG AND abs:"diffusion". Leave empty to read the URL as a feed.',
+                max_length=500,
+                verbose_name="arXiv search",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='etag',
-            field=models.CharField(blank=True, max_length=500, verbose_name='ETag'),
+            model_name="source",
+            name="etag",
+            field=models.CharField(blank=True, max_length=500, verbose_name="ETag"),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='last_http_status',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='last HTTP status'),
+            model_name="source",
+            name="last_http_status",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="last HTTP status"),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='tags',
-            field=models.JSONField(blank=True, default=list, help_text='Comma-separated, e.g. robotics, agents.'),
+            model_name="source",
+            name="tags",
+            field=models.JSONField(blank=True, default=list, help_text="Comma-separated, e.g. robotics, agents."),
         ),
     ]
