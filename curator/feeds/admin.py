@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from curator.clip import clip
-from curator.feeds import arxiv, fetch_report
+from curator.feeds import arxiv, fetch_progress, fetch_report
 from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import Fetcher
 from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
@@ -126,10 +126,16 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # Sightings, not Entry.source: an item first seen elsewhere still counts for every source carrying it.
-        return super().get_queryset(request).annotate(num_entries=Count("sightings", distinct=True))
+        queryset = super().get_queryset(request).annotate(num_entries=Count("sightings", distinct=True))
+        return queryset.annotate(fetch_asked_at=fetch_progress.last_fetch_now())
 
     @admin.display(description="status", ordering="last_status")
     def status(self, obj: Source) -> str:
+        if fetch_progress.is_waiting(obj):
+            # safe: format_html escapes the fixed text; nothing stored is shown.
+            return format_html(
+                '<span class="fetch-waiting" style="color:#9a6700;font-weight:bold">{}</span>', "fetching…"
+            )
         # safe: format_html escapes both arguments, a fixed colour and a choice label.
         return format_html(
             '<span style="color:{};font-weight:bold">{}</span>',
