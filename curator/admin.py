@@ -38,14 +38,17 @@ from curator.editions.admin import TriageEntryAdminMixin
 from curator.editions.desk_admin import DeskEntryAdminMixin
 from curator.editions.models import Issue
 from curator.feeds.admin import EntryAdmin as FeedsEntryAdmin
-from curator.feeds.models import Entry
+from curator.feeds.admin import SourceAdmin as FeedsSourceAdmin
+from curator.feeds.models import Entry, Source
 from curator.mailing.admin import IssueSendingAdminMixin
 from curator.mailing.click_admin import ClickReportAdminMixin
 from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.outbox import handover
 from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
+from curator.ranking.models import Relevance
 from summarizer.admin import EntryDraftsAdminMixin
+from summarizer.models import Draft
 
 
 @admin.register(Entry)
@@ -80,6 +83,27 @@ class IssueAdmin(IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdmi
     """Issues: assembled by editions, previewed, sent, scheduled and reported on by mailing."""
 
     change_form_template = IssueSendingAdminMixin.sending_change_form_template
+
+
+class SourceAdmin(FeedsSourceAdmin):
+    """Sources: feeds' page; *Fetch now* in the demo also says whether the new entries were drafted and ranked."""
+
+    def fetch_follow_up(self, new_entry_ids: list[int]) -> str:
+        return fetched_entries_follow_up(new_entry_ids)
+
+
+def fetched_entries_follow_up(new_entry_ids: list[int]) -> str:
+    """Says "drafted and ranked" only when the database shows it for every entry; else the counts."""
+    total = len(new_entry_ids)
+    drafted = Draft.objects.filter(entry_id__in=new_entry_ids).values("entry_id").distinct().count()
+    ranked = Relevance.objects.filter(entry_id__in=new_entry_ids).count()
+    if drafted == ranked == total:
+        return "drafted and ranked"
+    return f"{drafted} of {total} drafted, {ranked} of {total} ranked"
+
+
+admin.site.unregister(Source)
+admin.site.register(Source, SourceAdmin)
 
 
 def needing(permission: str, action: Callable[..., Any]) -> Callable[..., Any]:

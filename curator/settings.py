@@ -237,6 +237,8 @@ AXES_CLIENT_IP_CALLABLE = "curator.client_ip.client_ip"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
+# Plain words for a few of the admin's stock phrases ("Choose which entry to open"): curator/locale/en.
+LOCALE_PATHS = [BASE_DIR / "curator" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -354,7 +356,6 @@ RANKING_MAX_TOKENS = envint("RANKING_MAX_TOKENS", "256")  # of title + abstract 
 RANKING_MIN_POSITIVES = envint("RANKING_MIN_POSITIVES", "5")  # fewer picks: cold start on interests
 RANKING_REFIT_DELAY = envint("RANKING_REFIT_DELAY", "60")  # seconds of quiet after a decision before a refit
 RANKING_LIKELY_SCORE = envfloat("RANKING_LIKELY_SCORE", "0.5")  # "likely picks" filter: score at least this
-RANKING_UNCERTAIN_MARGIN = envfloat("RANKING_UNCERTAIN_MARGIN", "0.15")  # "uncertain" filter: margin below this
 # Two entries whose embeddings are at least this similar, published within the window, are one story.
 RANKING_DUPLICATE_SIMILARITY = envfloat("RANKING_DUPLICATE_SIMILARITY", "0.92")
 RANKING_DUPLICATE_WINDOW_DAYS = envint("RANKING_DUPLICATE_WINDOW_DAYS", "21")

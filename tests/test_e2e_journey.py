@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from curator.editions import workflow
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
 from curator.mailing import scheduler
@@ -87,7 +88,7 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
 
     # The dashboard says what is waiting and where to go.
     expect(page.locator("#card-triage")).to_contain_text("12")
-    expect(page.locator("#card-issue")).to_contain_text("Recommended reading")
+    expect(page.locator("#card-issue")).to_contain_text(f"Recommended Reading — {issue.month:%B %Y}")
     fits(page, "01-dashboard")
     submit(page, "#open-desk")
 
@@ -139,6 +140,45 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     assert page.evaluate("window.__marker") == "issue page", "reordering reloaded the page"
     assert list(section.picks.order_by("position").values_list("pk", flat=True)) == expected
     fits(page, "05-issue-page")
+
+    # A full issue: folded cards keep ten picks on one screen, so the last drags straight to the top.
+    more = []
+    for n in range(7):
+        entry = Entry.objects.create(
+            source=entries[0].source,
+            guid=f"more{n}",
+            url=f"{live_server.url}/original/more{n}",
+            title=f"Paper {n + 12:02d} on sparse attention at scale",
+            kind=Entry.Kind.PAPER,
+            abstract="A longer study.",
+        )
+        Draft.objects.create(entry=entry, text=f"Draft {n}: sparse attention, measured honestly.", engine="model")
+        more.append(entry)
+    workflow.add_entries_to_issue(more, issue, section, None)
+    page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[issue.pk])}")
+    order = list(section.picks.order_by("position").values_list("pk", flat=True))
+    assert len(order) == 10
+    first, last = (page.locator(f".issue-pick[data-pick-id='{pk}']") for pk in (order[0], order[-1]))
+    page.locator(f"#section-{section.pk}").scroll_into_view_if_needed()
+    top, bottom = first.bounding_box()["y"], last.bounding_box()["y"] + last.bounding_box()["height"]
+    assert bottom - top < HEIGHT - 100, f"ten folded picks take {bottom - top:.0f}px: more than one screen"
+    page.evaluate(f"document.getElementById('section-{section.pk}').scrollIntoView()")
+    drag(page, last.locator(".drag-handle"), first.locator(".issue-pick-head"))
+    expect(page.locator("#order-status")).to_have_text(re.compile(r"^Moved"))
+    assert list(section.picks.order_by("position").values_list("pk", flat=True)) == [order[-1], *order[:-1]]
+    fits(page, "05b-issue-page-folded")
+
+    # Use this draft on a pick far down the page comes back to that pick, unfolded, with the new blurb.
+    far = Pick.objects.get(entry=more[-2])
+    card = page.locator(f".issue-pick[data-pick-id='{far.pk}']")
+    card.locator(".issue-pick-summary").click()
+    submit(page, f".issue-pick[data-pick-id='{far.pk}'] button.use-draft")
+    assert page.url.endswith(f"#pick-{far.pk}")
+    box = card.locator(".issue-pick-head").bounding_box()
+    assert 0 <= box["y"] < HEIGHT, f"back at {box['y']:.0f}px: not where the editor was"
+    expect(card.locator("textarea[name$='-blurb']")).to_have_value(re.compile("^Draft 5: sparse attention"))
+    assert page.evaluate("window.scrollY") > 300, "the page went back to the top"
+    fits(page, "05c-use-this-draft")
 
     # Preview, mark ready, send.
     submit(page, "#preview-email")

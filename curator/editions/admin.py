@@ -324,7 +324,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     """The editions part of the issue admin: assembly, ordering, status; curator/admin.py adds sending."""
 
     form = IssueForm
-    list_display = ["title", "month", "status", "pick_count", "sent_at"]
+    list_display = ["name", "month_column", "status", "pick_count", "sent_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     readonly_fields = ("status", "sent_at", "intro_preview")
@@ -341,6 +341,15 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     def view_on_site(self, obj: Issue) -> str | None:
         # Only sent issues have a public page; a link to a 404 would only confuse.
         return reverse("editions:issue", args=[obj.slug]) if obj.status == Issue.Status.SENT else None
+
+    @admin.display(description="issue", ordering="month")
+    def name(self, obj: Issue) -> str:
+        # Two issues may both keep the default title; the month tells them apart.
+        return obj.display_name
+
+    @admin.display(description="month", ordering="month")
+    def month_column(self, obj: Issue) -> str:
+        return month_label(obj.month)  # "December 2026", not "Dec. 1, 2026"
 
     @admin.display(description="picks", ordering="pick_total")
     def pick_count(self, obj: Issue) -> int:
@@ -437,7 +446,8 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
                 self._move(request, obj, request.POST["_move"])
                 return _move_redirect(request, request.POST["_move"])
             elif "_use_draft" in request.POST:
-                self._use_draft(request, obj, request.POST["_use_draft"])
+                pick = self._use_draft(request, obj, request.POST["_use_draft"])
+                return HttpResponseRedirect(f"{request.path}#pick-{pick.pk}")  # back to the pick, like ▲▼
             else:
                 return super().response_change(request, obj)
         except workflow.WorkflowError as exc:
@@ -456,13 +466,14 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         else:
             raise workflow.WorkflowError("Unknown move.")
 
-    def _use_draft(self, request: HttpRequest, issue: Issue, value: str) -> None:
+    def _use_draft(self, request: HttpRequest, issue: Issue, value: str) -> Pick:
         pick_id, _, draft_id = value.partition(":")
         if parse_id(pick_id) is None or parse_id(draft_id) is None:
             raise workflow.WorkflowError("Unknown draft.")
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
         workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), request.user)
         self.message_user(request, f"Blurb of “{pick}” replaced by the draft; edit it as you like.", messages.SUCCESS)
+        return pick
 
     # Status ----------------------------------------------------------------------------------
 

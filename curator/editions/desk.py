@@ -25,6 +25,7 @@ from curator.editions.models import Issue, Pick, Section, WorkflowError
 from curator.feeds.models import Entry
 from curator.feeds.web_urls import NotWebURL, web_url_parts
 from curator.outbox import handover
+from curator.ranking import scoring
 from curator.ranking.admin import RELEVANCE_ORDERING
 from curator.ranking.refit import request_refit
 from curator.ranking.stories import related
@@ -229,6 +230,7 @@ def _undo_triage(entry_id: int, decided: str, previous: str) -> Outcome:
     if entry.triage != decided:
         raise _conflict(entry)
     Entry.objects.filter(pk=entry.pk).update(triage=previous, updated_at=timezone.now())
+    scoring.score_entries([entry.pk])  # back to new: its relevance and "like" line at once
     request_refit()
     return Outcome(entry.pk, "undo", previous, f"Undone: “{_short(entry.title)}” is {previous} again.")
 
@@ -244,6 +246,7 @@ def _undo_add(entry_id: int, previous: str, pick_id: int | None) -> Outcome:
     if entry.triage == Entry.Triage.SHORTLISTED:
         Entry.objects.filter(pk=entry.pk).update(triage=previous, updated_at=timezone.now())
         entry.triage = previous
+    scoring.score_entries([entry.pk])  # only writes when the entry is new again
     request_refit()
     text = f"Undone: “{_short(entry.title)}” removed from the issue, {entry.triage} again."
     return Outcome(entry.pk, "undo", entry.triage, text)

@@ -33,7 +33,11 @@ class Issue(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, blank=True, help_text="Left empty: built from month and title."
+        "web address",
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The end of the issue's public address: /issues/<this>/. Left empty: built from month and title.",
     )
     month = models.DateField(help_text="The month this issue covers (stored as its first day).")
     intro = models.TextField(blank=True, help_text="Editorial intro, Markdown.")

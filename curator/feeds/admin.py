@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from curator.clip import clip
-from curator.feeds import arxiv
+from curator.feeds import arxiv, fetch_progress, fetch_report
 from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import Fetcher
 from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
@@ -33,20 +33,50 @@ def short_time(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
+class ListField(forms.CharField):
+    """A JSON list of strings edited as text: one item per separator, blanks dropped, order kept.
+
+    Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
+    """
+
+    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
+        self.separator = separator
+        kwargs.setdefault("required", False)
+        super().__init__(strip=True, **kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            joiner = "\n" if self.separator == "\n" else f"{self.separator} "
+            return joiner.join(str(item) for item in value)
+        return value
+
+    def to_python(self, value: object) -> list[str]:
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.split(self.separator) if item.strip()]
+
+    def has_changed(self, initial: object, data: object) -> bool:
+        return self.to_python(initial if initial is not None else []) != self.to_python(data)
+
+
 class SourceForm(forms.ModelForm):
     """Accepts a feed URL or the URL of a page that links to its feed; stores the feed URL."""
 
     url = forms.URLField(
+        label="Feed address",
         max_length=2000,
         required=False,
         assume_scheme="https",
         help_text="A feed URL, or a page that links to its feed (the feed is discovered). "
         "Leave empty for an arXiv query: the arXiv API is used.",
     )
+    tags = ListField(help_text="Comma-separated, e.g. robotics, agents.")
 
     class Meta:
         model = Source
         fields = ["name", "url", "kind", "arxiv_query", "active", "section_hint", "tags", "fetch_full_text"]
+        labels = {"arxiv_query": "arXiv search"}  # a model label would be capitalised to "ArXiv"
 
     def clean(self) -> dict:
         data = super().clean()
@@ -96,10 +126,16 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         # Sightings, not Entry.source: an item first seen elsewhere still counts for every source carrying it.
-        return super().get_queryset(request).annotate(num_entries=Count("sightings", distinct=True))
+        queryset = super().get_queryset(request).annotate(num_entries=Count("sightings", distinct=True))
+        return queryset.annotate(fetch_asked_at=fetch_progress.last_fetch_now())
 
     @admin.display(description="status", ordering="last_status")
     def status(self, obj: Source) -> str:
+        if fetch_progress.is_waiting(obj):
+            # safe: format_html escapes the fixed text; nothing stored is shown.
+            return format_html(
+                '<span class="fetch-waiting" style="color:#9a6700;font-weight:bold">{}</span>', "fetching…"
+            )
         # safe: format_html escapes both arguments, a fixed colour and a choice label.
         return format_html(
             '<span style="color:{};font-weight:bold">{}</span>',
@@ -140,38 +176,25 @@ class SourceAdmin(admin.ModelAdmin):
         from curator.outbox import handover
 
         ids = list(queryset.values_list("pk", flat=True))
+        clicked = timezone.now()
         with handover.watch() as queued, transaction.atomic():
             for source_id in ids:
                 handover.enqueue(ingest_source, source_id, force=True, trigger="admin")
-        text = queued.note(f"Queued {counted(len(ids), 'source', 'sources')} for fetching.")
+        # Eager (the demo): the fetch has already run by now, so say what it did rather than "Queued".
+        report = fetch_report.finished(ids, clicked) if queued.handed_over else None
+        if report is not None:
+            text = fetch_report.describe(report, self.fetch_follow_up(report.new_entry_ids))
+            self.message_user(request, text, messages.WARNING if report.failures else messages.SUCCESS)
+            return
+        text = f"Queued {counted(len(ids), 'source', 'sources')} for fetching."
+        if queued.handed_over:
+            text += " Reload this list in a minute to see each source's status and its new entries."
+        text = queued.note(text)
         self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
 
-
-class ListField(forms.CharField):
-    """A JSON list of strings edited as text: one item per separator, blanks dropped, order kept.
-
-    Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
-    """
-
-    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
-        self.separator = separator
-        kwargs.setdefault("required", False)
-        super().__init__(strip=True, **kwargs)
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, list):
-            joiner = "\n" if self.separator == "\n" else f"{self.separator} "
-            return joiner.join(str(item) for item in value)
-        return value
-
-    def to_python(self, value: object) -> list[str]:
-        if isinstance(value, list):
-            return [str(item) for item in value]
-        text = super().to_python(value) or ""
-        return [item.strip() for item in text.split(self.separator) if item.strip()]
-
-    def has_changed(self, initial: object, data: object) -> bool:
-        return self.to_python(initial if initial is not None else []) != self.to_python(data)
+    def fetch_follow_up(self, new_entry_ids: list[int]) -> str:
+        """What other apps did with the new entries (drafted, ranked); the composed admin says it."""
+        return ""
 
 
 class EntryForm(forms.ModelForm):
@@ -184,6 +207,7 @@ class EntryForm(forms.ModelForm):
     class Meta:
         model = Entry
         fields = ["authors", "categories", "tags"]  # the admin adds the rest of its fieldsets
+        labels = {"arxiv_id": "arXiv ID", "arxiv_version": "arXiv version"}  # not capitalised to "ArXiv"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -36,22 +36,23 @@ class Source(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RSS)
     arxiv_query = models.CharField(
+        "arXiv search",
         max_length=500,
         blank=True,
         help_text='arXiv API search, e.g. cat:cs.LG AND abs:"diffusion". Leave empty to read the URL as a feed.',
     )
     active = models.BooleanField(default=True)
     section_hint = models.CharField(max_length=100, blank=True, help_text="Section its entries usually go to.")
-    tags = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True, help_text="Comma-separated, e.g. robotics, agents.")
     fetch_full_text = models.BooleanField(
         default=True, help_text="Fetch the article page when the feed has only a teaser."
     )
     # Fetch state
-    etag = models.CharField(max_length=500, blank=True)
+    etag = models.CharField("ETag", max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEVER)
-    last_http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_http_status = models.PositiveSmallIntegerField("last HTTP status", null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_fetch_after = models.DateTimeField(null=True, blank=True, help_text="Backoff: not fetched before this time.")
@@ -76,17 +77,19 @@ class Entry(models.Model):
         PICKED = "picked", "picked"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="entries")
-    guid = models.CharField(max_length=1000)
-    url = models.URLField(max_length=2000, blank=True)
-    canonical_url = models.CharField(max_length=2000, blank=True, db_index=True)
+    guid = models.CharField("ID in the feed", max_length=1000)
+    url = models.URLField("link", max_length=2000, blank=True)
+    canonical_url = models.CharField("canonical link", max_length=2000, blank=True, db_index=True)
     title = models.CharField(max_length=1000)
     authors = models.JSONField(default=list, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
-    arxiv_id = models.CharField(max_length=50, blank=True, db_index=True)
-    arxiv_version = models.PositiveSmallIntegerField(default=0, help_text="Latest arXiv version seen (0: unknown).")
-    doi = models.CharField(max_length=200, blank=True, db_index=True)
-    pdf_url = models.URLField(max_length=2000, blank=True)
+    arxiv_id = models.CharField("arXiv ID", max_length=50, blank=True, db_index=True)
+    arxiv_version = models.PositiveSmallIntegerField(
+        "arXiv version", default=0, help_text="Latest arXiv version seen (0: unknown)."
+    )
+    doi = models.CharField("DOI", max_length=200, blank=True, db_index=True)
+    pdf_url = models.URLField("PDF link", max_length=2000, blank=True)
     categories = models.JSONField(default=list, blank=True)
     tags = models.JSONField(default=list, blank=True)
     abstract = models.TextField(blank=True, help_text="Summary or abstract as plain text.")

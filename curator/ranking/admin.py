@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from curator.feeds.models import Entry
-from curator.ranking.admin_filters import RankingFilter
+from curator.ranking.admin_filters import UNCERTAIN, UNCERTAIN_ORDERING, RankingFilter
 from curator.ranking.models import Interests, RelevanceModel, StoryMembership
 from curator.ranking.refit import request_refit
 from curator.ranking.stories import with_stories
@@ -44,6 +44,11 @@ class RankedEntryAdminMixin:
         )
         queryset = super().get_queryset(request)
         return queryset.select_related("relevance", "story_link__story").prefetch_related(members)
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        if request.GET.get(RankingFilter.parameter_name) == UNCERTAIN:
+            return UNCERTAIN_ORDERING
+        return super().get_ordering(request)
 
     @admin.display(description="relevance", ordering="relevance__score")
     def relevance_column(self, obj: Entry) -> str | SafeString:
@@ -123,8 +128,13 @@ class InterestsAdmin(admin.ModelAdmin):
 class RelevanceModelAdmin(admin.ModelAdmin):
     """Each fit, with how many decisions it learnt from and how well it ranks them (read-only)."""
 
-    list_display = ["fitted_at", "kind", "positives", "negatives", "cv_auc", "note"]
+    list_display = ["fitted_at", "kind", "positives", "negatives", "ranking_quality", "note"]
     list_filter = ["kind"]
+
+    @admin.display(description="ranking quality (AUC)", ordering="cv_auc")
+    def ranking_quality(self, obj: RelevanceModel) -> str:
+        # Two decimals: 0.92, not 0.9199999999999999; the full figure stays in the database.
+        return "—" if obj.cv_auc is None else f"{obj.cv_auc:.2f}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -89,6 +89,25 @@ def rescore(model: RelevanceModel | None = None) -> int:
     return len(rows)
 
 
+def score_entries(entry_ids: list[int]) -> int:
+    """Score these new entries now with the current model, without refitting; returns how many.
+
+    A refit drops the scores of decided entries; an entry brought back by an undo would otherwise show
+    no relevance and no "like" line until the next refit, minutes later.
+    """
+    model = current_model()
+    items = dataset.embedded(Entry.objects.filter(pk__in=entry_ids, triage=Entry.Triage.NEW))
+    if not len(items):
+        return 0
+    result = score(model, items, dataset.positives(with_titles=True))
+    rows = [
+        (pk, float(s), float(m), like)
+        for pk, s, m, like in zip(result.ids, result.scores, result.margins, result.like, strict=True)
+    ]
+    write_portable(rows, model.pk if model.pk else None, timezone.now())
+    return len(rows)
+
+
 Row = tuple[int, float, float, list]
 
 

@@ -310,3 +310,34 @@ def test_it_refuses_to_shortlist_or_reject_a_picked_entry(make_entry, issue, edi
     with pytest.raises(WorkflowError, match="remove it there first"):
         desk.decide(entry.pk, "reject", "picked", editor)
     assert triage_of(entry) == Entry.Triage.PICKED
+
+
+def test_an_undone_decision_brings_back_the_relevance_and_the_like_line_at_once(client, editor, make_entry):
+    import numpy as np
+
+    from curator.ranking import scoring, vectors
+    from curator.ranking.models import Embedding
+
+    def embed(entry: Entry, direction: list[float]) -> None:
+        vector = vectors.normalize(np.array([direction + [0.0] * (384 - len(direction))], dtype=np.float32))[0]
+        Embedding.objects.create(entry=entry, vector=vectors.to_bytes(vector), model_id="test", text_hash="h")
+
+    picked = make_entry("A past pick on routing", triage=Entry.Triage.PICKED)
+    entry = make_entry("Routing, again")
+    embed(picked, [1.0, 0.1])
+    embed(entry, [1.0, 0.2])
+    scoring.rescore()
+    assert Relevance.objects.get(entry=entry).like == [[picked.pk, "A past pick on routing"]]
+    client.force_login(editor)
+
+    client.post(decide_url(entry), {"action": "reject", "seen": "new"})
+    scoring.rescore()  # the refit after the decision drops the score of a decided entry
+    assert not Relevance.objects.filter(entry=entry).exists()
+    answer = client.post(undo_url(entry), {"action": "reject", "previous": "new"}).json()
+
+    assert answer["ok"] and answer["triage"] == "new"
+    restored = Relevance.objects.get(entry=entry)
+    assert restored.score > 0.9 and restored.like == [[picked.pk, "A past pick on routing"]]
+    panel = client.get(reverse("admin:feeds_entry_desk_entry", args=[entry.pk])).content.decode()
+    assert "relevance 0.99" in panel or "relevance 1.00" in panel
+    assert "Like past picks: “A past pick on routing”" in panel

@@ -157,3 +157,37 @@ def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, li
     expect(page.locator("#desk-status")).to_contain_text("no issue being edited")
     assert Entry.objects.get(pk=entries[1].pk).triage == Entry.Triage.NEW
     expect(page.locator(f'.desk-item[data-entry-id="{entries[1].pk}"]')).to_have_class(re.compile("is-failed"))
+
+
+def test_undo_brings_back_the_relevance_and_the_like_line_without_a_reload(week_of_entries, live_server, page):  # noqa: F811
+    import numpy as np
+
+    from curator.ranking import scoring, vectors
+    from curator.ranking.models import Embedding
+
+    entries, _ = week_of_entries
+    past = entries[-1]
+    Entry.objects.filter(pk=past.pk).update(triage=Entry.Triage.PICKED, title="A past pick on routing")
+    for entry, direction in ((past, [1.0, 0.1]), (entries[0], [1.0, 0.2])):
+        vector = vectors.normalize(np.array([direction + [0.0] * 382], dtype=np.float32))[0]
+        Embedding.objects.create(entry=entry, vector=vectors.to_bytes(vector), model_id="test", text_hash="h")
+    scoring.rescore()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server.url, "dora", "dora-password")
+    page.goto(f"{live_server.url}{reverse('admin:feeds_entry_desk')}")
+    assert current_id(page) == entries[0].pk
+    expect(page.locator("#desk-current .desk-like")).to_contain_text("A past pick on routing")
+    page.evaluate("window.__marker = 'same page'")
+
+    page.keyboard.press("x")
+    settled(page)
+    scoring.rescore()  # the refit after a decision drops the decided entry's score
+    page.keyboard.press("u")
+    settled(page)
+
+    expect(page.locator("#desk-current")).to_have_attribute("data-entry-id", str(entries[0].pk))
+    expect(page.locator("#desk-current .desk-triage")).to_have_text("new")
+    expect(page.locator("#desk-current .desk-meta")).to_contain_text("relevance")
+    expect(page.locator("#desk-current .desk-like")).to_contain_text("A past pick on routing")
+    assert page.evaluate("window.__marker") == "same page"
+    shot(page, "desk-undo-relevance")

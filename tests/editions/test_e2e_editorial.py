@@ -152,6 +152,7 @@ def test_it_takes_an_editor_from_triage_to_preview(month_of_entries, live_server
     # Edit a blurb on the issue page and save.
     page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[issue.pk])}")
     assert pick_titles(page) == [first, second]
+    page.locator("#picks-0 .issue-pick-summary").click()  # picks start folded: open one to edit it
     assert page.locator("#picks-0 .draft-text").inner_text() == f"Model draft: {first.lower()}."
     page.fill("#id_picks-0-blurb", "Routing that **degrades gracefully** when experts disagree.")
     submit(page, "input[name=_continue] >> nth=-1")

@@ -164,6 +164,7 @@ def test_it_reorders_picks_and_sections_in_place(assembled_issue, live_server, p
     assert table.evaluate_all("els => els.map(e => e.value)")[:2] == ["Research updates", "Feature"]
 
     # The form still saves, and keeps the order: a blurb edit after all those moves.
+    pick(page, "R2").locator(".issue-pick-summary").click()  # cards start folded: open to edit
     pick(page, "R2").locator("textarea").fill("Edited after moving.")
     before = stored(issue)
     submit(page, "input[name=_continue] >> nth=-1")

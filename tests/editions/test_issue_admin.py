@@ -61,7 +61,7 @@ def test_it_shows_drafts_beside_the_blurb_and_uses_one_in_a_click(editor_client,
     assert index is not None
     response = editor_client.post(_url(assembled), data)
     assert response.status_code == 302
-    assert response["Location"] == _url(assembled)
+    assert response["Location"] == f"{_url(assembled)}#pick-{pick.pk}"  # back at the pick, not the page top
     assert dict(assembled.picks.values_list("title", "blurb")) == {
         "Alpha": "First model draft of alpha.",
         "Beta": "Beta, edited by hand.",  # pending edits are saved, not lost

@@ -55,14 +55,22 @@ def test_it_escapes_titles_in_the_explanation(editor_client, make_entry):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_it_filters_likely_picks_and_uncertain_entries(editor_client, make_entry, settings):
-    settings.RANKING_LIKELY_SCORE, settings.RANKING_UNCERTAIN_MARGIN = 0.6, 0.1
-    for title, score in (("Likely", 0.9), ("Unsure", 0.52), ("Unlikely", 0.1)):
+def test_it_filters_likely_picks_and_sorts_every_undecided_entry_uncertain_first(editor_client, make_entry, settings):
+    settings.RANKING_LIKELY_SCORE = 0.6
+    for title, score in (("Likely", 0.9), ("Unsure", 0.52), ("Unlikely", 0.02), ("Leaning", 0.35)):
         Relevance.objects.create(entry=make_entry(title), score=score, margin=abs(score - 0.5))
+    make_entry("Not scored yet")
     decided = make_entry("Decided", triage=Entry.Triage.SHORTLISTED)
     Relevance.objects.create(entry=decided, score=0.95, margin=0.45)
     assert _titles(editor_client.get(URL, {"ranking": "likely"})) == ["Likely"]
-    assert _titles(editor_client.get(URL, {"ranking": "uncertain"})) == ["Unsure"]
+    uncertain = ["Unsure", "Leaning", "Likely", "Unlikely", "Not scored yet"]
+    assert _titles(editor_client.get(URL, {"ranking": "uncertain"})) == uncertain
+
+
+def test_uncertain_first_is_not_empty_when_the_model_is_sure_of_everything(editor_client, make_entry):
+    for title, score in (("Sure yes", 0.97), ("Sure no", 0.02)):
+        Relevance.objects.create(entry=make_entry(title), score=score, margin=abs(score - 0.5))
+    assert _titles(editor_client.get(URL, {"ranking": "uncertain"})) == ["Sure yes", "Sure no"]
 
 
 def _populate(count: int, make_entry) -> None:  # type: ignore[no-untyped-def]

@@ -157,7 +157,10 @@
       }
       const fields = {action: record.undo.action, previous: record.undo.previous};
       if (record.undo.pick) fields.pick = record.undo.pick;
-      answered(item, await post(base + item.dataset.entryId + "/undo/", fields));
+      const data = await post(base + item.dataset.entryId + "/undo/", fields);
+      answered(item, data);
+      // The panel was loaded before the undo was saved: load it again for the restored relevance and "like" line.
+      if (data.ok && current() === item) show(item);
     });
   }
 

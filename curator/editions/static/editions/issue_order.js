@@ -5,6 +5,13 @@
 // item (saving pending edits first), so nothing depends on it. A static file, for CSP script-src 'self'.
 (function () {
   "use strict";
+  // Back from *Use this draft* (#pick-12): unfold that pick, so the new blurb shows where the editor was.
+  const target = /^#pick-(\d+)$/.exec(window.location.hash);
+  const targetCard = target && document.querySelector('.issue-pick[data-pick-id="' + target[1] + '"] > .issue-pick-details');
+  if (targetCard) {
+    targetCard.open = true;
+    document.getElementById("pick-" + target[1]).scrollIntoView({block: "start"});
+  }
   const root = document.querySelector(".issue-sections[data-order-url]");
   if (!root) return;
   const status = document.getElementById("order-status");
