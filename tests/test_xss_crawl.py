@@ -38,7 +38,7 @@ from curator.mailing.confirmation import confirm_url, confirmation_message
 from curator.mailing.models import Delivery, ProviderEvent, ScheduledSend, SignUp, Subscriber, SubscriberImport
 from curator.mailing.render import render_issue
 from curator.mailing.subscriptions import unsubscribe_url
-from curator.outbox.models import OutboxMessage
+from curator.outbox.models import OutboxMessage, WorkerHeartbeat
 from curator.ranking.models import Embedding, Interests, Relevance, RelevanceModel, Story, StoryMembership
 from summarizer.models import DecodingProfile, Draft, DraftOutcome, PlaygroundRun
 from tests.live_markup import Finding, live_script
@@ -177,6 +177,7 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
     pending = Subscriber.objects.create(email="new@example.org", name="New", status=Subscriber.Status.PENDING)
     SignUp.objects.create(email="new@example.org", name="New", mailbox_key="0" * 64, subscriber=pending)
     Delivery.objects.create(issue=issues["sending"], subscriber=active, message_id="<m@x>", error="4xx later")
+    WorkerHeartbeat.objects.create(name="celery@crawl", queues=["default", "mail"], pid=1)
     ProviderEvent.objects.create(
         esp="postmark", event_key="e1", event_type="bounced", email="reader@example.org", action="bounce"
     )
