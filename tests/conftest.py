@@ -68,7 +68,7 @@ def database_url_for_subprocess() -> str:
 def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     """Start real `celery worker` subprocesses against REDIS_URL and the test database.
 
-    Returns a starter: start(queues="ingest", extra_env={...}, broker_url=None) -> Popen; broker_url
+    Returns a starter: start(queues="ingest", extra_env={...}, broker_url=None, loglevel="info") -> Popen; broker_url
     points a worker at another Redis than REDIS_URL (a private redis-server a test restarts). Every started worker
     is killed at teardown. The broker queues and kombu's unacked set are emptied first so a
     previous test's leftovers cannot leak into this test.
@@ -84,6 +84,7 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable
         concurrency: int = 1,
         name: str = "w",
         broker_url: str | None = None,
+        loglevel: str = "info",
     ) -> subprocess.Popen:
         env = {
             **os.environ,
@@ -111,7 +112,7 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable
                 "--without-gossip",
                 "--without-mingle",
                 "-l",
-                "info",
+                loglevel,
             ],
             cwd=REPO,
             env=env,

@@ -31,7 +31,8 @@ def start_beat(tmp_path, name: str) -> subprocess.Popen:  # type: ignore[no-unty
             "curator",
             "beat",
             "-l",
-            "info",
+            # Housekeeping lines ("Sending due task", "Task ... received") are DEBUG (curator/log_filters.py).
+            "debug",
             "--pidfile=",
             "-s",
             str(tmp_path / name),
@@ -63,7 +64,7 @@ def test_it_starts_a_scheduled_send_once_with_two_beat_processes(
     issue = make_issue()
     readers = make_subscribers(10)
     schedule.schedule_send(issue, timezone.now() + dt.timedelta(seconds=3), "UTC", publisher)
-    workers = [celery_worker_process(queues="mail", extra_env=env, name=f"mail{i}") for i in range(2)]
+    workers = [celery_worker_process(queues="mail", extra_env=env, name=f"mail{i}", loglevel="debug") for i in range(2)]
     beats = [start_beat(tmp_path, f"beat{i}") for i in range(2)]
     try:
 
