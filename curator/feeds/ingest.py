@@ -1,5 +1,5 @@
-"""Fetch, parse and store sources: the one entry point that writes Entry and Sighting rows (dedup.py,
-called inside the store transaction, decides which rows an item becomes).
+"""Fetch, parse and store sources: where feed items become Entry and Sighting rows (dedup.py, called
+inside the store transaction, decides which rows an item becomes; triage is the editions app's).
 
 Work is split in two so the slow part can run in parallel: `fetch_source` touches only the network
 (threads), `store` touches only the database (the calling thread, one short transaction per source).

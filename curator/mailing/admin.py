@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from curator.admin_permissions import permission_required
 from curator.editions.fingerprint import content_fingerprint
 from curator.editions.models import Issue
-from curator.mailing import control as send
+from curator.mailing import control
 from curator.mailing.csvio import ImportFileError, export_subscribers
 from curator.mailing.forms import SubscriberAdminForm, SubscriberImportForm
 from curator.mailing.imports import accept_upload
@@ -65,7 +65,7 @@ class IssueSendingAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["mailing"] = {
-                "progress": send.progress(obj),
+                "progress": control.progress(obj),
                 "can_send": request.user.has_perm(SEND_PERMISSION),
             }
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
@@ -133,8 +133,8 @@ class IssueSendingAdminMixin:
             was_sending = issue.status == Issue.Status.SENDING
             try:
                 with handover.watch() as queued:
-                    total = send.send_issue(issue, request.user)
-            except send.SendError as exc:
+                    total = control.send_issue(issue, request.user)
+            except control.SendError as exc:
                 messages.error(request, str(exc))
             else:
                 audience = counted(total, "subscriber", "subscribers")
@@ -160,14 +160,14 @@ class IssueSendingAdminMixin:
 
     @permission_required("view")
     def progress_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
-        return JsonResponse(send.progress(self.get_issue(request, object_id)))
+        return JsonResponse(control.progress(self.get_issue(request, object_id)))
 
     @method_decorator(require_POST)
     @permission_required("send")
     def pause_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
-        if send.pause(issue):
+        if control.pause(issue):
             messages.success(request, "Sending paused. Messages already handed to the mail server still go out.")
         else:
             messages.warning(request, "This issue is not sending, or is already paused.")
@@ -179,7 +179,7 @@ class IssueSendingAdminMixin:
         issue = self.get_issue(request, object_id)
         self.require_send_permission(request)
         with handover.watch() as queued:
-            resumed = send.resume(issue)
+            resumed = control.resume(issue)
         if resumed:
             text = queued.note("Sending resumed.")
             messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)

@@ -1,4 +1,4 @@
-"""The issue page's part for reader clicks: the click report (a mixin composed in mailing/admin.py)."""
+"""The issue page's part for reader clicks: the click report (a mixin composed in curator/admin.py)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 import pytest
 
 from curator.feeds.models import Entry
-from curator.ranking import embed, fit, relevance, scoring
+from curator.ranking import embed, fit, scoring
 from curator.ranking.models import Interests, Relevance, RelevanceModel
+from curator.ranking.scoring import relevance
 from tests.ranking.conftest import INFERENCE, INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from curator.feeds.models import Entry
-from curator.ranking import embed, related
+from curator.ranking import embed
 from curator.ranking.models import Story, StoryMembership
-from curator.ranking.stories import assign_stories, named_identifiers, shared_stories, with_stories
+from curator.ranking.stories import assign_stories, named_identifiers, related, shared_stories, with_stories
 
 pytestmark = pytest.mark.django_db
 
