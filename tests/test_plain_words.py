@@ -83,3 +83,17 @@ def test_the_profile_report_explains_its_figures_on_the_page(admin_client) -> No
     report = page(admin_client, reverse("admin:summarizer_decodingprofile_report"))
     assert "docs/feedback.md" not in report
     assert "Acceptance</em> is the share kept as is or lightly edited" in report
+
+
+def test_no_help_text_holds_markup_that_the_admin_would_swallow() -> None:
+    # The admin renders help_text as HTML: "/issues/<this>/" showed as "/issues//" on the issue page.
+    from django.apps import apps
+
+    fields = [(model, field) for model in apps.get_models() for field in model._meta.get_fields()]
+    assert len(fields) > 100
+    swallowed = [
+        f"{model.__name__}.{field.name}"
+        for model, field in fields
+        if "<" in str(getattr(field, "help_text", "")) and model.__module__.startswith(("curator", "summarizer"))
+    ]
+    assert swallowed == []

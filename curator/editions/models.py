@@ -37,7 +37,7 @@ class Issue(models.Model):
         max_length=200,
         unique=True,
         blank=True,
-        help_text="The end of the issue's public address: /issues/<this>/. Left empty: built from month and title.",
+        help_text="The last part of the issue's public address (/issues/...). Left empty: built from month and title.",
     )
     month = models.DateField(help_text="The month this issue covers (stored as its first day).")
     intro = models.TextField(blank=True, help_text="Editorial intro, Markdown.")

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="slug",
             field=models.SlugField(
                 blank=True,
-                help_text="The end of the issue's public address: /issues/<this>/. Left empty: built from month and title.",
+                help_text="The last part of the issue's public address (/issues/...). Left empty: built from month and title.",
                 max_length=200,
                 unique=True,
                 verbose_name="web address",
