@@ -239,6 +239,8 @@ TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 # Plain words for a few of the admin's stock phrases ("Choose which entry to open"): curator/locale/en.
 LOCALE_PATHS = [BASE_DIR / "curator" / "locale"]
+# "4 December 2026, 15:42" on every page, not "Dec. 4, 2026, 3:42 p.m." (curator/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["curator.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

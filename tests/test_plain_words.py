@@ -97,3 +97,14 @@ def test_no_help_text_holds_markup_that_the_admin_would_swallow() -> None:
         if "<" in str(getattr(field, "help_text", "")) and model.__module__.startswith(("curator", "summarizer"))
     ]
     assert swallowed == []
+
+
+def test_a_sent_issue_shows_its_month_and_send_time_in_plain_words(admin_client) -> None:
+    sent_at = datetime.datetime(2026, 12, 4, 15, 42, tzinfo=datetime.UTC)
+    issue = Issue.objects.create(
+        title="Recommended reading", month=datetime.date(2026, 11, 1), status=Issue.Status.SENT, sent_at=sent_at
+    )
+
+    form = page(admin_client, reverse("admin:editions_issue_change", args=[issue.pk]))
+    assert "November 2026" in form and "Nov. 1, 2026" not in form
+    assert "4 December 2026, 15:42" in form and "p.m." not in form

@@ -360,6 +360,16 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         # safe: markdown_to_html runs nh3 (small allowlist, http/https/mailto links) now, at render time.
         return SafeString(markdown_to_html(obj.intro)) if obj.pk else SafeString("")
 
+    def get_fieldsets(self, request: HttpRequest, obj: Issue | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_locked:
+            return fieldsets
+        # A sent issue is shown read-only: its month reads "November 2026", not the stored first day.
+        return [
+            (name, {**opts, "fields": [("month_column" if f == "month" else f) for f in opts["fields"]]})
+            for name, opts in fieldsets
+        ]
+
     def get_inlines(self, request: HttpRequest, obj: Issue | None) -> list:
         # On the add page the default sections do not exist yet; the change page follows right after.
         return list(super().get_inlines(request, obj)) if obj is not None else []
