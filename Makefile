@@ -13,7 +13,7 @@ DEMO_ENV := DEBUG=$${DEBUG:-True} FEEDS_LOCAL_DIR=$${FEEDS_LOCAL_DIR-$(CURDIR)/c
 TEST_ENV := DEBUG=True SECRET_KEY=curator-test-suite-only-not-a-secret \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
 
-.PHONY: install run test lint migrate demo clean
+.PHONY: install run test test-fast lint migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: install
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The fast lane: everything but the real Celery workers and the browser (markers in pyproject.toml).
+test-fast: install
+	$(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/pytest -m "not worker and not e2e" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/curator.sqlite3 var/outbox
