@@ -63,6 +63,12 @@ class Comparison:
         return [r for r in self.results if not r.skipped]
 
     @property
+    def model_id(self) -> str:
+        """The model every shown model column used, or "" when they differ (then each column names its own)."""
+        ids = {d.model_id for r in self.shown if not r.is_fallback for d in r.drafts}
+        return ids.pop() if len(ids) == 1 else ""
+
+    @property
     def skipped(self) -> list[tuple[str, list[str]]]:
         """(reason, column labels) for the columns not run, one line per reason, in column order."""
         grouped: dict[str, list[str]] = {}
