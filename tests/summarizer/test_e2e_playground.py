@@ -71,7 +71,7 @@ def test_it_shows_the_first_draft_without_scrolling(live_server, page, admin_use
     assert page.evaluate("window.scrollY") == 0
     first = columns.first.locator(".result").first.bounding_box()
     assert first is not None
-    assert 0 <= first["y"] and first["y"] + first["height"] <= 768, first
+    assert first["y"] >= 0 and first["y"] + first["height"] <= 768, first
     assert first["x"] + first["width"] <= 1366, first
     page.screenshot(path=str(SHOTS / "playground-side-by-side.png"))  # the viewport only: what the editor sees
 
