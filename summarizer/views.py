@@ -96,6 +96,7 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
         "profiles": DecodingProfile.objects.all(),
         "base": base,
         "comparison": comparison,
+        "can_view_runs": request.user.has_perm("summarizer.view_playgroundrun"),
         "pasted": bool((source_form["text"].value() or "").strip()),
     }
     return render(request, "admin/summarizer/playground.html", context)

@@ -84,3 +84,17 @@ def test_it_ticks_the_knobs_column_when_a_knob_changes(live_server, page, admin_
     page.fill("#id_max_new_tokens", "40")
     page.locator("#id_max_new_tokens").blur()
     expect(knobs).to_be_checked()
+
+
+def test_it_shows_the_offline_extract_once(live_server, page, admin_user, make_entry):  # noqa: F811
+    entry = make_entry("paper")
+    sign_in(page, live_server, admin_user)
+    page.goto(f"{live_server.url}{reverse('admin:summarizer_decodingprofile_playground')}?entry={entry.pk}")
+    submit(page, "#generate")
+    expect(page.locator("#results .column")).to_have_count(1)
+    expect(page.locator("#results .column h3")).to_have_text("Offline extract")
+    skipped = page.locator("#results .skipped")
+    expect(skipped).to_have_text("Not run: Contrastive, Greedy: without a model every profile gives this same extract.")
+    box = page.locator("#results .result").first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, box
+    page.screenshot(path=str(SHOTS / "playground-offline.png"))

@@ -54,6 +54,7 @@ def test_it_shows_one_column_per_ticked_profile(admin_client, use_model, make_en
     assert page.count('class="result"') == 5
     assert len(re.findall(r" tokens? in", page)) == 3 and len(re.findall(r" tokens? out", page)) == 5
     assert re.search(r"Model: [^<]*tiny-bart", page)
+    assert reverse("admin:summarizer_playgroundrun_changelist") in page
     assert "Not run" not in page
 
 
@@ -93,7 +94,7 @@ def test_it_shows_the_offline_extract_once_for_all_profiles(admin_client, make_e
     chosen = [profile_id("Greedy"), profile_id("Nucleus 0.9"), profile_id("Contrastive")]
     page = generate(admin_client, entry=entry.pk, columns=chosen)
     assert column_titles(page) == ["Offline extract"]
-    assert "every profile gives this same text" in page
+    assert "every decoding profile gives this same text" in page
     assert "Not run: Greedy, Nucleus 0.9: without a model every profile gives this same extract." in page
     assert "SUMMARIZER_MODEL" not in re.sub(r'title="[^"]*"', "", page)  # the reason is a tooltip only
     run = PlaygroundRun.objects.get()
@@ -129,8 +130,9 @@ def test_it_escapes_markup_from_the_entry(admin_client, make_entry):
     )
     page = generate(admin_client, entry=entry.pk, columns=[profile_id("Greedy")])
     assert "<img src=x" not in page and "<script>alert" not in page
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
-    assert "Offline extract" in page
+    results = page.split('id="results"', 1)[1].split('id="paste"', 1)[0]
+    assert "pruned &lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in results
+    assert "Offline extract" in results
 
 
 def test_it_refuses_a_staff_member_without_the_profile_permission(client, django_user_model, make_entry):
@@ -156,6 +158,7 @@ def test_it_lets_an_editor_compare_but_not_save_a_profile(editor_client, make_en
     entry = make_entry("paper")
     page = generate(editor_client, entry=entry.pk, columns=[profile_id("Greedy")])
     assert column_titles(page) == ["Offline extract"]
+    assert "Every run is kept." in page  # the history page itself is for admins: no link to a refusal
     response = editor_client.post(reverse(URL), {**PLAYGROUND_KNOBS, "name": "Mine", "save": "1"})
     assert response.status_code == 403
     assert not DecodingProfile.objects.filter(name="Mine").exists()
