@@ -89,6 +89,7 @@ class ColumnsForm(forms.Form):
         label="Run with",
         widget=forms.CheckboxSelectMultiple,
         help_text="Each ticked profile becomes one column; with none ticked, the knobs below are run.",
+        error_messages={"invalid_choice": "A ticked profile no longer exists (deleted meanwhile); tick again."},
     )
 
     def __init__(self, *args: Any, loaded: DecodingProfile | None = None, **kwargs: Any) -> None:

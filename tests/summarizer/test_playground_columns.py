@@ -121,6 +121,18 @@ def test_it_explains_a_profile_whose_settings_do_not_hold(admin_client, use_mode
     assert PlaygroundRun.objects.count() == 1
 
 
+def test_it_explains_a_profile_deleted_since_the_page_was_loaded(admin_client, make_entry):
+    gone = DecodingProfile.objects.create(name="Gone", strategy="greedy")
+    gone_id = str(gone.pk)
+    gone.delete()
+    entry = make_entry("paper")
+    page = generate(admin_client, entry=entry.pk, columns=[gone_id, profile_id("Greedy")], title="Kept title")
+    assert "A ticked profile no longer exists (deleted meanwhile); tick again." in page
+    assert column_titles(page) == [] and not PlaygroundRun.objects.exists()
+    assert f'<option value="{entry.pk}" selected>' in page and 'value="Kept title"' in page
+    assert re.search(rf'value="{profile_id("Greedy")}"[^>]*checked', page)
+
+
 def test_it_escapes_markup_from_the_entry(admin_client, make_entry):
     hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
     entry = make_entry(
