@@ -351,6 +351,11 @@ SUMMARIZER_DEVICE = envstr("SUMMARIZER_DEVICE", "auto")
 SUMMARIZER_AB_PROFILES = envlist("SUMMARIZER_AB_PROFILES")
 if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
     raise ImproperlyConfigured(f"SUMMARIZER_AB_PROFILES={SUMMARIZER_AB_PROFILES!r}: name exactly two profiles, A,B")
+# The playground runs its columns one after another in the web request; once this many seconds have gone,
+# the columns left are listed as not run instead of holding the page (the first column always runs).
+SUMMARIZER_PLAYGROUND_SECONDS = envfloat("SUMMARIZER_PLAYGROUND_SECONDS", "60")
+if SUMMARIZER_PLAYGROUND_SECONDS < 0:
+    raise ImproperlyConfigured(f"SUMMARIZER_PLAYGROUND_SECONDS={SUMMARIZER_PLAYGROUND_SECONDS}: use 0 or more seconds")
 
 # --- Ranking ------------------------------------------------------------------------------
 RANKING_EMBED_BATCH_SIZE = envint("RANKING_EMBED_BATCH_SIZE", "32")

@@ -76,3 +76,35 @@ class SaveAsForm(forms.Form):
         if DecodingProfile.objects.filter(name=name).exists():
             raise forms.ValidationError(f"A profile named {name!r} already exists; choose another name.")
         return name
+
+
+class ColumnsForm(forms.Form):
+    """Which drafts Generate puts side by side: saved profiles, and the knobs on the page."""
+
+    KNOBS = "knobs"
+    PRESELECTED = 3  # the default profile plus two others: a useful comparison that stays quick
+
+    columns = forms.MultipleChoiceField(
+        required=False,
+        label="Run with",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each ticked profile becomes one column; with none ticked, the knobs below are run.",
+        error_messages={"invalid_choice": "A ticked profile no longer exists (deleted meanwhile); tick again."},
+    )
+
+    def __init__(self, *args: Any, loaded: DecodingProfile | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        profiles = sorted(DecodingProfile.objects.all(), key=lambda p: (not p.is_default, p.name))
+        self.profiles_by_id = {str(p.pk): p for p in profiles}
+        labels = [(str(p.pk), f"{p.name} (default)" if p.is_default else p.name) for p in profiles]
+        self.fields["columns"].choices = [*labels, (self.KNOBS, "The knobs below")]
+        if not self.is_bound:
+            # After Load, compare the tweak with the profile it started from; otherwise a short list.
+            chosen = [str(loaded.pk), self.KNOBS] if loaded else [key for key, _ in labels[: self.PRESELECTED]]
+            self.fields["columns"].initial = chosen
+
+    def chosen(self) -> tuple[list[DecodingProfile], bool]:
+        """The ticked profiles, in list order, and whether the knobs are wanted; call after is_valid()."""
+        ticked = set(self.cleaned_data["columns"])
+        profiles = [p for key, p in self.profiles_by_id.items() if key in ticked]
+        return profiles, self.KNOBS in ticked or not ticked

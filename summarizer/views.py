@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_POST
 from curator.admin_permissions import permission_required
 from curator.feeds.models import Entry
 from curator.outbox import handover
-from summarizer import decoding, drafting, experiments, prompts, tasks
-from summarizer.forms import KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
+from summarizer import comparison as comparison_run
+from summarizer import decoding, experiments, prompts, tasks
+from summarizer.forms import ColumnsForm, KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
 from summarizer.models import DecodingProfile
 
 
@@ -52,15 +54,15 @@ def _bound_or_typed(form_class: type[forms.Form], request: HttpRequest, *, bound
 
 @permission_required("summarizer.view_decodingprofile")
 def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
-    """Pick an entry or paste text, tweak the knobs, see the drafts now, keep the tweak as a profile."""
+    """Pick an entry or paste text, run several profiles side by side, keep a tweak as a profile."""
     base, initial = _initial_knobs(request)
-    results: list[drafting.Generated] = []
-    saved: DecodingProfile | None = None
+    comparison: comparison_run.Comparison | None = None
     if request.method == "POST":
-        # Each button judges only the forms it needs (Generate: text and knobs; Save: knobs and name);
-        # the other form shows what was typed, without errors that do not apply to that button.
+        # Each button judges only the forms it needs (Generate: text, columns and knobs; Save: knobs and
+        # name); the other form shows what was typed, without errors that do not apply to that button.
         saving = "save" in request.POST
         source_form = _bound_or_typed(PlaygroundSourceForm, request, bound=not saving)
+        columns_form = ColumnsForm(request.POST)
         knobs_form = KnobsForm(request.POST)
         save_form = _bound_or_typed(SaveAsForm, request, bound=saving)
         if saving:
@@ -74,17 +76,13 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
                 saved.save()
                 messages.success(request, f"Saved profile “{saved.name}”.")
                 return HttpResponseRedirect(reverse("admin:summarizer_decodingprofile_change", args=[saved.pk]))
-        elif source_form.is_valid() and knobs_form.is_valid():
-            entry = source_form.cleaned_data["entry"]
-            if entry is not None:
-                source = prompts.source_for(entry)
-            else:
-                source = prompts.Source(source_form.cleaned_data["title"], source_form.cleaned_data["text"])
-            knobs = knobs_form.settings()
-            results = drafting.preview(source, knobs)
-            experiments.record_run(request.user, source, entry, knobs.as_dict(), results)
+        elif source_form.is_valid() and columns_form.is_valid():
+            profiles, wants_knobs = columns_form.chosen()
+            if not wants_knobs or knobs_form.is_valid():
+                comparison = _generate(request, source_form, profiles, knobs_form if wants_knobs else None)
     else:
         source_form = PlaygroundSourceForm(initial={"entry": request.GET.get("entry")})
+        columns_form = ColumnsForm(loaded=base if "profile" in request.GET else None)
         knobs_form = KnobsForm(initial=initial)
         save_form = SaveAsForm()
     context = {
@@ -92,10 +90,33 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
         "title": "Decoding playground",
         "opts": DecodingProfile._meta,
         "source_form": source_form,
+        "columns_form": columns_form,
         "knobs_form": knobs_form,
         "save_form": save_form,
         "profiles": DecodingProfile.objects.all(),
         "base": base,
-        "results": results,
+        "comparison": comparison,
+        "can_view_runs": request.user.has_perm("summarizer.view_playgroundrun"),
+        "pasted": bool((source_form["text"].value() or "").strip()),
     }
     return render(request, "admin/summarizer/playground.html", context)
+
+
+def _generate(
+    request: HttpRequest,
+    source_form: PlaygroundSourceForm,
+    profiles: list[DecodingProfile],
+    knobs_form: KnobsForm | None,
+) -> comparison_run.Comparison:
+    """Run the chosen columns on the entry (or pasted text) and keep each column as a playground run."""
+    entry = source_form.cleaned_data["entry"]
+    if entry is not None:
+        source = prompts.source_for(entry)
+    else:
+        source = prompts.Source(source_form.cleaned_data["title"], source_form.cleaned_data["text"])
+    columns = comparison_run.columns_for(profiles, knobs_form.settings() if knobs_form else None)
+    outcome = comparison_run.run(source, columns, budget_seconds=settings.SUMMARIZER_PLAYGROUND_SECONDS)
+    for result in outcome.shown:
+        assert result.column.knobs is not None  # a column without knobs is never run
+        experiments.record_run(request.user, source, entry, result.column.knobs.as_dict(), result.drafts)
+    return outcome

@@ -1,4 +1,4 @@
-"""The decoding playground in a real browser: Generate without naming a profile, Load keeps the entry."""
+"""The decoding playground in a real browser: drafts side by side in view, no name needed, Load keeps the entry."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from summarizer.models import DecodingProfile
-from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 (fixture)
+from tests.editions.test_e2e_editorial import SHOTS, log_in, page, shot, submit  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -34,15 +34,16 @@ def test_it_generates_without_a_name_and_keeps_the_inputs(live_server, page, adm
 
     page.fill("#id_name", "Greedy for blogs")
     page.fill("#id_max_new_tokens", "12")
-    submit(page, "input[name=run]")
+    submit(page, "#generate-knobs")
     expect(page.locator("#results .result").first).to_be_visible()
+    expect(page.locator("#results .column h3")).to_have_text(["Greedy", "The knobs below"])
     expect(page.locator("#id_name")).to_have_value("Greedy for blogs")
     expect(page.locator("#id_max_new_tokens")).to_have_value("12")
     expect(page.locator("#id_entry")).to_have_value(str(entry.pk))
     shot(page, "playground-generated")
 
     page.fill("#id_name", "")
-    submit(page, "input[name=run]")
+    submit(page, "#generate")
     expect(page.locator("#results .result").first).to_be_visible()
     shot(page, "playground-generated-unnamed")
 
@@ -52,3 +53,48 @@ def test_it_generates_without_a_name_and_keeps_the_inputs(live_server, page, adm
     submit(page, "input[name=save]")
     expect(page.locator(".messagelist")).to_contain_text("Saved profile “Greedy for blogs”.")
     assert DecodingProfile.objects.get(name="Greedy for blogs").max_new_tokens == 12
+
+
+def test_it_shows_the_first_draft_without_scrolling(live_server, page, admin_user, use_model, make_entry):  # noqa: F811
+    use_model("seq2seq")
+    entry = make_entry("paper")
+    sign_in(page, live_server, admin_user)
+    page.goto(f"{live_server.url}{reverse('admin:summarizer_decodingprofile_playground')}?entry={entry.pk}")
+    ticked = page.locator("input[name=columns]:checked")
+    expect(ticked).to_have_count(3)  # the default profile and two others
+
+    submit(page, "#generate")
+    columns = page.locator("#results .column")
+    expect(columns).to_have_count(3)
+    expect(columns.locator("h3").first).to_contain_text("Faithful (beam search)")
+    expect(columns.first.locator(".meta").first).to_contain_text(" s")
+    assert page.evaluate("window.scrollY") == 0
+    first = columns.first.locator(".result").first.bounding_box()
+    assert first is not None
+    assert first["y"] >= 0 and first["y"] + first["height"] <= 768, first
+    assert first["x"] + first["width"] <= 1366, first
+    page.screenshot(path=str(SHOTS / "playground-side-by-side.png"))  # the viewport only: what the editor sees
+
+
+def test_it_ticks_the_knobs_column_when_a_knob_changes(live_server, page, admin_user):  # noqa: F811
+    sign_in(page, live_server, admin_user)
+    page.goto(f"{live_server.url}{reverse('admin:summarizer_decodingprofile_playground')}")
+    knobs = page.locator("input[name=columns][value=knobs]")
+    expect(knobs).not_to_be_checked()
+    page.fill("#id_max_new_tokens", "40")
+    page.locator("#id_max_new_tokens").blur()
+    expect(knobs).to_be_checked()
+
+
+def test_it_shows_the_offline_extract_once(live_server, page, admin_user, make_entry):  # noqa: F811
+    entry = make_entry("paper")
+    sign_in(page, live_server, admin_user)
+    page.goto(f"{live_server.url}{reverse('admin:summarizer_decodingprofile_playground')}?entry={entry.pk}")
+    submit(page, "#generate")
+    expect(page.locator("#results .column")).to_have_count(1)
+    expect(page.locator("#results .column h3")).to_have_text("Offline extract")
+    skipped = page.locator("#results .skipped")
+    expect(skipped).to_have_text("Not run: Contrastive, Greedy: without a model every profile gives this same extract.")
+    box = page.locator("#results .result").first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768, box
+    page.screenshot(path=str(SHOTS / "playground-offline.png"))

@@ -1,0 +1,133 @@
+"""The playground's side-by-side run: several ways of drafting one text, bounded in time.
+
+A column is one way of drafting: a saved profile, the knobs on the page, and (once a server
+backend exists) a server's model; adding a kind of column means adding one more `Column` with its
+own `generate`. Columns run one after another in the web process. Before each column the budget
+is checked, so a page waits at most the budget plus one column; the columns left over are
+reported as not run, with the reason, rather than holding the page for minutes.
+
+The offline fallback ignores the decoding knobs, so once a column comes back as a fallback
+extract, the other columns drafted the same way would only repeat it: they are reported as not
+run, once, instead of showing the same extract under different names.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from summarizer import decoding, drafting, prompts
+from summarizer.models import DecodingProfile, Draft
+
+Generate = Callable[[prompts.Source, decoding.Settings], list[drafting.Generated]]
+
+SAME_EXTRACT = "without a model every profile gives this same extract"
+KNOBS_LABEL = "The knobs below"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    knobs: decoding.Settings | None  # None: the profile's settings did not validate (see `problem`)
+    generate: Generate = drafting.preview
+    is_default: bool = False
+    problem: str = ""
+
+
+@dataclass
+class Result:
+    column: Column
+    drafts: list[drafting.Generated] = field(default_factory=list)
+    skipped: str = ""  # why the column was not run; empty when it ran
+    same_as: str = ""  # label of an earlier column that gave exactly these texts
+
+    @property
+    def seconds(self) -> float:
+        """Generation time of the column; each of a text's alternatives carries the time of the whole call."""
+        return max((d.seconds for d in self.drafts), default=0.0)
+
+    @property
+    def is_fallback(self) -> bool:
+        return any(d.engine == Draft.Engine.FALLBACK for d in self.drafts)
+
+
+@dataclass
+class Comparison:
+    results: list[Result]
+
+    @property
+    def shown(self) -> list[Result]:
+        return [r for r in self.results if not r.skipped]
+
+    @property
+    def model_id(self) -> str:
+        """The model every shown model column used, or "" when they differ (then each column names its own)."""
+        ids = {d.model_id for r in self.shown if not r.is_fallback for d in r.drafts}
+        return ids.pop() if len(ids) == 1 else ""
+
+    @property
+    def skipped(self) -> list[tuple[str, list[str]]]:
+        """(reason, column labels) for the columns not run, one line per reason, in column order."""
+        grouped: dict[str, list[str]] = {}
+        for result in self.results:
+            if result.skipped:
+                grouped.setdefault(result.skipped, []).append(result.column.label)
+        return list(grouped.items())
+
+
+def profile_column(profile: DecodingProfile) -> Column:
+    """A saved profile as a column; a profile saved without validation becomes a column that says why."""
+    try:
+        knobs = profile.settings()
+    except ValidationError as exc:
+        return Column(profile.name, None, is_default=profile.is_default, problem=" ".join(exc.messages))
+    return Column(profile.name, knobs, is_default=profile.is_default)
+
+
+def columns_for(profiles: Iterable[DecodingProfile], knobs: decoding.Settings | None) -> list[Column]:
+    """The saved profiles in the order given, then the page's knobs when they are asked for."""
+    columns = [profile_column(profile) for profile in profiles]
+    if knobs is not None:
+        columns.append(Column(KNOBS_LABEL, knobs))
+    return columns
+
+
+def run(
+    source: prompts.Source,
+    columns: Sequence[Column],
+    *,
+    budget_seconds: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> Comparison:
+    """Run each column on `source` while the budget lasts; the first column always runs."""
+    began = clock()
+    results: list[Result] = []
+    fallback_by: set[Generate] = set()
+    for column in columns:
+        result = Result(column)
+        results.append(result)
+        if column.knobs is None:
+            result.skipped = f"its settings do not hold together ({column.problem}); fix the profile"
+        elif column.generate in fallback_by:
+            result.skipped = SAME_EXTRACT
+        elif any(r.drafts for r in results) and clock() - began >= budget_seconds:
+            result.skipped = (
+                f"the columns before used up this page's {budget_seconds:g}-second limit; tick fewer to run these"
+            )
+        else:
+            result.drafts = column.generate(source, column.knobs)
+            if result.is_fallback:
+                fallback_by.add(column.generate)
+            result.same_as = _same_as(result, results[:-1])
+    return Comparison(results)
+
+
+def _same_as(result: Result, earlier: Sequence[Result]) -> str:
+    texts = [d.text for d in result.drafts]
+    for other in earlier:
+        if other.drafts and [d.text for d in other.drafts] == texts:
+            return other.column.label
+    return ""
