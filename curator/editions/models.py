@@ -220,6 +220,14 @@ class LinkCheck(models.Model):
     def __str__(self) -> str:
         return self.url
 
+    @property
+    def redirected(self) -> bool:
+        return bool(self.ok and self.final_url and self.final_url != self.url)
+
+    @property
+    def slow(self) -> bool:
+        return self.ok and self.elapsed >= settings.TEAM_LINKCHECK_SLOW_SECONDS
+
 
 class TeamReminder(models.Model):
     """One reminder email per member, issue and day: the unique row is what makes it go out once."""
