@@ -25,7 +25,7 @@ def summary(results: list[linkcheck.LinkResult]) -> tuple[str, str]:
     dead = sum(1 for r in results if not r.ok)
     moved = sum(1 for r in results if r.redirected)
     slow = sum(1 for r in results if r.ok and r.slow)
-    parts = [f"{counted(len(results), 'link')} checked"]
+    parts = [f"{counted(len(results), 'link', 'links')} checked"]
     if dead:
         parts.append(f"{dead} dead")
     if moved:

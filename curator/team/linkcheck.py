@@ -114,9 +114,13 @@ def failing_checks(issue: Issue | int) -> list[LinkCheck]:
     return [row for row in rows if row.url == row.pick.url]
 
 
+def _why(result: LinkResult) -> str:
+    return f"HTTP {result.status}" if result.status else result.error
+
+
 def dead_links_message(results: list[LinkResult], titles: dict[int, str]) -> str:
     dead = [r for r in results if not r.ok]
-    named = "; ".join(f"“{titles.get(r.pick_id or 0, r.url)}” ({r.error or r.status})" for r in dead[:5])
+    named = "; ".join(f"“{titles.get(r.pick_id or 0, r.url)}” ({_why(r)})" for r in dead[:5])
     more = f" and {len(dead) - 5} more" if len(dead) > 5 else ""
     noun = "link is" if len(dead) == 1 else "links are"
     return (
