@@ -40,7 +40,7 @@ class TeamIssueAdminMixin:
     team_change_form_template = "admin/team/issue_change_form.html"
 
     def get_urls(self) -> list:
-        wrap = self.admin_site.admin_view  # type: ignore[attr-defined]
+        wrap = self.admin_site.admin_view
         urls = [
             path("<int:object_id>/links/", wrap(require_POST(self.check_links_view)), name="editions_issue_links"),
             path(
@@ -50,11 +50,11 @@ class TeamIssueAdminMixin:
             ),
             path("<int:object_id>/approve/", wrap(require_POST(self.approve_view)), name="editions_issue_approve"),
         ]
-        return urls + super().get_urls()  # type: ignore[misc]
+        return urls + super().get_urls()
 
     def _changeable(self, request: HttpRequest, object_id: int) -> Issue:
         issue = get_object_or_404(Issue, pk=object_id)
-        if not self.has_change_permission(request, issue):  # type: ignore[attr-defined]
+        if not self.has_change_permission(request, issue):
             raise PermissionDenied
         return issue
 
@@ -64,18 +64,18 @@ class TeamIssueAdminMixin:
     def check_links_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self._changeable(request, object_id)
         text, level = summary(linkcheck.check_issue(issue))
-        self.message_user(request, text, level)  # type: ignore[attr-defined]
+        self.message_user(request, text, level)
         return self._back(issue)
 
     def use_final_url_view(self, request: HttpRequest, object_id: int, pick_id: int) -> HttpResponse:
         issue = self._changeable(request, object_id)
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
         try:
-            linkcheck.replace_with_final_url(pick, request.user)  # type: ignore[arg-type]
+            linkcheck.replace_with_final_url(pick, request.user)
         except WorkflowError as exc:
-            self.message_user(request, str(exc), messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, str(exc), messages.ERROR)
         else:
-            self.message_user(request, f"“{pick}” now links to {pick.url}.", messages.SUCCESS)  # type: ignore[attr-defined]
+            self.message_user(request, f"“{pick}” now links to {pick.url}.", messages.SUCCESS)
         return self._back(issue)
 
     def approve_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
@@ -83,32 +83,32 @@ class TeamIssueAdminMixin:
         if not request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
         try:
-            approval.approve(issue, request.user)  # type: ignore[arg-type]
+            approval.approve(issue, request.user)
         except WorkflowError as exc:
-            self.message_user(request, str(exc), messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, str(exc), messages.ERROR)
         else:
-            self.message_user(request, f"You approved “{issue}”.", messages.SUCCESS)  # type: ignore[attr-defined]
+            self.message_user(request, f"You approved “{issue}”.", messages.SUCCESS)
         return self._back(issue)
 
     def _transition(self, request: HttpRequest, issue: Issue, target: str) -> None:
         """Mark ready checks the links first (and records who marked it); everything else as before."""
         if target != Issue.Status.READY:
-            return super()._transition(request, issue, target)  # type: ignore[misc]
+            return super()._transition(request, issue, target)
         note = request.POST.get("override_note", "")
         try:
-            results = approval.mark_ready(issue, request.user, override_note=note)  # type: ignore[arg-type]
+            results = approval.mark_ready(issue, request.user, override_note=note)
         except WorkflowError as exc:
-            self.message_user(request, str(exc), messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, str(exc), messages.ERROR)
             return None
         text, level = summary(results)
-        self.message_user(request, f"“{issue}” is now ready. {text}", level)  # type: ignore[attr-defined]
+        self.message_user(request, f"“{issue}” is now ready. {text}", level)
         return None
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             cleared = approval.clear_if_changed(obj)
             if cleared:
-                self.message_user(request, cleared, messages.WARNING)  # type: ignore[attr-defined]
+                self.message_user(request, cleared, messages.WARNING)
             row = Issue.objects.select_related("ready_by", "approved_by").get(pk=obj.pk)
             checks = list(LinkCheck.objects.filter(pick__issue=obj).select_related("pick").order_by("pick__title"))
             context["team"] = {
@@ -121,4 +121,4 @@ class TeamIssueAdminMixin:
                 and row.status == Issue.Status.READY
                 and row.ready_by_id != request.user.pk,
             }
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)  # type: ignore[misc]
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

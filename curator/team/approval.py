@@ -60,7 +60,7 @@ def approve(issue: Issue, user: AbstractBaseUser) -> Issue:
         raise WorkflowError(f"“{locked}” is {locked.status}: only a ready issue can be approved.")
     if locked.ready_by_id is not None and locked.ready_by_id == user.pk:
         raise WorkflowError("You marked this issue ready: another publisher must approve it.")
-    locked.approved_by = user  # type: ignore[assignment]
+    locked.approved_by = user
     locked.approved_at = timezone.now()
     locked.approved_fingerprint = content_fingerprint(locked)
     locked.approval_cleared_note = ""

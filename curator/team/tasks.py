@@ -14,7 +14,7 @@ def send_due_reminders() -> int:
 
 
 @shared_task(bind=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
-def send_reminder(self, reminder_id: int) -> bool:  # type: ignore[no-untyped-def]
+def send_reminder(self, reminder_id: int) -> bool:
     """Runs once per outbox message: a duplicate hand-over finds it done and sends nothing."""
     with handover.once(self.request.id) as first:
         if not first:
