@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from curator.admin_permissions import permission_required
 from curator.editions.models import Issue, LinkCheck, Pick, WorkflowError
 from curator.plural import counted
 from curator.team import approval, linkcheck, reminders
@@ -61,12 +62,14 @@ class TeamIssueAdminMixin:
     def _back(self, issue: Issue) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]) + "#team-panel")
 
+    @permission_required("change")
     def check_links_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self._changeable(request, object_id)
         text, level = summary(linkcheck.check_issue(issue))
         self.message_user(request, text, level)
         return self._back(issue)
 
+    @permission_required("change")
     def use_final_url_view(self, request: HttpRequest, object_id: int, pick_id: int) -> HttpResponse:
         issue = self._changeable(request, object_id)
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
@@ -78,6 +81,7 @@ class TeamIssueAdminMixin:
             self.message_user(request, f"“{pick}” now links to {pick.url}.", messages.SUCCESS)
         return self._back(issue)
 
+    @permission_required(SEND_PERMISSION)
     def approve_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = get_object_or_404(Issue, pk=object_id)
         if not request.user.has_perm(SEND_PERMISSION):
