@@ -118,7 +118,7 @@ class TeamIssueAdminMixin:
             context["team"] = {
                 "issue": row,
                 "due": reminders.due_at(row),
-                "checks": [c for c in checks if c.url == c.pick.url],
+                "checks": checks,
                 "failing": [c for c in checks if c.url == c.pick.url and not c.ok],
                 "require_approval": approval.approval_required(),
                 "can_approve": request.user.has_perm(SEND_PERMISSION)
