@@ -368,6 +368,8 @@ EDITIONS_DEFAULT_SECTIONS = envlist(
 # --- Team: reminders, link check, sign-off (curator/team/) ----------------------------------
 TEAM_REMINDER_DAYS = envint("TEAM_REMINDER_DAYS", "3")  # days before an issue's due date that reminders start
 TEAM_REQUIRE_APPROVAL = envbool("TEAM_REQUIRE_APPROVAL", "False")  # a second Publisher signs off before sending
+# False: Mark ready skips the link check (a newsroom without internet access); Check links still works.
+TEAM_LINKCHECK_BEFORE_READY = envbool("TEAM_LINKCHECK_BEFORE_READY", "True")
 TEAM_LINKCHECK_CONCURRENCY = envint("TEAM_LINKCHECK_CONCURRENCY", "8")  # links checked at once (per host: FEEDS_)
 TEAM_LINKCHECK_TIMEOUT = envfloat("TEAM_LINKCHECK_TIMEOUT", "10")  # seconds per link, redirects included
 TEAM_LINKCHECK_SLOW_SECONDS = envfloat("TEAM_LINKCHECK_SLOW_SECONDS", "3")  # a link answering slower is marked slow

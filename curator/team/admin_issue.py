@@ -104,6 +104,9 @@ class TeamIssueAdminMixin:
         except WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return None
+        if not results:  # no check before ready (TEAM_LINKCHECK_BEFORE_READY off), or no links
+            self.message_user(request, f"“{issue}” is now ready.", messages.SUCCESS)
+            return None
         text, level = summary(results)
         self.message_user(request, f"“{issue}” is now ready. {text}", level)
         return None

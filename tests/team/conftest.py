@@ -91,6 +91,7 @@ def link_server() -> Iterator[LinkServer]:
 def _team_settings(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """The fetcher refuses loopback; the tests allow exactly the test server's address."""
     settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.TEAM_LINKCHECK_BEFORE_READY = True
     settings.TEAM_LINKCHECK_SLOW_SECONDS = 1.0
     settings.TEAM_LINKCHECK_TIMEOUT = 5.0
     limiter.reset()

@@ -145,3 +145,12 @@ def test_a_member_who_may_not_change_the_issue_cannot_check_its_links(  # type: 
     url = reverse("admin:editions_issue_use_final_url", args=[issue.pk, pick.pk])
     assert client.post(url).status_code == 403
     assert not LinkCheck.objects.exists()
+
+
+def test_without_the_check_before_ready_mark_ready_ignores_dead_links(link_server, editor, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TEAM_LINKCHECK_BEFORE_READY = False
+    issue = issue_with_links(link_server, ["/missing"])
+    assert approval.mark_ready(issue, editor) == []
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.READY and issue.ready_by == editor
+    assert link_server.seen == []
