@@ -175,3 +175,30 @@ def test_a_real_worker_sends_the_reminders_once(team, celery_worker_process, smt
     assert wait_until(lambda: finished(worker, messages[0].task_id) == 2, timeout=60), worker.log_path.read_text()
     assert len(smtp_server.handler.received) == 4
     assert not TeamReminder.objects.filter(sent_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_beat_runs_the_reminders_every_hour() -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    from curator.celery import app
+
+    task = PeriodicTask.objects.get(name="team: send due reminders")
+    assert (task.task, task.enabled, task.interval.every, task.interval.period) == (
+        "curator.team.tasks.send_due_reminders",
+        True,
+        1,
+        "hours",
+    )
+    app.loader.import_default_modules()
+    assert task.task in app.tasks
+
+
+@pytest.mark.django_db
+def test_the_issue_page_shows_the_due_date(team, editor_client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    issue = due_issue(team, due=dt.datetime(2026, 3, 24, 16, 0, tzinfo=dt.UTC))
+    page = editor_client.get(reverse("admin:editions_issue_change", args=[issue.pk])).content.decode()
+    assert 'name="due_at"' in page
+    assert "Due:</strong> Tuesday 24 March 2026" in page
