@@ -47,6 +47,7 @@ from curator.outbox import handover
 from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from curator.ranking.models import Relevance
+from curator.team.admin_issue import TeamIssueAdminMixin
 from summarizer.admin import EntryDraftsAdminMixin
 from summarizer.models import Draft
 
@@ -79,10 +80,12 @@ class EntryAdmin(
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdminMixin, EditionsIssueAdmin):
-    """Issues: assembled by editions, previewed, sent, scheduled and reported on by mailing."""
+class IssueAdmin(
+    TeamIssueAdminMixin, IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdminMixin, EditionsIssueAdmin
+):
+    """Issues: assembled by editions; previewed, sent, scheduled, reported on by mailing; links, sign-off by team."""
 
-    change_form_template = IssueSendingAdminMixin.sending_change_form_template
+    change_form_template = TeamIssueAdminMixin.team_change_form_template
 
 
 class SourceAdmin(FeedsSourceAdmin):

@@ -137,6 +137,12 @@ def split_for_issues(entries: list[Entry], boundary: dt.datetime) -> tuple[list[
     return past, rest[:4], rest[4:8]
 
 
+def demo_due_date(now: dt.datetime) -> dt.datetime:
+    """Two days ahead at 17:00 local time: inside the reminder window, so reminders have something to show."""
+    day = timezone.localdate(now) + dt.timedelta(days=2)
+    return dt.datetime.combine(day, dt.time(17, 0), timezone.get_current_timezone())
+
+
 @transaction.atomic
 def _issues(user, ranking_picks: list[Entry]) -> None:
     if Issue.objects.exists():
@@ -156,7 +162,9 @@ def _issues(user, ranking_picks: list[Entry]) -> None:
     )
     _fill(past, past_picks + ranking_picks, user)  # the ranking demo's past picks teach its model
     workflow.transition(past, Issue.Status.READY, user)
-    current = Issue.objects.create(title=ISSUE_TITLE, month=this_month, intro=CURRENT_INTRO, created_by=user)
+    current = Issue.objects.create(
+        title=ISSUE_TITLE, month=this_month, intro=CURRENT_INTRO, created_by=user, due_at=demo_due_date(timezone.now())
+    )
     _fill(current, current_picks, user)
     Entry.objects.filter(pk__in=[e.pk for e in shortlist]).update(triage=Entry.Triage.SHORTLISTED)
 

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "curator.ranking",
     "summarizer",
     "curator.editions",
+    "curator.team",
     "curator.mailing",
 ]
 # django-anymail is optional (`pip install -e '.[anymail]'`): when present, its provider backends can
@@ -371,6 +372,14 @@ RANKING_DUPLICATE_WINDOW_DAYS = envint("RANKING_DUPLICATE_WINDOW_DAYS", "21")
 EDITIONS_DEFAULT_SECTIONS = envlist(
     "EDITIONS_DEFAULT_SECTIONS", "Feature,Research updates,Recommended reading,Livestreams,Updates"
 )
+# --- Team: reminders, link check, sign-off (curator/team/) ----------------------------------
+TEAM_REMINDER_DAYS = envint("TEAM_REMINDER_DAYS", "3")  # days before an issue's due date that reminders start
+TEAM_REQUIRE_APPROVAL = envbool("TEAM_REQUIRE_APPROVAL", "False")  # a second Publisher signs off before sending
+# False: Mark ready skips the link check (a newsroom without internet access); Check links still works.
+TEAM_LINKCHECK_BEFORE_READY = envbool("TEAM_LINKCHECK_BEFORE_READY", "True")
+TEAM_LINKCHECK_CONCURRENCY = envint("TEAM_LINKCHECK_CONCURRENCY", "8")  # links checked at once (per host: FEEDS_)
+TEAM_LINKCHECK_TIMEOUT = envfloat("TEAM_LINKCHECK_TIMEOUT", "10")  # seconds per link, redirects included
+TEAM_LINKCHECK_SLOW_SECONDS = envfloat("TEAM_LINKCHECK_SLOW_SECONDS", "3")  # a link answering slower is marked slow
 MAILING_RATE_LIMIT = envfloat("MAILING_RATE_LIMIT", "0")  # messages per second, 0 = unlimited
 MAILING_BATCH_SIZE = envint("MAILING_BATCH_SIZE", "100")
 # Lease on claimed `sending` rows, in seconds: the sending worker renews it every third of this while

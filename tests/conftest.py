@@ -31,6 +31,12 @@ def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = old
 
 
+@pytest.fixture(autouse=True)
+def _no_link_check_on_ready(settings) -> None:  # type: ignore[no-untyped-def]
+    """Pick links in tests lead nowhere (no internet); the team tests turn the check on against their own server."""
+    settings.TEAM_LINKCHECK_BEFORE_READY = False
+
+
 class LoginClient(Client):
     """Client.login through authenticate(request=...), as the login form calls it.
 

@@ -112,6 +112,7 @@ def test_the_current_issue_has_picks_in_two_sections() -> None:
     current = Issue.objects.get(status=Issue.Status.DRAFT)
     assert current.month == timezone.localdate().replace(day=1)
     assert current.picks.values("section").distinct().count() >= 2
+    assert current.due_at is not None and current.due_at > timezone.now()  # reminders have a date to work to
 
 
 def test_offline_ingest_fetches_the_demo_sources_from_the_bundled_files(settings, monkeypatch) -> None:

@@ -31,7 +31,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
-from curator.editions.models import Issue, Pick
+from curator.editions.models import Issue, LinkCheck, Pick
 from curator.feeds.models import Entry, IngestRun, Sighting, Source
 from curator.mailing import signups
 from curator.mailing.confirmation import confirm_url, confirmation_message
@@ -173,6 +173,16 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
         )
         Issue.objects.filter(pk=issue.pk).update(status=status, sent_at=now if status == "sent" else None)
         issues[status] = issue
+    for n, pick in enumerate(Pick.objects.filter(issue=issues["draft"]).order_by("pk")):
+        # One dead, one redirected: the issue page's link check panel shows every field of both.
+        LinkCheck.objects.create(
+            pick=pick,
+            url=pick.url,
+            ok=bool(n),
+            status=200 if n else 404,
+            final_url="https://z.example/",
+            error="HTTP 404",
+        )
     active = Subscriber.objects.create(email="reader@example.org", name="Reader", status=Subscriber.Status.ACTIVE)
     pending = Subscriber.objects.create(email="new@example.org", name="New", status=Subscriber.Status.PENDING)
     SignUp.objects.create(email="new@example.org", name="New", mailbox_key="0" * 64, subscriber=pending)

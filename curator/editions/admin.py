@@ -314,10 +314,17 @@ class IssueForm(forms.ModelForm):
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text="The month this issue covers.",
     )
+    due_at = forms.DateTimeField(
+        label="Due date",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text="When the blurbs must be written; writers with open picks get a reminder a few days before.",
+    )
 
     class Meta:
         model = Issue
-        fields = ("title", "month", "slug", "intro", "sign_off")
+        fields = ("title", "month", "slug", "due_at", "intro", "sign_off")
 
 
 class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
@@ -329,7 +336,21 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "slug"]
     readonly_fields = ("status", "sent_at", "intro_preview")
     fieldsets = (
-        (None, {"fields": ("title", "month", "slug", "status", "sent_at", ("intro", "intro_preview"), "sign_off")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "month",
+                    "slug",
+                    "due_at",
+                    "status",
+                    "sent_at",
+                    ("intro", "intro_preview"),
+                    "sign_off",
+                )
+            },
+        ),
     )
     inlines = [PickInline, SectionInline]
     actions = ["mark_ready", "back_to_draft"]

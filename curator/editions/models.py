@@ -51,6 +51,24 @@ class Issue(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    due_at = models.DateTimeField(
+        "due date",
+        null=True,
+        blank=True,
+        help_text="When the blurbs must be written; reminders go out a few days before. A scheduled send counts too.",
+    )
+    # Who marked it ready, who approved which content (the team's sign-off, curator/team/approval.py).
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    approval_cleared_note = models.CharField(max_length=300, blank=True, editable=False)
+    # An editor's reason for marking ready while a link check still failed.
+    link_override_note = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["-month", "-id"]
@@ -145,6 +163,19 @@ class Pick(models.Model):
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class WritingState(models.TextChoices):
+        UNCLAIMED = "unclaimed", "unclaimed"
+        CLAIMED = "claimed", "claimed"
+        WRITTEN = "written", "written"
+        APPROVED = "approved", "approved"
+
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_picks"
+    )
+    writing_state = models.CharField(
+        max_length=10, choices=WritingState.choices, default=WritingState.UNCLAIMED, db_index=True
+    )
+
     class Meta:
         ordering = ["section__position", "position", "id"]
         constraints = [
@@ -169,3 +200,54 @@ class Pick(models.Model):
             raise ValidationError({"section": "This section belongs to another issue."})
         if not self.entry_id and not self.url:
             raise ValidationError({"url": "A hand-added link needs a URL."})
+
+
+class LinkCheck(models.Model):
+    """The last check of one pick's link: what the issue page shows and what *Mark ready* reads."""
+
+    pick = models.OneToOneField(Pick, on_delete=models.CASCADE, related_name="link_check")
+    url = models.URLField(max_length=2000)
+    ok = models.BooleanField(default=False)
+    status = models.PositiveIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    elapsed = models.FloatField(default=0.0)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "link check"
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def redirected(self) -> bool:
+        return bool(self.ok and self.final_url and self.final_url != self.url)
+
+    @property
+    def slow(self) -> bool:
+        return self.ok and self.elapsed >= settings.TEAM_LINKCHECK_SLOW_SECONDS
+
+
+class TeamReminder(models.Model):
+    """One reminder email per member, issue and day: the unique row is what makes it go out once."""
+
+    class Kind(models.TextChoices):
+        WRITER = "writer", "writer"
+        DIGEST = "digest", "editors' digest"
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="team_reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "team reminder"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "user", "kind", "day"], name="team_reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day} {self.user_id}"

@@ -433,6 +433,8 @@ class Fetcher:
         accept: str = "",
         max_bytes: int | None = None,
         source_url: bool = False,
+        method: str = "GET",
+        read_body: bool = True,
     ) -> FetchResult:
         """GET with every hop checked. Raises a FetchError subclass; a 304 is a result, not an error.
 
@@ -440,10 +442,19 @@ class Fetcher:
         alone, so one odd URL or protocol quirk can never abort their work with a library exception.
         `source_url` says `url` is a source's own address: only then, and never after a redirect, may it
         be on the demo host that FEEDS_LOCAL_DIR serves, so no feed, page or entry link can reach it.
+        `method="HEAD"`, or `read_body=False`, ask only whether the URL answers (the link check): the
+        same guards, redirects and deadline, without downloading the page.
         """
         try:
             return self._get(
-                url, etag=etag, last_modified=last_modified, accept=accept, max_bytes=max_bytes, source_url=source_url
+                url,
+                etag=etag,
+                last_modified=last_modified,
+                accept=accept,
+                max_bytes=max_bytes,
+                source_url=source_url,
+                method=method,
+                read_body=read_body and method == "GET",
             )
         except FetchError:
             raise
@@ -453,7 +464,16 @@ class Fetcher:
             raise NetworkError(f"{host_key(url)}: {exc.__class__.__name__}: {exc}") from exc
 
     def _get(
-        self, url: str, *, etag: str, last_modified: str, accept: str, max_bytes: int | None, source_url: bool
+        self,
+        url: str,
+        *,
+        etag: str,
+        last_modified: str,
+        accept: str,
+        max_bytes: int | None,
+        source_url: bool,
+        method: str = "GET",
+        read_body: bool = True,
     ) -> FetchResult:
         started = time.monotonic()
         stop_at = started + self.deadline
@@ -471,7 +491,7 @@ class Fetcher:
             if is_local_host(current) and (hop > 0 or not source_url):
                 via = f" (redirected from {url})" if hop > 0 else ""
                 raise BlockedURL(f"{current}{via}: the demo host is fetched only as a source's own URL")
-            status, resp_headers, body = self._one_request(current, headers, stop_at, limit)
+            status, resp_headers, body = self._one_request(current, headers, stop_at, limit, method, read_body)
             if status in REDIRECT_CODES and resp_headers.get("location"):
                 permanent = permanent and status in PERMANENT_REDIRECT_CODES
                 try:
@@ -500,7 +520,13 @@ class Fetcher:
         raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects starting at {url}")
 
     def _one_request(
-        self, url: str, headers: dict[str, str], stop_at: float, limit: int
+        self,
+        url: str,
+        headers: dict[str, str],
+        stop_at: float,
+        limit: int,
+        method: str = "GET",
+        read_body: bool = True,
     ) -> tuple[int, dict[str, str], bytes]:
         host = host_key(url)
         wait = limiter.wait_needed(host)
@@ -517,9 +543,9 @@ class Fetcher:
                 pool=remaining,
             )
             try:
-                with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
+                with self.client.stream(method, url, headers=headers, timeout=timeout) as response:
                     resp_headers = {k.lower(): v for k, v in response.headers.items()}
-                    if response.status_code in REDIRECT_CODES or response.status_code == 304:
+                    if response.status_code in REDIRECT_CODES or response.status_code == 304 or not read_body:
                         return response.status_code, resp_headers, b""
                     declared = resp_headers.get("content-length", "")
                     size = ascii_digits(declared)

@@ -15,6 +15,7 @@ from curator.editions import workflow
 from curator.editions.models import Issue
 from curator.mailing import deliveries, stalls, tasks
 from curator.mailing.models import Delivery, Subscriber
+from curator.team import approval
 
 
 class SendError(Exception):
@@ -50,6 +51,7 @@ def _open(issue: Issue, user: AbstractBaseUser | None) -> tuple[int, bool]:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status not in (Issue.Status.SENDING, Issue.Status.SENT):
         try:
+            approval.assert_can_send(issue)  # sign-off, when TEAM_REQUIRE_APPROVAL asks for it
             workflow.transition(issue, Issue.Status.SENDING, user)
         except workflow.WorkflowError as exc:
             raise SendError(str(exc)) from None

@@ -32,6 +32,7 @@ from curator.mailing.models import ScheduledSend
 from curator.mailing.scheduler import record_run
 from curator.mailing.tasks import notify_schedule_refused
 from curator.outbox import handover
+from curator.team import approval
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,10 @@ def schedule_send(issue: Issue, send_at: datetime.datetime, tz_name: str, user: 
     locked = Issue.objects.select_for_update().get(pk=issue.pk)
     if locked.status != Issue.Status.READY:
         raise ScheduleError(f"“{locked}” is {locked.status}: mark it ready before scheduling its send.")
+    try:
+        approval.assert_can_send(locked)
+    except approval.ApprovalMissing as exc:
+        raise ScheduleError(str(exc)) from None
     now = timezone.now()
     if send_at <= now:
         raise ScheduleError("Choose a time in the future.")

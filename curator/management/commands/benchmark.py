@@ -17,6 +17,7 @@ SUITES = {
     "import": "curator.mailing.import_benchmark",
     "signup": "curator.mailing.signup_benchmark",
     "triage": "curator.editions.benchmark",
+    "linkcheck": "curator.team.benchmark",
     "rank": "curator.ranking.benchmark",
     "model-memory": "summarizer.memory_benchmark",
 }
