@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "curator.ranking",
     "summarizer",
     "curator.editions",
+    "curator.team",
     "curator.mailing",
 ]
 # django-anymail is optional (`pip install -e '.[anymail]'`): when present, its provider backends can
@@ -334,6 +335,10 @@ FEEDS_PARSE_DEADLINE = envfloat("FEEDS_PARSE_DEADLINE", "20")
 # A directory of feed files answered for https://demo.curator.invalid/<file> (the demo's sources);
 # empty = that host is fetched like any other and never resolves. `make run` sets the bundled demo feeds.
 FEEDS_LOCAL_DIR = envstr("FEEDS_LOCAL_DIR", "")
+
+# --- Team ---------------------------------------------------------------------------------
+# Where a suggested arXiv id is looked up (the arXiv API's query endpoint), through the feeds fetcher.
+TEAM_ARXIV_API_URL = envstr("TEAM_ARXIV_API_URL", "https://export.arxiv.org/api/query")
 
 # --- Summarizer ---------------------------------------------------------------------------
 # Empty = offline extractive fallback. A hub id or a local directory otherwise.
