@@ -47,12 +47,14 @@ from curator.outbox import handover
 from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from curator.ranking.models import Relevance
+from curator.team.desk_admin import TeamDeskEntryAdminMixin, TeamIssueAdminMixin
 from summarizer.admin import EntryDraftsAdminMixin
 from summarizer.models import Draft
 
 
 @admin.register(Entry)
 class EntryAdmin(
+    TeamDeskEntryAdminMixin,
     DeskEntryAdminMixin, RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminMixin, FeedsEntryAdmin
 ):
     """Entries as editors triage them: ranked, with drafts, added to issues from the list."""
@@ -79,10 +81,12 @@ class EntryAdmin(
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdminMixin, EditionsIssueAdmin):
-    """Issues: assembled by editions, previewed, sent, scheduled and reported on by mailing."""
+class IssueAdmin(
+    TeamIssueAdminMixin, IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdminMixin, EditionsIssueAdmin
+):
+    """Issues: assembled by editions, previewed, sent, scheduled and reported on by mailing; written by the team."""
 
-    change_form_template = IssueSendingAdminMixin.sending_change_form_template
+    change_form_template = TeamIssueAdminMixin.team_change_form_template
 
 
 class SourceAdmin(FeedsSourceAdmin):
