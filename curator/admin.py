@@ -55,7 +55,11 @@ from summarizer.models import Draft
 @admin.register(Entry)
 class EntryAdmin(
     TeamDeskEntryAdminMixin,
-    DeskEntryAdminMixin, RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminMixin, FeedsEntryAdmin
+    DeskEntryAdminMixin,
+    RankedEntryAdminMixin,
+    TriageEntryAdminMixin,
+    EntryDraftsAdminMixin,
+    FeedsEntryAdmin,
 ):
     """Entries as editors triage them: ranked, with drafts, added to issues from the list."""
 

@@ -34,7 +34,10 @@ class SuggestForm(forms.Form):
     url = forms.CharField(label="Link, arXiv id or DOI", max_length=2000)
     title = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
     note = forms.CharField(
-        label="Why the team should read it", required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+        label="Why the team should read it",
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -81,9 +84,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         ]
 
     def _page(self, request: HttpRequest, template: str, title: str, **context: Any) -> TemplateResponse:
-        return TemplateResponse(
-            request, template, {**self.admin_site.each_context(request), "title": title, **context}
-        )
+        return TemplateResponse(request, template, {**self.admin_site.each_context(request), "title": title, **context})
 
     @permission_required("team.add_suggestion")
     def suggest_view(self, request: HttpRequest) -> HttpResponse:
@@ -144,9 +145,7 @@ class SuggestionAdmin(admin.ModelAdmin):
             drafts.setdefault(draft.entry_id, []).append(draft)
         rows = [{"pick": p, "drafts": drafts.get(p.entry_id, [])[:3]} for p in picks]
         written = sum(1 for p in picks if p.assignment.state in marks.DONE)
-        return self._page(
-            request, "admin/team/my_picks.html", "My picks", rows=rows, written=written, total=len(picks)
-        )
+        return self._page(request, "admin/team/my_picks.html", "My picks", rows=rows, written=written, total=len(picks))
 
     @permission_required("team.add_vote")
     def vote_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:

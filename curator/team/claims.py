@@ -54,7 +54,7 @@ def _require_writer(user: Any, assignment: Assignment, what: str) -> None:
 
 
 def claim(pick: Pick, user: Any) -> Pick:
-    """"I'll write it": the pick becomes `user`'s, signed with their byline."""
+    """ "I'll write it": the pick becomes `user`'s, signed with their byline."""
     _require(user, "team.claim_pick", "claim picks")
     with transaction.atomic():
         pick, assignment = _locked(pick)

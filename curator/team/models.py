@@ -14,9 +14,7 @@ class Member(models.Model):
     display_name = models.CharField(
         "byline", max_length=200, blank=True, help_text="The name under your picks, e.g. Chris."
     )
-    link = models.URLField(
-        "byline link", max_length=500, blank=True, help_text="Optional: a personal page or profile."
-    )
+    link = models.URLField("byline link", max_length=500, blank=True, help_text="Optional: a personal page or profile.")
     voice_drafts = models.BooleanField(
         "drafts in my voice",
         default=False,

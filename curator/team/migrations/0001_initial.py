@@ -7,69 +7,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('editions', '0005_plain_labels'),
-        ('feeds', '0004_plain_labels'),
+        ("editions", "0005_plain_labels"),
+        ("feeds", "0004_plain_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('unclaimed', 'unclaimed'), ('claimed', 'claimed'), ('written', 'written'), ('approved', 'approved')], db_index=True, default='unclaimed', max_length=10)),
-                ('byline_link', models.URLField(blank=True, max_length=500)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('written_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pick', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assignment', to='editions.pick')),
-                ('writer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='team_assignments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("unclaimed", "unclaimed"),
+                            ("claimed", "claimed"),
+                            ("written", "written"),
+                            ("approved", "approved"),
+                        ],
+                        db_index=True,
+                        default="unclaimed",
+                        max_length=10,
+                    ),
+                ),
+                ("byline_link", models.URLField(blank=True, max_length=500)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("written_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pick",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assignment", to="editions.pick"
+                    ),
+                ),
+                (
+                    "writer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="team_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'permissions': [('claim_pick', 'Can claim a pick and write its blurb'), ('approve_blurb', "Can approve a blurb and edit anyone's")],
+                "permissions": [
+                    ("claim_pick", "Can claim a pick and write its blurb"),
+                    ("approve_blurb", "Can approve a blurb and edit anyone's"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, help_text='The name under your picks, e.g. Chris.', max_length=200, verbose_name='byline')),
-                ('link', models.URLField(blank=True, help_text='Optional: a personal page or profile.', max_length=500, verbose_name='byline link')),
-                ('voice_drafts', models.BooleanField(default=False, help_text='Use up to three of your published blurbs as examples when drafting your picks.', verbose_name='drafts in my voice')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='team_member', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "display_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name under your picks, e.g. Chris.",
+                        max_length=200,
+                        verbose_name="byline",
+                    ),
+                ),
+                (
+                    "link",
+                    models.URLField(
+                        blank=True,
+                        help_text="Optional: a personal page or profile.",
+                        max_length=500,
+                        verbose_name="byline link",
+                    ),
+                ),
+                (
+                    "voice_drafts",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Use up to three of your published blurbs as examples when drafting your picks.",
+                        verbose_name="drafts in my voice",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_member",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('typed', models.CharField(help_text='The URL, arXiv id or DOI the member gave.', max_length=2000, verbose_name='as typed')),
-                ('note', models.TextField(blank=True, help_text='Why the team should read it.')),
-                ('fetch_error', models.CharField(blank=True, help_text='Why the page could not be fetched.', max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_suggestions', to='feeds.entry')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_suggestions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "typed",
+                    models.CharField(
+                        help_text="The URL, arXiv id or DOI the member gave.", max_length=2000, verbose_name="as typed"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, help_text="Why the team should read it.")),
+                (
+                    "fetch_error",
+                    models.CharField(blank=True, help_text="Why the page could not be fetched.", max_length=500),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="team_suggestions", to="feeds.entry"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_suggestions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'user'), name='suggestion_unique_entry_user')],
+                "ordering": ["created_at", "id"],
+                "constraints": [models.UniqueConstraint(fields=("entry", "user"), name="suggestion_unique_entry_user")],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_votes', to='feeds.entry')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_votes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="team_votes", to="feeds.entry"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'user'), name='vote_unique_entry_user')],
+                "ordering": ["created_at", "id"],
+                "constraints": [models.UniqueConstraint(fields=("entry", "user"), name="vote_unique_entry_user")],
             },
         ),
     ]

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         mark = entry.team_suggestions.get(user=user)
         if mark.fetch_error:
-            self.stdout.write(self.style.WARNING(f"Suggested entry {entry.pk}, but could not fetch: {mark.fetch_error}"))
+            self.stdout.write(
+                self.style.WARNING(f"Suggested entry {entry.pk}, but could not fetch: {mark.fetch_error}")
+            )
         else:
             self.stdout.write(self.style.SUCCESS(f"Suggested entry {entry.pk}: {entry.title}"))
