@@ -81,7 +81,13 @@ def issue(db) -> Issue:  # type: ignore[no-untyped-def]
 def make_pick(issue: Issue, make_entry: Callable[..., Entry]) -> Callable[..., Pick]:
     def make(**fields: object) -> Pick:
         entry = make_entry()
-        values: dict[str, object] = {"issue": issue, "section": issue.sections.first(), "entry": entry}
-        return Pick.objects.create(title=entry.title, url=entry.url, **{**values, **fields})
+        values: dict[str, object] = {
+            "issue": issue,
+            "section": issue.sections.first(),
+            "entry": entry,
+            "title": entry.title,
+            "url": entry.url,
+        }
+        return Pick.objects.create(**{**values, **fields})
 
     return make
