@@ -103,9 +103,7 @@ def test_a_contributor_cannot_send_reorder_delete_sections_or_edit_picks_on_the_
 def test_claim_written_and_my_picks_through_the_pages(client, contributor, make_pick, issue):
     pick = make_pick(title="Scaling laws")
     client.force_login(contributor)
-    claimed = client.post(
-        reverse("admin:team_pick", args=[pick.pk, "claim"]), HTTP_ACCEPT="application/json"
-    ).json()
+    claimed = client.post(reverse("admin:team_pick", args=[pick.pk, "claim"]), HTTP_ACCEPT="application/json").json()
     assert claimed == {"ok": True, "message": "You write “Scaling laws”.", "state": "claimed"}
     page = client.get(reverse("admin:team_my_picks")).content.decode()
     assert "Scaling laws" in page and "0 of 1 written" in page
@@ -118,9 +116,7 @@ def test_claim_written_and_my_picks_through_the_pages(client, contributor, make_
 def test_the_desk_claims_the_entrys_pick_with_c_and_votes_with_v(client, contributor, editor, make_pick):
     pick = make_pick()
     client.force_login(contributor)
-    answer = client.post(
-        reverse("admin:team_claim_entry", args=[pick.entry_id]), HTTP_ACCEPT="application/json"
-    ).json()
+    answer = client.post(reverse("admin:team_claim_entry", args=[pick.entry_id]), HTTP_ACCEPT="application/json").json()
     assert answer["ok"] and answer["state"] == "claimed"
     vote = client.post(reverse("admin:team_vote", args=[pick.entry_id]), HTTP_ACCEPT="application/json").json()
     assert vote["voted"] and vote["voters"] == ["Chris"]

@@ -117,7 +117,12 @@ def test_the_command_suggests_as_the_member_and_refuses_in_one_line(page_server,
 def test_suggested_and_voted_entries_count_as_positive_ranking_signal(make_entry, contributor):
     from curator.team.votes import toggle_vote
 
-    suggested, voted, rejected, plain = make_entry(), make_entry(), make_entry(triage=Entry.Triage.REJECTED), make_entry()
+    suggested, voted, rejected, plain = (
+        make_entry(),
+        make_entry(),
+        make_entry(triage=Entry.Triage.REJECTED),
+        make_entry(),
+    )
     suggest(suggested.url, contributor)
     toggle_vote(voted.pk, contributor)
     toggle_vote(rejected.pk, contributor)
