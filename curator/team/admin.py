@@ -27,7 +27,7 @@ from curator.team.models import Assignment, Member, Suggestion
 from curator.team.suggestions import MAX_NOTE, SuggestionRefused, suggest
 from summarizer.models import Draft
 
-PICK_ACTIONS = ("claim", "unclaim", "written", "approve", "blurb")
+PICK_ACTIONS = ("claim", "unclaim", "written", "approve", "blurb", "voice")
 
 
 class SuggestForm(forms.Form):
@@ -160,6 +160,16 @@ class SuggestionAdmin(admin.ModelAdmin):
         self.message_user(request, text, messages.SUCCESS)
         return HttpResponseRedirect(back_to(request, reverse("admin:feeds_entry_desk")))
 
+    def _draft_in_voice(self, pick: Pick, user: Any) -> str:
+        from curator.team import voice
+
+        assignment = claims.assignment_of(pick)
+        if assignment.writer_id != user.pk:
+            raise PermissionDenied("You may not draft this pick in your voice: it is someone else's to write.")
+        if voice.draft_in_voice(pick, user) is None:
+            raise WorkflowError("Turn on “drafts in my voice” on your profile first (and the pick needs an entry).")
+        return f"A draft of “{pick.title}” in your voice is ready."
+
     @permission_required("team.claim_pick")
     def claim_entry_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
         """The desk's `c`: claim the entry's pick in the issue being edited."""
@@ -193,6 +203,8 @@ class SuggestionAdmin(admin.ModelAdmin):
             elif action == "written":
                 claims.mark_written(pick, request.user)
                 text = f"“{pick.title}” is written."
+            elif action == "voice":
+                text = self._draft_in_voice(pick, request.user)
             elif action == "approve":
                 claims.approve(pick, request.user)
                 text = f"“{pick.title}” is approved."
