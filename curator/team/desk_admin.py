@@ -33,7 +33,7 @@ class TeamDeskEntryAdminMixin:
     """Suggested entries first on the desk; marks, the suggest box and the `v` / `c` keys."""
 
     def _detail_context(self, request: HttpRequest, entry_id: int) -> dict[str, Any]:
-        context = super()._detail_context(request, entry_id)  # type: ignore[misc]
+        context = super()._detail_context(request, entry_id)
         pick = pick_in_progress(entry_id)
         assignment = getattr(pick, "assignment", None) if pick else None
         return {
@@ -49,7 +49,7 @@ class TeamDeskEntryAdminMixin:
 
     @permission_required("view")
     def desk_view(self, request: HttpRequest) -> HttpResponse:
-        response = super().desk_view(request)  # type: ignore[misc]
+        response = super().desk_view(request)
         context = response.context_data
         items = marks.suggested_first(context["items"])
         item_marks = marks.entry_marks([item.pk for item in items])
@@ -87,7 +87,7 @@ class TeamIssueAdminMixin:
             issue = Issue.objects.filter(pk=issue_id).first()
             if issue is not None:
                 extra_context = {**(extra_context or {}), **team_panel(request, issue)}
-        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 def team_panel(request: HttpRequest, issue: Any) -> dict[str, Any]:

@@ -108,7 +108,7 @@ def test_the_command_suggests_as_the_member_and_refuses_in_one_line(page_server,
     call_command("suggest", page_server.url("article.html"), "--by", "chris", "--note", "good", stdout=out)
     assert "Suggested entry" in out.getvalue()
     assert Suggestion.objects.get().note == "good"
-    with pytest.raises(CommandError, match="169.254.169.254"):
+    with pytest.raises(CommandError, match=r"169\.254\.169\.254"):
         call_command("suggest", "http://169.254.169.254/", "--by", "chris")
     with pytest.raises(CommandError, match="No member"):
         call_command("suggest", page_server.url("article.html"), "--by", "nobody")
