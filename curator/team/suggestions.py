@@ -118,7 +118,12 @@ def existing_entry(target: Target) -> Entry | None:
         if found:
             return found
     canon = canonical_url(target.url)
-    return Entry.objects.filter(canonical_url=canon).order_by("pk").first() if canon else None
+    if canon:
+        found = Entry.objects.filter(canonical_url=canon).order_by("pk").first()
+        if found:
+            return found
+    # Rows stored without a canonical link (older imports) still match on the exact link.
+    return Entry.objects.filter(url=target.url).order_by("pk").first()
 
 
 @dataclass
