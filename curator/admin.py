@@ -68,6 +68,7 @@ class EntryAdmin(
         *RankedEntryAdminMixin.ranking_list_display,
         *FeedsEntryAdmin.list_display[1:],  # feeds' columns after its title
         *TriageEntryAdminMixin.triage_list_display,
+        *TeamDeskEntryAdminMixin.team_list_display,
     ]
     list_filter = [
         *RankedEntryAdminMixin.ranking_list_filter,

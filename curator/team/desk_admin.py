@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from curator.admin_permissions import permission_required
 from curator.editions import desk
 from curator.editions.models import Pick
+from curator.feeds.models import Entry
 from curator.team import marks
 from curator.team.admin import SuggestForm
-from curator.team.models import Assignment
+from curator.team.models import Assignment, Suggestion, Vote
 
 
 def pick_in_progress(entry_id: int) -> Pick | None:
@@ -29,8 +34,32 @@ def pick_in_progress(entry_id: int) -> Pick | None:
     return Pick.objects.filter(issue=issue, entry_id=entry_id).select_related("assignment__writer").first()
 
 
+def _names(model: Any) -> Subquery:
+    """ "Chris, Keita" for one entry's rows of `model`, in one subquery (the list stays one query)."""
+    name = Coalesce(
+        NullIf("user__team_member__display_name", Value("")), NullIf("user__first_name", Value("")), "user__username"
+    )
+    rows = model.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
+    return Subquery(rows.annotate(names=StringAgg(name, ", ", ordering="created_at")).values("names")[:1])
+
+
 class TeamDeskEntryAdminMixin:
-    """Suggested entries first on the desk; marks, the suggest box and the `v` / `c` keys."""
+    """Suggested entries first on the desk; marks, the suggest box and the `v` / `c` keys; who voted in the list."""
+
+    team_list_display = ("team_marks",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
+        queryset = super().get_queryset(request)
+        return queryset.annotate(team_suggested_by=_names(Suggestion), team_voted_by=_names(Vote))
+
+    @admin.display(description="team")
+    def team_marks(self, obj: Entry) -> str:
+        parts = []
+        if getattr(obj, "team_suggested_by", None):
+            parts.append(f"suggested by {obj.team_suggested_by}")
+        if getattr(obj, "team_voted_by", None):
+            parts.append(f"+1 {obj.team_voted_by}")
+        return "; ".join(parts) or "—"
 
     def _detail_context(self, request: HttpRequest, entry_id: int) -> dict[str, Any]:
         context = super()._detail_context(request, entry_id)

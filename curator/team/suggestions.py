@@ -27,6 +27,7 @@ from curator.feeds.identifiers import normalize_doi, split_arxiv_id
 from curator.feeds.models import Entry, Sighting, Source
 from curator.feeds.parse import ParsedEntry, parse_feed
 from curator.feeds.signals import entries_created
+from curator.ranking.refit import request_refit
 from curator.team.models import Suggestion
 
 SOURCE_NAME = "Suggested by the team"
@@ -223,6 +224,7 @@ def suggest(url_or_id: str, user: Any, note: str = "", fetcher: Fetcher | None =
         values["fetch_error"] = error  # an entry found in the inbox keeps what its first fetch said
     with transaction.atomic():
         Suggestion.objects.update_or_create(entry=entry, user=user, defaults=values)
+        request_refit()  # a suggestion is a positive signal the ranking learns from
         if new_ids:
             transaction.on_commit(lambda: entries_created.send(sender=Entry, entry_ids=new_ids))
     return entry

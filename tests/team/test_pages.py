@@ -76,3 +76,16 @@ def test_the_dashboard_has_the_suggest_box(client, contributor):
     client.force_login(contributor)
     page = client.get(reverse("admin:index")).content.decode()
     assert 'id="card-team"' in page and 'name="url"' in page
+
+
+def test_the_entry_list_shows_who_suggested_and_who_voted(client, editor, contributor, make_entry):
+    from curator.team import suggest
+    from curator.team.votes import toggle_vote
+
+    entry = make_entry(title="Voted on")
+    suggest(entry.url, contributor, "note")
+    toggle_vote(entry.pk, contributor)
+    toggle_vote(entry.pk, editor)
+    client.force_login(editor)
+    page = client.get(reverse("admin:feeds_entry_changelist")).content.decode()
+    assert "suggested by Chris; +1 Chris, Edna" in page
