@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 import trafilatura
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from curator.feeds import arxiv, dedup
@@ -36,6 +36,7 @@ MAX_INPUT = 2000
 MAX_NOTE = 2000
 DOI_RESOLVER = "https://doi.org/"
 SUMMARY_CHARS = 1500
+STORE_LOCK = 0x7465616D  # the advisory lock id that serialises storing suggested entries ("team")
 
 
 class SuggestionRefused(ValueError):
@@ -211,14 +212,18 @@ def suggest(url_or_id: str, user: Any, note: str = "", fetcher: Fetcher | None =
             if fetcher is None:
                 own.close()
         error = fetched.error
+        parsed = fetched.parsed
+        parsed.guid = parsed.guid[:1000]
         with transaction.atomic():
+            # One store at a time: two members suggesting the same new page at once would otherwise
+            # both create it (and the shared source). The lock ends with the transaction; fetching,
+            # the slow part, happens before it.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORE_LOCK])
             source = suggestion_source()
-            parsed = fetched.parsed
-            parsed.guid = parsed.guid[:1000]
             items = dedup.FeedItems([parsed], {parsed.guid: fetched.full_text} if fetched.full_text else {})
-            tally = dedup.store_entries([(source, items)], timezone.now())[source.pk]
-            new_ids = tally.new_entry_ids
-            entry = Sighting.objects.select_related("entry").get(source=source, guid=parsed.guid).entry
+            new_ids = dedup.store_entries([(source, items)], timezone.now())[source.pk].new_entry_ids
+        entry = Sighting.objects.select_related("entry").get(source=suggestion_source(), guid=parsed.guid).entry
     values = {"typed": target.typed[:MAX_INPUT], "note": note}
     if new_ids or error:
         values["fetch_error"] = error  # an entry found in the inbox keeps what its first fetch said

@@ -19,6 +19,21 @@ def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_drafting_on_new_entries() -> Iterator[None]:
+    """Eager tasks would draft every suggested entry inside the test; drafting is the summarizer's to test."""
+    from curator.feeds.signals import entries_created
+
+    with entries_created.lock:
+        saved = list(entries_created.receivers)
+        entries_created.receivers.clear()
+        entries_created.sender_receivers_cache.clear()
+    yield
+    with entries_created.lock:
+        entries_created.receivers[:] = saved
+        entries_created.sender_receivers_cache.clear()
+
+
 @pytest.fixture
 def page_server(settings) -> Iterator[FixtureServer]:  # type: ignore[no-untyped-def]
     """Serves tests/fixtures/feeds; the fetcher may reach exactly its address, as in the feed tests."""

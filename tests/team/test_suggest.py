@@ -133,3 +133,34 @@ def test_suggested_and_voted_entries_count_as_positive_ranking_signal(make_entry
         query |= extra() & ~dataset.Q(triage__in=dataset.NEGATIVE)
     assert set(Entry.objects.filter(query)) == {suggested, voted}
     assert plain not in set(Entry.objects.filter(query))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_members_suggesting_the_same_new_page_at_once_make_one_entry(page_server, django_user_model):
+    import threading
+
+    from django.db import connection
+
+    from tests.team.conftest import make_member
+
+    members = [make_member(django_user_model, name, "Contributor") for name in ("ann", "bob")]
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run(user) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            results.append(suggest(page_server.url("article.html"), user, f"by {user.username}").pk)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(user,)) for user in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Entry.objects.count() == 1
+    assert Suggestion.objects.count() == 2
