@@ -47,14 +47,20 @@ from curator.outbox import handover
 from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from curator.ranking.models import Relevance
-from curator.team.admin_issue import TeamIssueAdminMixin
+from curator.team.admin_issue import LinksSignOffIssueAdminMixin
+from curator.team.desk_admin import TeamDeskEntryAdminMixin, TeamIssueAdminMixin
 from summarizer.admin import EntryDraftsAdminMixin
 from summarizer.models import Draft
 
 
 @admin.register(Entry)
 class EntryAdmin(
-    DeskEntryAdminMixin, RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminMixin, FeedsEntryAdmin
+    TeamDeskEntryAdminMixin,
+    DeskEntryAdminMixin,
+    RankedEntryAdminMixin,
+    TriageEntryAdminMixin,
+    EntryDraftsAdminMixin,
+    FeedsEntryAdmin,
 ):
     """Entries as editors triage them: ranked, with drafts, added to issues from the list."""
 
@@ -63,6 +69,7 @@ class EntryAdmin(
         *RankedEntryAdminMixin.ranking_list_display,
         *FeedsEntryAdmin.list_display[1:],  # feeds' columns after its title
         *TriageEntryAdminMixin.triage_list_display,
+        *TeamDeskEntryAdminMixin.team_list_display,
     ]
     list_filter = [
         *RankedEntryAdminMixin.ranking_list_filter,
@@ -81,11 +88,17 @@ class EntryAdmin(
 
 @admin.register(Issue)
 class IssueAdmin(
-    TeamIssueAdminMixin, IssueSendingAdminMixin, ScheduleSendAdminMixin, ClickReportAdminMixin, EditionsIssueAdmin
+    LinksSignOffIssueAdminMixin,
+    TeamIssueAdminMixin,
+    IssueSendingAdminMixin,
+    ScheduleSendAdminMixin,
+    ClickReportAdminMixin,
+    EditionsIssueAdmin,
 ):
-    """Issues: assembled by editions; previewed, sent, scheduled, reported on by mailing; links, sign-off by team."""
+    """Issues: assembled by editions; previewed, sent, scheduled, reported on by mailing; written, link-checked
+    and signed off by the team."""
 
-    change_form_template = TeamIssueAdminMixin.team_change_form_template
+    change_form_template = LinksSignOffIssueAdminMixin.links_change_form_template
 
 
 class SourceAdmin(FeedsSourceAdmin):

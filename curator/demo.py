@@ -28,6 +28,7 @@ from curator.mailing.send import run_sending
 from curator.ranking.demo import SOURCE_NAME as RANKING_DEMO_SOURCE
 from curator.ranking.demo import load_ranking_demo
 from curator.ranking.pipeline import rank_all
+from curator.team.demo import load_team_demo
 from summarizer.drafting import draft_pending
 from summarizer.models import Draft
 
@@ -194,6 +195,7 @@ def load_demo() -> DemoReport:
             email=email, defaults={"name": name, "status": Subscriber.Status.ACTIVE, "confirmed_at": timezone.now()}
         )
     _issues(user, ranking_demo.picked)
+    load_team_demo(user)
     _send_past_issue(user)
     rank_all()  # embeddings, stories, the team's model and this week's scores
     return DemoReport(

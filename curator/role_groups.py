@@ -1,4 +1,4 @@
-"""The staff roles (Editor, Publisher), gathered from the `roles.py` each app declares.
+"""The staff roles (Contributor, Editor, Publisher), gathered from the `roles.py` each app declares.
 
 Each app knows which of its permissions a role needs; this module only collects those lists and
 brings the groups in line with them. Migrations keep frozen copies of the grants they applied, so a
@@ -14,7 +14,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.utils.module_loading import module_has_submodule
 
-ROLES = ("Editor", "Publisher")
+ROLES = ("Contributor", "Editor", "Publisher")
 
 
 def declared_grants() -> dict[str, dict[str, list[str]]]:

@@ -338,6 +338,10 @@ FEEDS_PARSE_DEADLINE = envfloat("FEEDS_PARSE_DEADLINE", "20")
 # empty = that host is fetched like any other and never resolves. `make run` sets the bundled demo feeds.
 FEEDS_LOCAL_DIR = envstr("FEEDS_LOCAL_DIR", "")
 
+# --- Team ---------------------------------------------------------------------------------
+# Where a suggested arXiv id is looked up (the arXiv API's query endpoint), through the feeds fetcher.
+TEAM_ARXIV_API_URL = envstr("TEAM_ARXIV_API_URL", "https://export.arxiv.org/api/query")
+
 # --- Summarizer ---------------------------------------------------------------------------
 # Empty = offline extractive fallback. A hub id or a local directory otherwise.
 SUMMARIZER_MODEL = envstr("SUMMARIZER_MODEL", "")

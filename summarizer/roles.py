@@ -2,4 +2,7 @@
 
 EDITOR = ["add_draft", "view_draft", "view_decodingprofile"]
 
-GRANTS: dict[str, list[str]] = {"Editor": EDITOR, "Publisher": EDITOR}
+# Contributors draft the blurbs of the picks they claimed.
+CONTRIBUTOR = ["add_draft", "view_draft"]
+
+GRANTS: dict[str, list[str]] = {"Contributor": CONTRIBUTOR, "Editor": EDITOR, "Publisher": EDITOR}

@@ -42,6 +42,7 @@ def test_it_shows_every_apps_columns_filters_and_actions_on_the_entry_list() -> 
         "published",
         "best_draft_line",
         "featured_warning",
+        "team_marks",
     ]
     assert entry_admin.actions == [
         "draft_with_profile",

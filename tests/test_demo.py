@@ -115,6 +115,20 @@ def test_the_current_issue_has_picks_in_two_sections() -> None:
     assert current.due_at is not None and current.due_at > timezone.now()  # reminders have a date to work to
 
 
+def test_the_newsroom_has_three_bylines_two_suggestions_and_picks_in_several_states() -> None:
+    from curator.team.marks import progress
+    from curator.team.models import Assignment, Member, Suggestion
+
+    call_command("load_demo")
+    assert Member.objects.exclude(display_name="").count() >= 3
+    assert Suggestion.objects.exclude(note="").values("user").distinct().count() == 2
+    states = set(Assignment.objects.values_list("state", flat=True))
+    assert {"claimed", "written", "approved"} <= states
+    current = Issue.objects.get(status=Issue.Status.DRAFT)
+    lines = [row.line for row in progress(current)]
+    assert "Chris: 0 of 1 written" in lines and "Keita: 1 of 1 written" in lines
+
+
 def test_offline_ingest_fetches_the_demo_sources_from_the_bundled_files(settings, monkeypatch) -> None:
     call_command("load_demo")
     settings.FEEDS_LOCAL_DIR = str(DEMO_DATA)

@@ -36,7 +36,7 @@ def _declared() -> list[tuple[str, str, str]]:
 def test_it_finds_the_roles_of_every_app_that_grants_something():
     from curator.role_groups import declared_grants
 
-    assert set(declared_grants()) == {"feeds", "summarizer", "editions", "mailing"}
+    assert set(declared_grants()) == {"feeds", "summarizer", "editions", "mailing", "team"}
 
 
 @pytest.mark.parametrize(("app_label", "role", "codename"), _declared())
@@ -68,4 +68,4 @@ def test_it_changes_nothing_the_second_time():
     call_command("sync_roles", stdout=io.StringIO())
     out = io.StringIO()
     call_command("sync_roles", stdout=out)
-    assert out.getvalue() == "Editor and Publisher groups are up to date.\n"
+    assert out.getvalue() == "Contributor, Editor and Publisher groups are up to date.\n"

@@ -183,6 +183,13 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
             final_url="https://z.example/",
             error="HTTP 404",
         )
+    from curator.team.models import Assignment, Member, Suggestion, Vote
+
+    Member.objects.create(user=editor, display_name="Ed", link="https://ed.example/")
+    Suggestion.objects.create(entry=entry, user=editor, typed="https://blog.example.org/1", note="Read it")
+    Vote.objects.create(entry=entry, user=editor)
+    draft_pick = Pick.objects.filter(issue=issues["draft"], entry=entry).first()
+    Assignment.objects.create(pick=draft_pick, writer=editor, state="claimed")
     active = Subscriber.objects.create(email="reader@example.org", name="Reader", status=Subscriber.Status.ACTIVE)
     pending = Subscriber.objects.create(email="new@example.org", name="New", status=Subscriber.Status.PENDING)
     SignUp.objects.create(email="new@example.org", name="New", mailbox_key="0" * 64, subscriber=pending)

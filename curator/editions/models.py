@@ -163,19 +163,6 @@ class Pick(models.Model):
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
-    class WritingState(models.TextChoices):
-        UNCLAIMED = "unclaimed", "unclaimed"
-        CLAIMED = "claimed", "claimed"
-        WRITTEN = "written", "written"
-        APPROVED = "approved", "approved"
-
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_picks"
-    )
-    writing_state = models.CharField(
-        max_length=10, choices=WritingState.choices, default=WritingState.UNCLAIMED, db_index=True
-    )
-
     class Meta:
         ordering = ["section__position", "position", "id"]
         constraints = [

@@ -4,4 +4,11 @@ EDITOR = [
     f"{action}_{model}" for model in ("issue", "section", "pick") for action in ("add", "change", "delete", "view")
 ]
 
-GRANTS: dict[str, list[str]] = {"Editor": EDITOR, "Publisher": [*EDITOR, "send_issue"]}
+# Contributors see issues; what they may change (their own blurbs) is checked by the team app.
+CONTRIBUTOR = ["view_issue", "view_section", "view_pick"]
+
+GRANTS: dict[str, list[str]] = {
+    "Contributor": CONTRIBUTOR,
+    "Editor": EDITOR,
+    "Publisher": [*EDITOR, "send_issue"],
+}

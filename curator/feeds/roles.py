@@ -2,4 +2,7 @@
 
 EDITOR = ["change_entry", "view_entry", "view_source"]
 
-GRANTS: dict[str, list[str]] = {"Editor": EDITOR, "Publisher": EDITOR}
+# Contributors read the inbox (the desk, the entry list) to suggest, vote and claim; they decide nothing.
+CONTRIBUTOR = ["view_entry", "view_source"]
+
+GRANTS: dict[str, list[str]] = {"Contributor": CONTRIBUTOR, "Editor": EDITOR, "Publisher": EDITOR}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from curator.feeds.models import Entry
 from curator.ranking import vectors
@@ -14,6 +15,9 @@ from curator.ranking.models import Embedding
 # Picked into an issue or shortlisted: both say "this is for us". Rejected says the opposite.
 POSITIVE = (Entry.Triage.PICKED, Entry.Triage.SHORTLISTED)
 NEGATIVE = (Entry.Triage.REJECTED,)
+# Signals that are not a triage decision (a colleague suggested or voted for an entry), added by the
+# apps above ranking when they start; a rejection still wins over them.
+EXTRA_POSITIVES: list[Callable[[], Q]] = []
 
 
 @dataclass
@@ -39,7 +43,10 @@ def embedded(entries: QuerySet[Entry], with_titles: bool = False) -> Embedded:
 
 
 def positives(with_titles: bool = False) -> Embedded:
-    return embedded(Entry.objects.filter(triage__in=POSITIVE), with_titles)
+    wanted = Q(triage__in=POSITIVE)
+    for extra in EXTRA_POSITIVES:
+        wanted |= extra() & ~Q(triage__in=NEGATIVE)
+    return embedded(Entry.objects.filter(wanted), with_titles)
 
 
 def negatives() -> Embedded:

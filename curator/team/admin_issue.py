@@ -37,8 +37,8 @@ def summary(results: list[linkcheck.LinkResult]) -> tuple[str, str]:
     return ", ".join(parts) + ".", level
 
 
-class TeamIssueAdminMixin:
-    team_change_form_template = "admin/team/issue_change_form.html"
+class LinksSignOffIssueAdminMixin:
+    links_change_form_template = "admin/team/issue_links_change_form.html"
 
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view
@@ -60,7 +60,7 @@ class TeamIssueAdminMixin:
         return issue
 
     def _back(self, issue: Issue) -> HttpResponseRedirect:
-        return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]) + "#team-panel")
+        return HttpResponseRedirect(reverse("admin:editions_issue_change", args=[issue.pk]) + "#links-panel")
 
     @permission_required("change")
     def check_links_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from curator.editions.models import Issue, LinkCheck, Pick, TeamReminder
 from curator.outbox import handover
 from curator.team.linkcheck import failing_checks
+from curator.team.models import Assignment
 
 OPEN_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
 DIGEST_GROUP = "Editor"
@@ -63,10 +64,10 @@ def issues_due(now: datetime.datetime) -> list[Issue]:
 def writers_due(issue: Issue) -> dict[int, list[Pick]]:
     """Member id -> the picks they claimed in `issue` and have not yet marked written."""
     by_user: dict[int, list[Pick]] = defaultdict(list)
-    picks = Pick.objects.filter(issue=issue, writing_state=Pick.WritingState.CLAIMED, claimed_by__isnull=False)
-    for pick in picks.order_by("section__position", "position", "id"):
-        assert pick.claimed_by_id is not None
-        by_user[pick.claimed_by_id].append(pick)
+    claims = Assignment.objects.filter(pick__issue=issue, state=Assignment.State.CLAIMED, writer__isnull=False)
+    for claim in claims.select_related("pick").order_by("pick__section__position", "pick__position", "pick__id"):
+        assert claim.writer_id is not None
+        by_user[claim.writer_id].append(claim.pick)
     return dict(by_user)
 
 
@@ -82,12 +83,22 @@ class Digest:
 
 
 def digest_for(issue: Issue) -> Digest:
-    picks = Pick.objects.filter(issue=issue).select_related("claimed_by").order_by("section__position", "position")
+    picks = list(
+        Pick.objects.filter(issue=issue).select_related("assignment__writer").order_by("section__position", "position")
+    )
     return Digest(
-        unclaimed=[p for p in picks if p.writing_state == Pick.WritingState.UNCLAIMED],
-        unwritten=[p for p in picks if p.writing_state == Pick.WritingState.CLAIMED],
+        unclaimed=[p for p in picks if writing_state(p) == Assignment.State.UNCLAIMED],
+        unwritten=[p for p in picks if writing_state(p) == Assignment.State.CLAIMED],
         failing=failing_checks(issue),
     )
+
+
+def writing_state(pick: Pick) -> str:
+    """A pick nobody claimed has no Assignment row yet (or one whose writer left): unclaimed."""
+    claim = getattr(pick, "assignment", None)
+    if claim is None or claim.writer_id is None:
+        return Assignment.State.UNCLAIMED
+    return claim.state
 
 
 def editors() -> list:

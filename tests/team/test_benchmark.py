@@ -3,7 +3,7 @@ import io
 import pytest
 
 from curator.editions.models import Issue, LinkCheck
-from curator.team import benchmark
+from curator.team import linkcheck_benchmark as benchmark
 
 pytestmark = pytest.mark.django_db
 

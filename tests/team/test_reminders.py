@@ -14,6 +14,7 @@ from curator.editions.models import Issue, LinkCheck, Pick, TeamReminder
 from curator.mailing.models import ScheduledSend
 from curator.outbox.models import OutboxMessage
 from curator.team import reminders
+from curator.team.models import Assignment
 from tests.conftest import wait_until
 from tests.team.conftest import make_issue
 
@@ -45,9 +46,9 @@ def due_issue(team, due: dt.datetime = NOW + dt.timedelta(days=2)) -> Issue:  # 
     issue = make_issue(status=Issue.Status.DRAFT)
     Issue.objects.filter(pk=issue.pk).update(due_at=due)
     first, second, third = Pick.objects.filter(issue=issue).order_by("pk")
-    Pick.objects.filter(pk=first.pk).update(claimed_by=team["chris"], writing_state=Pick.WritingState.CLAIMED)
-    Pick.objects.filter(pk=second.pk).update(claimed_by=team["chris"], writing_state=Pick.WritingState.CLAIMED)
-    Pick.objects.filter(pk=third.pk).update(claimed_by=team["keita"], writing_state=Pick.WritingState.WRITTEN)
+    Assignment.objects.create(pick=first, writer=team["chris"], state=Assignment.State.CLAIMED)
+    Assignment.objects.create(pick=second, writer=team["chris"], state=Assignment.State.CLAIMED)
+    Assignment.objects.create(pick=third, writer=team["keita"], state=Assignment.State.WRITTEN)
     extra = Pick.objects.create(
         issue=issue, section=first.section, title="Nobody wrote me yet", url="https://example.org/open", position=5
     )
@@ -103,7 +104,8 @@ def test_nothing_is_sent_before_the_reminder_window_or_for_a_sent_issue(team, sm
 @pytest.mark.django_db
 def test_members_with_nothing_to_do_get_nothing(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
     issue = due_issue(team)
-    Pick.objects.filter(issue=issue).update(writing_state=Pick.WritingState.WRITTEN)
+    for pick in Pick.objects.filter(issue=issue):
+        Assignment.objects.update_or_create(pick=pick, defaults={"writer": team["keita"], "state": "written"})
     LinkCheck.objects.all().delete()
     assert send_due(NOW) == 0
     assert smtp_server.handler.received == []

@@ -85,32 +85,6 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.AddField(
-            model_name="pick",
-            name="claimed_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="claimed_picks",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
-        migrations.AddField(
-            model_name="pick",
-            name="writing_state",
-            field=models.CharField(
-                choices=[
-                    ("unclaimed", "unclaimed"),
-                    ("claimed", "claimed"),
-                    ("written", "written"),
-                    ("approved", "approved"),
-                ],
-                db_index=True,
-                default="unclaimed",
-                max_length=10,
-            ),
-        ),
         migrations.CreateModel(
             name="LinkCheck",
             fields=[

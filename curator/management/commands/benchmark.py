@@ -17,9 +17,10 @@ SUITES = {
     "import": "curator.mailing.import_benchmark",
     "signup": "curator.mailing.signup_benchmark",
     "triage": "curator.editions.benchmark",
-    "linkcheck": "curator.team.benchmark",
+    "linkcheck": "curator.team.linkcheck_benchmark",
     "rank": "curator.ranking.benchmark",
     "model-memory": "summarizer.memory_benchmark",
+    "suggest": "curator.team.suggest_benchmark",
 }
 
 

@@ -1,0 +1,78 @@
+"""Drafts in the writer's voice: only with the member's consent, only their own published blurbs."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from curator.editions.models import Issue, Pick
+from curator.team import claim
+from curator.team.models import Assignment, Member
+from curator.team.voice import chat_messages, draft_in_voice, past_blurbs
+from summarizer import prompts
+from summarizer.models import Draft
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = (
+    "Data pruning changes how test error scales with data. "
+    "With a good pruning metric the error can fall exponentially instead of as a power law. "
+    "The authors test twelve pruning metrics on ImageNet. "
+    "Most metrics fail at scale, which is the surprising part. "
+    "A new self-supervised metric works as well as the best supervised ones. "
+    "The paper ends with a call for foundation datasets."
+)
+
+
+def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:  # type: ignore[no-untyped-def]
+    old = Issue.objects.create(title="Old", month=datetime.date(2026, 6, 1))
+    for text in blurbs:
+        entry = make_entry()
+        pick = Pick.objects.create(issue=old, section=old.sections.first(), entry=entry, title=entry.title, blurb=text)
+        Assignment.objects.create(pick=pick, writer=user, state="approved")
+    Issue.objects.filter(pk=old.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+    return old
+
+
+def test_without_the_profile_setting_nothing_is_read_or_drafted(contributor, make_entry, make_pick):
+    sent_issue_with_blurbs(contributor, make_entry, ["One. Two."])
+    pick = claim(make_pick(), contributor)
+    assert past_blurbs(contributor) == []
+    assert draft_in_voice(pick, contributor) is None
+    assert not Draft.objects.exists()
+
+
+def test_with_it_the_fallback_follows_their_usual_length_from_their_own_blurbs(
+    contributor, other_contributor, make_entry, make_pick
+):
+    Member.objects.create(user=contributor, voice_drafts=True)
+    sent_issue_with_blurbs(contributor, make_entry, ["I loved it. Read it twice.", "Short. Sweet.", "One. Two."])
+    sent_issue_with_blurbs(other_contributor, make_entry, ["Someone else's words entirely."])
+    assert len(past_blurbs(contributor)) == 3
+    assert "Someone else's words entirely." not in past_blurbs(contributor)
+    pick = claim(make_pick(), contributor)
+    pick.entry.full_text = ARTICLE
+    pick.entry.save()
+    draft = draft_in_voice(pick, contributor)
+    assert draft is not None and draft.parameters == {"voice_examples": 3, "sentences": 2}
+    assert draft.text.count(". ") == 1 and draft.text in ARTICLE.replace("\n", " ")
+
+
+def test_the_chat_for_a_model_carries_the_examples_as_earlier_answers():
+    messages = chat_messages(["My old blurb."], prompts.Source(title="T", body="Body."))
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[2]["content"] == "My old blurb."
+
+
+def test_the_my_picks_button_drafts_only_the_members_own_pick(client, contributor, other_contributor, make_pick):
+    Member.objects.create(user=contributor, voice_drafts=True)
+    Member.objects.create(user=other_contributor, voice_drafts=True)
+    pick = claim(make_pick(), contributor)
+    client.force_login(other_contributor)
+    assert client.post(reverse("admin:team_pick", args=[pick.pk, "voice"])).status_code == 403
+    client.force_login(contributor)
+    client.post(reverse("admin:team_pick", args=[pick.pk, "voice"]))
+    assert Draft.objects.filter(entry=pick.entry, model_id="fallback:voice").count() == 1
