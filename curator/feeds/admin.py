@@ -220,7 +220,7 @@ class EntryAdmin(admin.ModelAdmin):
 
     # Kind and arXiv id live in the filters and the search box: the list needs its width for titles.
     list_display = ["title", "source_name", "triage", "published"]
-    list_filter = ["kind", "triage", "source", "published_at"]
+    list_filter = ["kind", "triage", "announce_type", "source", "published_at"]
     list_select_related = ["source"]
     search_fields = ["title", "authors", "abstract", "arxiv_id", "doi"]
     date_hierarchy = "published_at"
@@ -231,7 +231,7 @@ class EntryAdmin(admin.ModelAdmin):
     exclude = ["content_html"]
     fieldsets = [
         (None, {"fields": ["title", "url", ("source", "kind"), ("published_at", "triage"), "authors", "abstract"]}),
-        ("Paper and labels", {"fields": [("arxiv_id", "arxiv_version"), "doi", "pdf_url", "categories", "tags"]}),
+        ("Paper and labels", {"fields": [("arxiv_id", "arxiv_version", "announce_type"), "doi", "pdf_url", "categories", "tags"]}),
         ("Content", {"fields": ["content_preview", "full_text"], "classes": ["collapse"]}),
         (
             "Technical",
