@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from curator.clip import clip
 from curator.feeds import arxiv, fetch_progress, fetch_report
 from curator.feeds.discover import DiscoveryError, discover_feed
-from curator.feeds.fetch import Fetcher
+from curator.feeds.fetch import ALLOW_SETTING, Fetcher
 from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
 from curator.plural import counted
@@ -148,7 +148,12 @@ class SourceAdmin(admin.ModelAdmin):
         if not obj.last_error:
             return ""
         # safe: format_html escapes the stored error text in both places; only the fixed markup is trusted.
-        return format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], clip(obj.last_error, 160))
+        shown = format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], clip(obj.last_error, 160))
+        if ALLOW_SETTING in obj.last_error:
+            # The clip can cut the hint off: say in the list itself that an operator setting lifts the refusal.
+            # safe: fixed text only.
+            shown += format_html('<br><small>allowed only by an operator setting: {}</small>', ALLOW_SETTING)
+        return shown
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
