@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from curator.feeds.models import Entry
 from curator.ranking.admin_filters import UNCERTAIN, UNCERTAIN_ORDERING, RankingFilter
-from curator.ranking.models import Interests, RelevanceModel, StoryMembership
+from curator.ranking.models import Interests, Relevance, RelevanceModel, StoryMembership
 from curator.ranking.refit import request_refit
 from curator.ranking.stories import with_stories
 
@@ -66,6 +66,11 @@ class RankedEntryAdminMixin:
             f"{relevance.score:.2f}",
             # safe: `like` was built by format_html_join above, the title text inside it is escaped.
             format_html('<div class="relevance-like">like: {}</div>', like) if relevance.like else "",
+        ) + (
+            # safe: fixed text from the model class, escaped by format_html all the same.
+            format_html('<div class="relevance-new-topic">{}</div>', Relevance.NEW_TOPIC_REASON)
+            if relevance.new_topic
+            else ""
         )
 
     @admin.display(description="story")

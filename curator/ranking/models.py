@@ -66,12 +66,17 @@ class RelevanceModel(models.Model):
 
 
 class Relevance(models.Model):
-    """The current score of a new entry and why: its nearest past picks."""
+    """The current score of a new entry and why: its nearest past picks, or that it is a new topic."""
+
+    NEW_TOPIC_REASON = "new topic: nothing like it was picked or rejected before"
 
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, primary_key=True, related_name="relevance")
     score = models.FloatField(db_index=True, help_text="0-1, higher = more likely a pick.")
     margin = models.FloatField(db_index=True, help_text="Distance from the decision boundary: small = unsure.")
     like = models.JSONField(default=list, blank=True, help_text="Nearest past picks: [[entry id, title], ...].")
+    new_topic = models.BooleanField(
+        default=False, help_text="Far from every decided entry and from the interests text: scored low on purpose."
+    )
     model = models.ForeignKey(RelevanceModel, null=True, on_delete=models.SET_NULL, related_name="+")
     scored_at = models.DateTimeField(default=timezone.now)
 

@@ -1,0 +1,58 @@
+"""New topics: entries unlike anything the team decided on and unlike the site's interests text.
+
+A classifier fitted on a few dozen decisions scores everything, including text from a feed about
+something else entirely (phone-app release notes): its score there is extrapolation, often 0.4-0.7.
+Such an entry is marked as a new topic and scored low instead; one decision on it teaches the model
+as any decision does. The threshold (RANKING_NEW_TOPIC_SIMILARITY) and the figures it rests on are
+in docs/ranking.md.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from django.conf import settings
+
+from curator.ranking import dataset, vectors
+from curator.ranking.embed import EmbedderUnavailable, embed_texts
+from curator.ranking.fit import interests_text
+
+_lock = threading.Lock()
+_interests_cache: dict[str, np.ndarray] = {}
+
+
+def _interests_vector() -> np.ndarray | None:
+    text = interests_text()
+    if not text:
+        return None
+    with _lock:
+        if text not in _interests_cache:
+            try:
+                vector = embed_texts([text])[0]
+            except EmbedderUnavailable:
+                return None
+            _interests_cache.clear()  # one text at a time: the site has one interests text
+            _interests_cache[text] = vector
+        return _interests_cache[text]
+
+
+def known_vectors() -> np.ndarray:
+    """Every decided entry's vector plus the interests text's: what "like something known" measures against."""
+    rows = [dataset.positives().matrix, dataset.negatives().matrix]
+    interests = _interests_vector()
+    if interests is not None:
+        rows.append(interests.reshape(1, -1).astype(vectors.DTYPE))
+    rows = [r for r in rows if len(r)]
+    return np.vstack(rows) if rows else np.zeros((0, 384), dtype=vectors.DTYPE)
+
+
+def nearest_similarity(items: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each item to its nearest known vector."""
+    return vectors.cosine(items, known).max(axis=1)
+
+
+def new_topic_score(nearest: np.ndarray) -> np.ndarray:
+    """A low score that still orders new topics among themselves: half the nearest similarity, at most
+    half the threshold, so every new topic ranks below what the threshold lets through as familiar."""
+    return np.clip(nearest, 0.0, settings.RANKING_NEW_TOPIC_SIMILARITY) / 2
