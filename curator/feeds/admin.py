@@ -148,11 +148,13 @@ class SourceAdmin(admin.ModelAdmin):
         if not obj.last_error:
             return ""
         # safe: format_html escapes the stored error text in both places; only the fixed markup is trusted.
-        shown = format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], clip(obj.last_error, 160))
+        shown = format_html(
+            '<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], clip(obj.last_error, 160)
+        )
         if ALLOW_SETTING in obj.last_error:
             # The clip can cut the hint off: say in the list itself that an operator setting lifts the refusal.
             # safe: fixed text only.
-            shown += format_html('<br><small>allowed only by an operator setting: {}</small>', ALLOW_SETTING)
+            shown += format_html("<br><small>allowed only by an operator setting: {}</small>", ALLOW_SETTING)
         return shown
 
     @admin.display(description="entries", ordering="num_entries")
@@ -236,7 +238,10 @@ class EntryAdmin(admin.ModelAdmin):
     exclude = ["content_html"]
     fieldsets = [
         (None, {"fields": ["title", "url", ("source", "kind"), ("published_at", "triage"), "authors", "abstract"]}),
-        ("Paper and labels", {"fields": [("arxiv_id", "arxiv_version", "announce_type"), "doi", "pdf_url", "categories", "tags"]}),
+        (
+            "Paper and labels",
+            {"fields": [("arxiv_id", "arxiv_version", "announce_type"), "doi", "pdf_url", "categories", "tags"]},
+        ),
         ("Content", {"fields": ["content_preview", "full_text"], "classes": ["collapse"]}),
         (
             "Technical",

@@ -287,9 +287,7 @@ class GuardedBackend(httpcore.SyncBackend):
                 last_error = exc
         if last_error is not None:
             raise last_error
-        raise BlockedAddress(
-            f"{host} resolves only to refused addresses: {', '.join(refused) or 'none'}. {ALLOW_HINT}"
-        )
+        raise BlockedAddress(f"{host} resolves only to refused addresses: {', '.join(refused) or 'none'}. {ALLOW_HINT}")
 
 
 class GuardedTransport(httpx.HTTPTransport):

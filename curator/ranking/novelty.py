@@ -52,7 +52,8 @@ def nearest_similarity(items: np.ndarray, known: np.ndarray) -> np.ndarray:
     return vectors.cosine(items, known).max(axis=1)
 
 
-def new_topic_score(nearest: np.ndarray) -> np.ndarray:
-    """A low score that still orders new topics among themselves: half the nearest similarity, at most
-    half the threshold, so every new topic ranks below what the threshold lets through as familiar."""
-    return np.clip(nearest, 0.0, settings.RANKING_NEW_TOPIC_SIMILARITY) / 2
+def new_topic_score(scores: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    """A new topic scores no higher than its similarity to the nearest known thing: below the threshold,
+    so below every likely pick, while new topics keep their order among themselves and an entry the
+    model already finds unlikely stays as low as the model put it."""
+    return np.minimum(scores, np.clip(nearest, 0.0, None))

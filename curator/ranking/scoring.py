@@ -88,7 +88,7 @@ def score(
     if known is not None and len(known) and len(items):
         nearest = novelty.nearest_similarity(items.matrix, known)
         new_topic = nearest < settings.RANKING_NEW_TOPIC_SIMILARITY
-        scores = np.where(new_topic, np.minimum(scores, novelty.new_topic_score(nearest)), scores)
+        scores = np.where(new_topic, novelty.new_topic_score(scores, nearest), scores)
         margins = np.where(new_topic, 0.5 - scores, margins)  # sure it is no likely pick, not torn
     return Scored(items.ids, scores, margins, _explain(similarity, picks), new_topic)
 

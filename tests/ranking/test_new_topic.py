@@ -66,7 +66,7 @@ def test_new_topics_are_low_also_before_the_first_fit(from_rows):
 
 
 def test_a_decision_on_a_new_topic_is_learned_as_before(from_rows):
-    relevant, off_topic = _team(from_rows)
+    _, off_topic = _team(from_rows)
     picked = off_topic[:5]
     Entry.objects.filter(pk__in=[e.pk for e in picked]).update(triage=Entry.Triage.PICKED)
     scoring.rescore(fit.fit())
@@ -85,3 +85,6 @@ def test_the_reason_shows_in_the_entry_list_and_on_the_desk(from_rows, admin_cli
     assert Relevance.NEW_TOPIC_REASON in listing
     desk = admin_client.get(f"/admin/feeds/entry/desk/?entry={off_topic[0].pk}")
     assert Relevance.NEW_TOPIC_REASON in desk.content.decode()
+    dashboard = admin_client.get("/admin/").content.decode()
+    count = Relevance.objects.filter(new_topic=True).count()
+    assert f"<strong>{count}</strong> scored low as new topics: nothing like them was picked or rejected" in dashboard

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feeds', '0004_plain_labels'),
+        ("feeds", "0004_plain_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='entry',
-            name='announce_type',
-            field=models.CharField(blank=True, choices=[('new', 'new paper'), ('cross', 'cross-listed'), ('replace', 'new version'), ('replace-cross', 'new version, cross-listed')], db_index=True, help_text='How the arXiv listing announced the paper: a replaced paper is a new version, not news.', max_length=20, verbose_name='arXiv announcement'),
+            model_name="entry",
+            name="announce_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("new", "new paper"),
+                    ("cross", "cross-listed"),
+                    ("replace", "new version"),
+                    ("replace-cross", "new version, cross-listed"),
+                ],
+                db_index=True,
+                help_text="How the arXiv listing announced the paper: a replaced paper is a new version, not news.",
+                max_length=20,
+                verbose_name="arXiv announcement",
+            ),
         ),
     ]

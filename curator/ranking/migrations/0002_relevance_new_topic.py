@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ranking', '0001_initial'),
+        ("ranking", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='relevance',
-            name='new_topic',
-            field=models.BooleanField(default=False, help_text='Far from every decided entry and from the interests text: scored low on purpose.'),
+            model_name="relevance",
+            name="new_topic",
+            field=models.BooleanField(
+                default=False,
+                help_text="Far from every decided entry and from the interests text: scored low on purpose.",
+            ),
         ),
     ]
