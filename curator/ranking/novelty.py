@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from django.conf import settings
 
 from curator.ranking import dataset, vectors
 from curator.ranking.embed import EmbedderUnavailable, embed_texts

@@ -3,27 +3,19 @@ weakest relevant entries, carry the "new topic" reason, and one decision on them
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from curator.feeds.models import Entry
 from curator.ranking import embed, fit, scoring
-from curator.ranking.demo import INTERESTS
+from curator.ranking.demo import INTERESTS, read_demo_rows
+from curator.ranking.new_topic_benchmark import OFF_TOPIC_FILE
 from curator.ranking.models import Interests, Relevance, RelevanceModel
 from tests.ranking.conftest import INFERENCE, INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db
 
-RELEASE_NOTES = [
-    json.loads(line)
-    for line in (Path(__file__).resolve().parent.parent / "fixtures" / "ranking" / "release_notes.jsonl")
-    .read_text()
-    .splitlines()
-    if line.strip()
-]
+RELEASE_NOTES = read_demo_rows(OFF_TOPIC_FILE)
 
 
 def _team(from_rows) -> tuple[list[Entry], list[Entry]]:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ SUITES = {
     "signup": "curator.mailing.signup_benchmark",
     "triage": "curator.editions.benchmark",
     "rank": "curator.ranking.benchmark",
+    "new-topic": "curator.ranking.new_topic_benchmark",
     "model-memory": "summarizer.memory_benchmark",
 }
 
