@@ -9,8 +9,8 @@ import pytest
 from curator.feeds.models import Entry
 from curator.ranking import embed, fit, scoring
 from curator.ranking.demo import INTERESTS, read_demo_rows
-from curator.ranking.new_topic_benchmark import OFF_TOPIC_FILE
 from curator.ranking.models import Interests, Relevance, RelevanceModel
+from curator.ranking.new_topic_benchmark import OFF_TOPIC_FILE
 from tests.ranking.conftest import INFERENCE, INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db
