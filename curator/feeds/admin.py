@@ -214,7 +214,11 @@ class EntryForm(forms.ModelForm):
     class Meta:
         model = Entry
         fields = ["authors", "categories", "tags"]  # the admin adds the rest of its fieldsets
-        labels = {"arxiv_id": "arXiv ID", "arxiv_version": "arXiv version"}  # not capitalised to "ArXiv"
+        labels = {
+            "arxiv_id": "arXiv ID",
+            "arxiv_version": "arXiv version",
+            "announce_type": "arXiv announcement",
+        }  # not capitalised to "ArXiv"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
