@@ -51,6 +51,9 @@ class RelevanceModel(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     weights = models.BinaryField(blank=True, default=b"")
     intercept = models.FloatField(default=0.0)
+    # The interests text's embedding at fit time: what new-topic scoring compares with, without loading
+    # the embedder in the process that scores (a refit follows every change of the text).
+    interests_vector = models.BinaryField(blank=True, default=b"")
     positives = models.PositiveIntegerField(default=0)
     negatives = models.PositiveIntegerField(default=0)
     cv_auc = models.FloatField(null=True, blank=True, help_text="Cross-validated AUC on the team's decisions.")

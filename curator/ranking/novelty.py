@@ -9,39 +9,21 @@ in docs/ranking.md.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from curator.ranking import dataset, vectors
-from curator.ranking.embed import EmbedderUnavailable, embed_texts
-from curator.ranking.fit import interests_text
-
-_lock = threading.Lock()
-_interests_cache: dict[str, np.ndarray] = {}
+from curator.ranking.models import RelevanceModel
 
 
-def _interests_vector() -> np.ndarray | None:
-    text = interests_text()
-    if not text:
-        return None
-    with _lock:
-        if text not in _interests_cache:
-            try:
-                vector = embed_texts([text])[0]
-            except EmbedderUnavailable:
-                return None
-            _interests_cache.clear()  # one text at a time: the site has one interests text
-            _interests_cache[text] = vector
-        return _interests_cache[text]
-
-
-def known_vectors() -> np.ndarray:
-    """Every decided entry's vector plus the interests text's: what "like something known" measures against."""
+def known_vectors(model: RelevanceModel) -> np.ndarray:
+    """Every decided entry's vector plus the interests text's (stored with the model at fit time):
+    what "like something known" measures against."""
     rows = [dataset.positives().matrix, dataset.negatives().matrix]
-    interests = _interests_vector()
-    if interests is not None:
-        rows.append(interests.reshape(1, -1).astype(vectors.DTYPE))
+    interests = bytes(model.interests_vector or b"")
+    if not interests and model.kind == RelevanceModel.Kind.COLD_START:
+        interests = bytes(model.weights or b"")  # a cold-start model fitted before the vector was kept
+    if interests:
+        rows.append(vectors.from_bytes(interests).reshape(1, -1))
     rows = [r for r in rows if len(r)]
     return np.vstack(rows) if rows else np.zeros((0, 384), dtype=vectors.DTYPE)
 

@@ -97,7 +97,7 @@ def rescore(model: RelevanceModel | None = None) -> int:
     """Score every new entry that has an embedding; drop scores of entries that are decided. Returns the count."""
     model = model or current_model()
     items = dataset.embedded(Entry.objects.filter(triage=Entry.Triage.NEW))
-    result = score(model, items, dataset.positives(with_titles=True), novelty.known_vectors())
+    result = score(model, items, dataset.positives(with_titles=True), novelty.known_vectors(model))
     model_id = model.pk if model.pk else None
     rows = _rows(result)
     with transaction.atomic():
@@ -117,7 +117,7 @@ def score_entries(entry_ids: list[int]) -> int:
     items = dataset.embedded(Entry.objects.filter(pk__in=entry_ids, triage=Entry.Triage.NEW))
     if not len(items):
         return 0
-    result = score(model, items, dataset.positives(with_titles=True), novelty.known_vectors())
+    result = score(model, items, dataset.positives(with_titles=True), novelty.known_vectors(model))
     rows = _rows(result)
     write_portable(rows, model.pk if model.pk else None, timezone.now())
     return len(rows)
@@ -179,7 +179,8 @@ def relevance(entry_ids: list[int]) -> dict[int, float]:
     """Current score of each id under the latest model; 0.0 for entries not embedded (or unknown)."""
     ids = list(dict.fromkeys(int(pk) for pk in entry_ids))
     items = dataset.embedded(Entry.objects.filter(pk__in=ids))
-    result = score(current_model(), items, dataset.positives(), novelty.known_vectors())
+    model = current_model()
+    result = score(model, items, dataset.positives(), novelty.known_vectors(model))
     scores = dict.fromkeys(ids, 0.0)
     scores.update({pk: float(s) for pk, s in zip(result.ids, result.scores, strict=True)})
     return scores
