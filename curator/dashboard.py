@@ -60,6 +60,7 @@ class IssueFacts:
 class TriageFacts:
     new_this_week: int  # ingested in the last seven days
     untriaged: int  # every entry still waiting for a decision
+    new_topics: int = 0  # waiting and unlike anything decided before: scored low on purpose
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ def triage_facts(now: datetime.datetime) -> TriageFacts:
     counts = Entry.objects.aggregate(
         new_this_week=Count("pk", filter=Q(created_at__gte=now - WEEK)),
         untriaged=Count("pk", filter=Q(triage=Entry.Triage.NEW)),
+        new_topics=Count("pk", filter=Q(triage=Entry.Triage.NEW, relevance__new_topic=True)),
     )
     return TriageFacts(**counts)
 

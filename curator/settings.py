@@ -368,6 +368,9 @@ RANKING_MAX_TOKENS = envint("RANKING_MAX_TOKENS", "256")  # of title + abstract 
 RANKING_MIN_POSITIVES = envint("RANKING_MIN_POSITIVES", "5")  # fewer picks: cold start on interests
 RANKING_REFIT_DELAY = envint("RANKING_REFIT_DELAY", "60")  # seconds of quiet after a decision before a refit
 RANKING_LIKELY_SCORE = envfloat("RANKING_LIKELY_SCORE", "0.5")  # "likely picks" filter: score at least this
+# Below this cosine similarity to every decided entry and to the interests text, an entry is a new topic
+# and scored low (see docs/ranking.md for the measured distribution it rests on).
+RANKING_NEW_TOPIC_SIMILARITY = envfloat("RANKING_NEW_TOPIC_SIMILARITY", "0.33")
 # Two entries whose embeddings are at least this similar, published within the window, are one story.
 RANKING_DUPLICATE_SIMILARITY = envfloat("RANKING_DUPLICATE_SIMILARITY", "0.92")
 RANKING_DUPLICATE_WINDOW_DAYS = envint("RANKING_DUPLICATE_WINDOW_DAYS", "21")

@@ -107,15 +107,52 @@ def _lexical_centrality(sentences: list[str]) -> list[float]:
     return scores
 
 
+# Openings that lean on the sentence before ("However, ...", "This shows ..."): a blurb that starts with
+# one opens mid-argument. Such a sentence is chosen only together with the sentence right before it.
+CONNECTIVES = (
+    "accordingly", "additionally", "also", "and", "as a result", "besides", "but", "by contrast",
+    "consequently", "conversely", "finally", "for example", "for instance", "further", "furthermore",
+    "hence", "however", "in addition", "in contrast", "in particular", "in turn", "indeed", "instead",
+    "it", "its", "likewise", "meanwhile", "moreover", "nevertheless", "nonetheless", "notably",
+    "on the other hand", "or", "otherwise", "secondly", "similarly", "so", "specifically", "still",
+    "such", "then", "thereby", "therefore", "these", "they", "this", "those", "thus", "to this end", "yet",
+)  # fmt: skip
+_DEPENDENT_OPENING = re.compile(
+    r"^[\"'(\[]*(?:"
+    + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(CONNECTIVES, key=len, reverse=True))
+    + r")\b(?!-)",
+    re.IGNORECASE,
+)
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """True for a sentence that cannot open a blurb: it starts with a connective or a pointing word."""
+    return bool(_DEPENDENT_OPENING.match(sentence.strip()))
+
+
+def _standalone_start(sentences: list[str]) -> list[str]:
+    """The sentences from the first one that can open a blurb (all of them when none can)."""
+    for index, sentence in enumerate(sentences):
+        if not leans_on_previous(sentence):
+            return sentences[index:]
+    return sentences
+
+
 def _pick(sentences: list[str], scores: list[float]) -> str:
-    """Best sentences, in reading order, within the sentence and word budgets."""
+    """Best sentences, in reading order, within the sentence and word budgets, never opening mid-argument."""
     ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    if all(leans_on_previous(s) for s in sentences):
+        dependent: set[int] = set()  # nothing can open: the plain ranking is the best there is
+    else:
+        dependent = {i for i, s in enumerate(sentences) if leans_on_previous(s)}
     chosen: list[int] = []
     words = 0
     for index in ranked:
         length = len(sentences[index].split())
         if chosen and words + length > MAX_WORDS:
             continue
+        if index in dependent and index - 1 not in chosen:
+            continue  # it would follow something other than the sentence it leans on
         chosen.append(index)
         words += length
         if len(chosen) == MAX_SENTENCES:
@@ -128,6 +165,7 @@ def summarize(text: str, *, use_embeddings: bool = True) -> Extract:
     sentences = [s for s in split_sentences(normalize_whitespace(text)) if len(s.split()) >= 3][:MAX_CANDIDATES]
     if not sentences:
         return Extract(normalize_whitespace(text)[:600], "lexical")
+    sentences = _standalone_start(sentences)
     if len(sentences) <= MAX_SENTENCES and sum(len(s.split()) for s in sentences) <= MAX_WORDS:
         return Extract(" ".join(sentences), "minilm" if use_embeddings and _load_embedder() else "lexical")
     scores = _embedding_centrality(sentences) if use_embeddings else None

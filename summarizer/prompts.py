@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from curator.feeds.text import best_text
+
 INSTRUCTION = (
     "Write a two-to-three sentence blurb for a research newsletter about the text below. "
     "Say what the work does and why a machine learning researcher would care. "
@@ -41,9 +43,8 @@ class Source:
 
 
 def source_for(entry: Any) -> Source:
-    """Title + abstract for papers; extracted full text (or the feed summary) for posts."""
-    body = (entry.abstract or entry.full_text) if entry.kind == "paper" else (entry.full_text or entry.abstract)
-    return Source(title=entry.title or "", body=body or "")
+    """Title + abstract for papers; the full body (content:encoded or the article page) for posts."""
+    return Source(title=entry.title or "", body=best_text(entry.kind, entry.abstract, entry.full_text))
 
 
 def _truncate(tokenizer: Any, text: str, budget: int) -> str:

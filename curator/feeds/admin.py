@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from curator.clip import clip
 from curator.feeds import arxiv, fetch_progress, fetch_report
 from curator.feeds.discover import DiscoveryError, discover_feed
-from curator.feeds.fetch import Fetcher
+from curator.feeds.fetch import ALLOW_SETTING, Fetcher
 from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
 from curator.plural import counted
@@ -148,7 +148,14 @@ class SourceAdmin(admin.ModelAdmin):
         if not obj.last_error:
             return ""
         # safe: format_html escapes the stored error text in both places; only the fixed markup is trusted.
-        return format_html('<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], clip(obj.last_error, 160))
+        shown = format_html(
+            '<span class="clamp" title="{}">{}</span>', obj.last_error[:1000], clip(obj.last_error, 160)
+        )
+        if ALLOW_SETTING in obj.last_error:
+            # The clip can cut the hint off: say in the list itself that an operator setting lifts the refusal.
+            # safe: fixed text only.
+            shown += format_html("<br><small>allowed only by an operator setting: {}</small>", ALLOW_SETTING)
+        return shown
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
@@ -207,7 +214,11 @@ class EntryForm(forms.ModelForm):
     class Meta:
         model = Entry
         fields = ["authors", "categories", "tags"]  # the admin adds the rest of its fieldsets
-        labels = {"arxiv_id": "arXiv ID", "arxiv_version": "arXiv version"}  # not capitalised to "ArXiv"
+        labels = {
+            "arxiv_id": "arXiv ID",
+            "arxiv_version": "arXiv version",
+            "announce_type": "arXiv announcement",
+        }  # not capitalised to "ArXiv"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -220,7 +231,7 @@ class EntryAdmin(admin.ModelAdmin):
 
     # Kind and arXiv id live in the filters and the search box: the list needs its width for titles.
     list_display = ["title", "source_name", "triage", "published"]
-    list_filter = ["kind", "triage", "source", "published_at"]
+    list_filter = ["kind", "triage", "announce_type", "source", "published_at"]
     list_select_related = ["source"]
     search_fields = ["title", "authors", "abstract", "arxiv_id", "doi"]
     date_hierarchy = "published_at"
@@ -231,7 +242,10 @@ class EntryAdmin(admin.ModelAdmin):
     exclude = ["content_html"]
     fieldsets = [
         (None, {"fields": ["title", "url", ("source", "kind"), ("published_at", "triage"), "authors", "abstract"]}),
-        ("Paper and labels", {"fields": [("arxiv_id", "arxiv_version"), "doi", "pdf_url", "categories", "tags"]}),
+        (
+            "Paper and labels",
+            {"fields": [("arxiv_id", "arxiv_version", "announce_type"), "doi", "pdf_url", "categories", "tags"]},
+        ),
         ("Content", {"fields": ["content_preview", "full_text"], "classes": ["collapse"]}),
         (
             "Technical",

@@ -58,10 +58,13 @@ def entry_fields(parsed: ParsedEntry, full_text: str | None) -> dict:
         "tags": parsed.tags,
         "abstract": parsed.summary,
         "content_html": parsed.content_html,
+        "announce_type": parsed.announce_type,
         "fingerprint": fingerprint(parsed),
     }
     if parsed.published:
         fields["published_at"] = parsed.published
+    # The article page fetched for a teaser, else the body the feed itself carried (content:encoded).
+    full_text = full_text or parsed.body_text
     if full_text:
         fields["full_text"] = full_text
     return fields
@@ -94,9 +97,17 @@ class Index:
         return (
             (parsed.arxiv_id and self.by_arxiv.get(parsed.arxiv_id))
             or (parsed.doi and self.by_doi.get(parsed.doi))
-            or self.by_canon.get(canonical_url(parsed.link))
-            or None
+            or self._same_link(parsed)
         )
+
+    def _same_link(self, parsed: ParsedEntry) -> Entry | None:
+        """The entry with this canonical link, unless one is an arXiv paper and the other is not: a post
+        whose link is a paper's abs page is a write-up of the paper, kept as its own entry in the paper's
+        story, so neither hides the other's title, authors and text."""
+        entry = self.by_canon.get(canonical_url(parsed.link))
+        if entry is None or bool(entry.arxiv_id) != bool(parsed.arxiv_id):
+            return None
+        return entry
 
 
 def store_entries(batch: list[tuple[Source, FeedItems]], now: datetime) -> dict[int, Tally]:
@@ -162,6 +173,8 @@ CONTENT_FIELDS = [
     "pdf_url",
     "doi",
     "arxiv_version",
+    "announce_type",
+    "full_text",
     "fingerprint",
 ]
 

@@ -88,6 +88,14 @@ class BlockedURL(FetchError):
     """The URL or one of its redirects points somewhere the fetcher must not go."""
 
 
+# Editors meet this refusal first (a local or intranet feed); only whoever runs Curator can lift it.
+ALLOW_SETTING = "FEEDS_ALLOWED_NETWORKS"
+ALLOW_HINT = (
+    "Local and private addresses are refused for safety; whoever runs Curator can allow this one with the "
+    f"operator setting {ALLOW_SETTING} (see docs/ingestion.md, Fetch safety)."
+)
+
+
 class BlockedAddress(BlockedURL):
     pass
 
@@ -279,7 +287,7 @@ class GuardedBackend(httpcore.SyncBackend):
                 last_error = exc
         if last_error is not None:
             raise last_error
-        raise BlockedAddress(f"{host} resolves only to refused addresses: {', '.join(refused) or 'none'}")
+        raise BlockedAddress(f"{host} resolves only to refused addresses: {', '.join(refused) or 'none'}. {ALLOW_HINT}")
 
 
 class GuardedTransport(httpx.HTTPTransport):

@@ -76,6 +76,12 @@ class Entry(models.Model):
         REJECTED = "rejected", "rejected"
         PICKED = "picked", "picked"
 
+    class AnnounceType(models.TextChoices):
+        NEW = "new", "new paper"
+        CROSS = "cross", "cross-listed"
+        REPLACE = "replace", "new version"
+        REPLACE_CROSS = "replace-cross", "new version, cross-listed"
+
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="entries")
     guid = models.CharField("ID in the feed", max_length=1000)
     url = models.URLField("link", max_length=2000, blank=True)
@@ -87,6 +93,14 @@ class Entry(models.Model):
     arxiv_id = models.CharField("arXiv ID", max_length=50, blank=True, db_index=True)
     arxiv_version = models.PositiveSmallIntegerField(
         "arXiv version", default=0, help_text="Latest arXiv version seen (0: unknown)."
+    )
+    announce_type = models.CharField(
+        "arXiv announcement",
+        max_length=20,
+        blank=True,
+        db_index=True,
+        choices=AnnounceType.choices,
+        help_text="How the arXiv listing announced the paper: a replaced paper is a new version, not news.",
     )
     doi = models.CharField("DOI", max_length=200, blank=True, db_index=True)
     pdf_url = models.URLField("PDF link", max_length=2000, blank=True)

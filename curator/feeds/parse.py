@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
+from curator.feeds import announcements
 from curator.feeds.bounds import bound_document
 from curator.feeds.identifiers import normalize_doi, split_arxiv_id
 from curator.feeds.sanitize import (
@@ -52,10 +53,21 @@ class ParsedEntry:
     arxiv_version: int = 0
     doi: str = ""
     pdf_url: str = ""
+    # rss.arxiv.org's announce type (new, cross, replace, replace-cross); "" elsewhere.
+    announce_type: str = ""
 
     @property
     def kind(self) -> str:
         return "paper" if self.arxiv_id or self.doi else "post"
+
+    @property
+    def body_text(self) -> str:
+        """The full body as plain text when the feed carried one (content:encoded, atom:content), else "".
+
+        Posts put a teaser in <description> and the article in content:encoded: the teaser stays the
+        abstract, the body is what drafts, embeddings and ranking read (see curator/feeds/text.py).
+        """
+        return html_to_text(self.content_html) if self.full_content and self.content_html else ""
 
     @property
     def is_teaser(self) -> bool:
@@ -147,6 +159,15 @@ def _entry(raw: feedparser.FeedParserDict, base: str) -> ParsedEntry | None:
     if not (title or link or summary):
         return None
     arxiv_id, version = _arxiv(raw, link)
+    if arxiv_id and _links_elsewhere(raw, arxiv_id):
+        # A post with its own id that links a paper (a blog's write-up of it) is a post, not the paper:
+        # the paper's own title, authors and abstract come from arXiv, and stories join the two by the link.
+        arxiv_id, version = "", 0
+    announce_type = ""
+    if arxiv_id:
+        announce_type, summary = announcements.split_header(summary)
+        content_html = announcements.strip_header_html(content_html)
+        announce_type = announcements.clean_type(str(raw.get("arxiv_announce_type", ""))) or announce_type
     if arxiv_id and "arxiv.org/" in link:
         # The versionless abs page always shows the latest version, and API and listing links then agree.
         link = f"https://arxiv.org/abs/{arxiv_id}"
@@ -169,6 +190,7 @@ def _entry(raw: feedparser.FeedParserDict, base: str) -> ParsedEntry | None:
         arxiv_version=version,
         doi=doi,
         pdf_url=_pdf_link(raw, link),
+        announce_type=announce_type,
     )
     # arXiv categories look like cs.LG; blog tags are words. Both kept, separately.
     entry.categories = [plain_line(c, 50) for c in categories if arxiv_id and "." in c]
@@ -215,6 +237,16 @@ def _arxiv(raw: feedparser.FeedParserDict, link: str) -> tuple[str, int]:
         if arxiv_id:
             return arxiv_id, version
     return "", 0
+
+
+def _links_elsewhere(raw: feedparser.FeedParserDict, arxiv_id: str) -> bool:
+    """True for an item whose own id is not an arXiv id but whose link is a paper's: a post about it.
+
+    arXiv's API and listing feeds identify items by the paper (an abs URL, oai:arXiv.org:...); an
+    aggregator without ids of its own is taken to be listing the paper too.
+    """
+    own_id = str(raw.get("id", "") or "").strip()
+    return bool(own_id) and split_arxiv_id(own_id)[0] != arxiv_id
 
 
 def _doi_link(raw: feedparser.FeedParserDict) -> str:

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from curator.feeds.models import Entry
 from curator.ranking.admin_filters import UNCERTAIN, UNCERTAIN_ORDERING, RankingFilter
-from curator.ranking.models import Interests, RelevanceModel, StoryMembership
+from curator.ranking.models import Interests, Relevance, RelevanceModel, StoryMembership
 from curator.ranking.refit import request_refit
 from curator.ranking.stories import with_stories
 
@@ -58,14 +58,17 @@ class RankedEntryAdminMixin:
         percent = round(relevance.score * 100)
         # safe: format_html(_join) escape every stored title and number; only the fixed markup is trusted.
         like = format_html_join(", ", "“{}”", ((title,) for _, title in relevance.like))
+        # safe: fixed text from the model class, escaped by format_html all the same.
+        reason = format_html('<div class="relevance-new-topic">{}</div>', Relevance.NEW_TOPIC_REASON)
         return format_html(
             '<span class="relevance" title="{}"><span class="relevance-bar" style="display:inline-block;height:6px;'
-            'width:{}px;background:#2f6f9f;vertical-align:middle"></span> {}</span>{}',
+            'width:{}px;background:#2f6f9f;vertical-align:middle"></span> {}</span>{}{}',
             f"score {relevance.score:.2f}",
             max(1, percent // 2),
             f"{relevance.score:.2f}",
             # safe: `like` was built by format_html_join above, the title text inside it is escaped.
             format_html('<div class="relevance-like">like: {}</div>', like) if relevance.like else "",
+            reason if relevance.new_topic else "",
         )
 
     @admin.display(description="story")

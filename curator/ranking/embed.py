@@ -15,6 +15,7 @@ import numpy as np
 from django.conf import settings
 
 from curator.feeds.models import Entry
+from curator.feeds.text import best_text
 from curator.ranking import vectors
 from curator.ranking.models import Embedding
 
@@ -42,9 +43,9 @@ def _load() -> Any:
         return _model
 
 
-def entry_text(title: str, abstract: str, full_text: str = "") -> str:
-    """Title and abstract; a post without a summary contributes the start of its full text."""
-    body = (abstract or full_text or "").strip()
+def entry_text(title: str, abstract: str, full_text: str = "", kind: str = "paper") -> str:
+    """Title and the entry's best text (feeds/text.py): a paper's abstract, the start of a post's body."""
+    body = best_text(kind, abstract, full_text)
     return f"{title.strip()}. {body}"[:TEXT_CHARS]
 
 
@@ -84,8 +85,9 @@ def embed_entries(entry_ids: Iterable[int] | None = None, progress: Callable[[in
     rows = Entry.objects.all() if entry_ids is None else Entry.objects.filter(pk__in=list(entry_ids))
     known = dict(Embedding.objects.filter(entry__in=rows).values_list("entry_id", "text_hash"))
     todo: list[tuple[int, str, str]] = []
-    for pk, title, abstract, full_text in rows.values_list("pk", "title", "abstract", "full_text").iterator():
-        text = entry_text(title, abstract, full_text[:TEXT_CHARS])
+    columns = ("pk", "title", "abstract", "full_text", "kind")
+    for pk, title, abstract, full_text, kind in rows.values_list(*columns).iterator():
+        text = entry_text(title, abstract, full_text[:TEXT_CHARS], kind)
         digest = text_hash(text)
         if known.get(pk) != digest:
             todo.append((pk, text, digest))

@@ -53,17 +53,29 @@ def cross_validated_auc(matrix: np.ndarray, labels: np.ndarray) -> float | None:
         return float(np.mean(cross_val_score(classifier, matrix, labels, cv=folds, scoring="roc_auc")))
 
 
+def interests_embedding() -> tuple[bytes, str]:
+    """(the interests text's embedding as bytes, or b"", and why it is missing)."""
+    text = interests_text()
+    if not text:
+        return b"", ""
+    try:
+        return vectors.to_bytes(embed_texts([text])[0]), ""
+    except EmbedderUnavailable as exc:
+        return b"", f"interests not embedded ({exc})"
+
+
 def cold_start(positives: int, negatives: int, note: str) -> RelevanceModel:
     """An unsaved cold-start model carrying the interests embedding (empty when there is no text)."""
-    text = interests_text()
-    weights = b""
-    if text:
-        try:
-            weights = vectors.to_bytes(embed_texts([text])[0])
-        except EmbedderUnavailable as exc:
-            note = f"{note}; interests not embedded ({exc})"
+    weights, problem = interests_embedding()
+    if problem:
+        note = f"{note}; {problem}"
     return RelevanceModel(
-        kind=RelevanceModel.Kind.COLD_START, weights=weights, positives=positives, negatives=negatives, note=note
+        kind=RelevanceModel.Kind.COLD_START,
+        weights=weights,
+        interests_vector=weights,
+        positives=positives,
+        negatives=negatives,
+        note=note,
     )
 
 
@@ -90,6 +102,7 @@ def fit() -> RelevanceModel:
                 positives=len(pos),
                 negatives=len(neg),
                 cv_auc=cross_validated_auc(matrix, labels),
+                interests_vector=interests_embedding()[0],
             )
     model.save()
     return model

@@ -51,6 +51,9 @@ class RelevanceModel(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     weights = models.BinaryField(blank=True, default=b"")
     intercept = models.FloatField(default=0.0)
+    # The interests text's embedding at fit time: what new-topic scoring compares with, without loading
+    # the embedder in the process that scores (a refit follows every change of the text).
+    interests_vector = models.BinaryField(blank=True, default=b"")
     positives = models.PositiveIntegerField(default=0)
     negatives = models.PositiveIntegerField(default=0)
     cv_auc = models.FloatField(null=True, blank=True, help_text="Cross-validated AUC on the team's decisions.")
@@ -66,12 +69,17 @@ class RelevanceModel(models.Model):
 
 
 class Relevance(models.Model):
-    """The current score of a new entry and why: its nearest past picks."""
+    """The current score of a new entry and why: its nearest past picks, or that it is a new topic."""
+
+    NEW_TOPIC_REASON = "new topic: nothing like it was picked or rejected before"
 
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, primary_key=True, related_name="relevance")
     score = models.FloatField(db_index=True, help_text="0-1, higher = more likely a pick.")
     margin = models.FloatField(db_index=True, help_text="Distance from the decision boundary: small = unsure.")
     like = models.JSONField(default=list, blank=True, help_text="Nearest past picks: [[entry id, title], ...].")
+    new_topic = models.BooleanField(
+        default=False, help_text="Far from every decided entry and from the interests text: scored low on purpose."
+    )
     model = models.ForeignKey(RelevanceModel, null=True, on_delete=models.SET_NULL, related_name="+")
     scored_at = models.DateTimeField(default=timezone.now)
 

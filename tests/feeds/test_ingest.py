@@ -83,8 +83,11 @@ def test_it_collapses_papers_across_sources_by_arxiv_id_and_doi(make_source, fee
     assert (listing.new, listing.unchanged) == (1, 1)  # 2610.01001 is already known from the API
     journal = ingest_source(make_source("rss10.rdf"))
     blog = ingest_source(make_source("blog_a.xml", fetch_full_text=False))
-    assert journal.new == 2 and blog.new == 1  # blog_a's arXiv link and DOI both point at known entries
+    # blog_a's DOI points at a known entry; its post about an arXiv paper stays a post of its own
+    # (the paper's story joins them), so it never hides the paper's title and authors.
+    assert journal.new == 2 and blog.new == 2
     assert Entry.objects.filter(arxiv_id="2610.02002").count() == 1
+    assert Entry.objects.get(title="Sharpness-Aware Minimization at Scale", kind="post").arxiv_id == ""
     assert Entry.objects.filter(doi="10.5555/jrml.2026.123").count() == 1
 
 

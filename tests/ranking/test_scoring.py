@@ -47,12 +47,13 @@ def test_it_writes_the_same_scores_through_the_orm_as_through_postgresql_arrays(
     from django.utils import timezone
 
     a, b = make_entry("A"), make_entry("B")
-    rows = [(a.pk, 0.9, 0.4, [[1, "A pick"]]), (b.pk, 0.2, 0.3, [])]
+    rows = [(a.pk, 0.9, 0.4, [[1, "A pick"]], False), (b.pk, 0.2, 0.3, [], True)]
+    columns = ("entry_id", "score", "margin", "like", "new_topic")
     scoring._write_postgresql(rows, None, timezone.now())
-    fast = list(Relevance.objects.order_by("pk").values_list("entry_id", "score", "margin", "like"))
+    fast = list(Relevance.objects.order_by("pk").values_list(*columns))
     Relevance.objects.all().delete()
     scoring.write_portable(rows, None, timezone.now())
-    assert list(Relevance.objects.order_by("pk").values_list("entry_id", "score", "margin", "like")) == fast
-    assert fast == [(a.pk, 0.9, 0.4, [[1, "A pick"]]), (b.pk, 0.2, 0.3, [])]
-    scoring._write_postgresql([(a.pk, 0.5, 0.0, [])], None, timezone.now())  # upsert, not a duplicate
+    assert list(Relevance.objects.order_by("pk").values_list(*columns)) == fast
+    assert fast == [(a.pk, 0.9, 0.4, [[1, "A pick"]], False), (b.pk, 0.2, 0.3, [], True)]
+    scoring._write_postgresql([(a.pk, 0.5, 0.0, [], False)], None, timezone.now())  # upsert, not a duplicate
     assert Relevance.objects.get(entry=a).score == 0.5

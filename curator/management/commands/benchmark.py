@@ -19,6 +19,7 @@ SUITES = {
     "triage": "curator.editions.benchmark",
     "linkcheck": "curator.team.linkcheck_benchmark",
     "rank": "curator.ranking.benchmark",
+    "new-topic": "curator.ranking.new_topic_benchmark",
     "model-memory": "summarizer.memory_benchmark",
     "suggest": "curator.team.suggest_benchmark",
 }

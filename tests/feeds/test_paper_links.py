@@ -1,0 +1,42 @@
+"""A blog post linking a versioned arXiv URL never hides the paper's own metadata, whichever arrives
+first: the paper keeps its title, authors and abstract, the post stays its own entry in the same story."""
+
+from __future__ import annotations
+
+import pytest
+
+from curator.feeds.ingest import ingest_source
+from curator.feeds.models import Entry
+from curator.ranking.models import StoryMembership
+from curator.ranking.stories import assign_stories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
+
+PAPER_TITLE = "Sparse Autoencoders Find Shared Features Across Vision Transformers"
+
+
+def _check(paper_first_or_post_first: list[str], make_source) -> None:
+    for fixture in paper_first_or_post_first:
+        kind = "arxiv" if "arxiv" in fixture else "rss"
+        ingest_source(make_source(fixture, kind=kind, fetch_full_text=False))
+    paper = Entry.objects.get(arxiv_id="2611.19004")
+    assert paper.title == PAPER_TITLE
+    assert paper.authors == ["Elena Petrova", "Kwame Mensah"]
+    assert paper.abstract.startswith("We train sparse autoencoders on the residual streams")
+    assert paper.arxiv_version == 1 and paper.kind == Entry.Kind.PAPER
+    post = Entry.objects.get(title="Shared features across ViTs, finally")
+    assert post.pk != paper.pk
+    assert post.kind == Entry.Kind.POST and post.arxiv_id == ""
+    assert post.abstract == "Our pick of the week."
+    assert post.url == "https://arxiv.org/abs/2611.19004v1"
+    assign_stories(Entry.objects.values_list("pk", flat=True))
+    story_of = dict(StoryMembership.objects.values_list("entry_id", "story_id"))
+    assert story_of[post.pk] == story_of[paper.pk]
+
+
+def test_post_first_then_paper(make_source):
+    _check(["blog_links_paper.xml", "arxiv_listing_today.rss"], make_source)
+
+
+def test_paper_first_then_post(make_source):
+    _check(["arxiv_listing_today.rss", "blog_links_paper.xml"], make_source)
