@@ -8,7 +8,8 @@ class TeamConfig(AppConfig):
 
     def ready(self) -> None:
         from curator.ranking import dataset
-        from curator.team import signals
+        from curator.team import endorsements
 
         # Suggestions and votes say "this is for us" as a shortlist does: ranking learns from them too.
-        dataset.EXTRA_POSITIVES.append(signals.endorsed_entry_ids)
+        if endorsements.endorsed_entry_ids not in dataset.EXTRA_POSITIVES:
+            dataset.EXTRA_POSITIVES.append(endorsements.endorsed_entry_ids)
