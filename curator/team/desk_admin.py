@@ -52,6 +52,13 @@ class TeamDeskEntryAdminMixin:
         queryset = super().get_queryset(request)
         return queryset.annotate(team_suggested_by=_names(Suggestion), team_voted_by=_names(Vote))
 
+    def get_list_display(self, request: HttpRequest) -> Any:
+        """The team column only once someone suggested or voted: until then it would only take width."""
+        columns = list(super().get_list_display(request))
+        if "team_marks" in columns and not (Suggestion.objects.exists() or Vote.objects.exists()):
+            columns.remove("team_marks")
+        return columns
+
     @admin.display(description="team")
     def team_marks(self, obj: Entry) -> str:
         parts = []
