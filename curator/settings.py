@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "summarizer",
     "curator.editions",
     "curator.mailing",
+    "curator.search",
 ]
 # django-anymail is optional (`pip install -e '.[anymail]'`): when present, its provider backends can
 # send and its tracking webhooks under /anymail/ report bounces and complaints (mailing/provider_events.py).
@@ -349,6 +350,11 @@ SUMMARIZER_DEVICE = envstr("SUMMARIZER_DEVICE", "auto")
 SUMMARIZER_AB_PROFILES = envlist("SUMMARIZER_AB_PROFILES")
 if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
     raise ImproperlyConfigured(f"SUMMARIZER_AB_PROFILES={SUMMARIZER_AB_PROFILES!r}: name exactly two profiles, A,B")
+
+# --- Search (docs/search.md) ---------------------------------------------------------------
+SEARCH_LANGUAGE = os.environ.get("SEARCH_LANGUAGE", "english")  # PostgreSQL text search configuration
+SEARCH_PER_IP_MINUTE = envint("SEARCH_PER_IP_MINUTE", "30")  # public searches per visitor per minute, 0 = no limit
+SEARCH_PAGE_SIZE = envint("SEARCH_PAGE_SIZE", "10")  # public results per page
 
 # --- Ranking ------------------------------------------------------------------------------
 RANKING_EMBED_BATCH_SIZE = envint("RANKING_EMBED_BATCH_SIZE", "32")
