@@ -47,13 +47,19 @@ from curator.outbox import handover
 from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from curator.ranking.models import Relevance
+from curator.search.admin import CoveredEntryAdminMixin
 from summarizer.admin import EntryDraftsAdminMixin
 from summarizer.models import Draft
 
 
 @admin.register(Entry)
 class EntryAdmin(
-    DeskEntryAdminMixin, RankedEntryAdminMixin, TriageEntryAdminMixin, EntryDraftsAdminMixin, FeedsEntryAdmin
+    CoveredEntryAdminMixin,
+    DeskEntryAdminMixin,
+    RankedEntryAdminMixin,
+    TriageEntryAdminMixin,
+    EntryDraftsAdminMixin,
+    FeedsEntryAdmin,
 ):
     """Entries as editors triage them: ranked, with drafts, added to issues from the list."""
 
@@ -75,7 +81,7 @@ class EntryAdmin(
         *TriageEntryAdminMixin.triage_actions,
         *RankedEntryAdminMixin.ranking_actions,
     ]
-    change_form_template = EntryDraftsAdminMixin.drafts_change_form_template
+    change_form_template = CoveredEntryAdminMixin.covered_change_form_template  # extends the drafts' template
 
 
 @admin.register(Issue)

@@ -355,6 +355,8 @@ if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
 SEARCH_LANGUAGE = os.environ.get("SEARCH_LANGUAGE", "english")  # PostgreSQL text search configuration
 SEARCH_PER_IP_MINUTE = envint("SEARCH_PER_IP_MINUTE", "30")  # public searches per visitor per minute, 0 = no limit
 SEARCH_PAGE_SIZE = envint("SEARCH_PAGE_SIZE", "10")  # public results per page
+# "Have we covered this?" lists past picks at least this similar (MiniLM cosine) to the entry.
+SEARCH_COVERED_SIMILARITY = envfloat("SEARCH_COVERED_SIMILARITY", "0.55")
 
 # --- Ranking ------------------------------------------------------------------------------
 RANKING_EMBED_BATCH_SIZE = envint("RANKING_EMBED_BATCH_SIZE", "32")

@@ -111,8 +111,10 @@ def index_entries(ids: Iterable[int]) -> None:
 
 def index_picks(ids: Iterable[int]) -> None:
     wanted = set(ids)
-    picks = Pick.objects.filter(pk__in=wanted).select_related("entry").only(
-        "issue_id", "entry_id", "title", "blurb", "entry__abstract", "entry__full_text"
+    picks = (
+        Pick.objects.filter(pk__in=wanted)
+        .select_related("entry")
+        .only("issue_id", "entry_id", "title", "blurb", "entry__abstract", "entry__full_text")
     )
     _store(Document.Kind.PICK, [_pick_doc(p) for p in picks], wanted)
 

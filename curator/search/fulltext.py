@@ -18,8 +18,7 @@ from curator.search.snippets import mark_terms
 
 WORD = re.compile(r"\w+", re.UNICODE)
 HEADLINE_OPTIONS = (
-    f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=40, MinWords=18, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
+    f'StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=40, MinWords=18, MaxFragments=2, FragmentDelimiter=" … "'
 )
 SQLITE_CANDIDATES = 1000
 
@@ -49,7 +48,7 @@ def _pg_matches(query: str, scope: str, depth: int) -> list[int]:
         WHERE d.search_vector @@ q AND {scope_sql(scope)}
         ORDER BY ts_rank_cd(d.search_vector, q, 1) DESC, d.id DESC
         LIMIT %s
-    """
+    """  # noqa: S608 - only our own table names and a fixed scope clause are interpolated; values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [settings.SEARCH_LANGUAGE, query, depth])
         return [row[0] for row in cursor.fetchall()]
@@ -70,7 +69,9 @@ def _plain_matches(query: str, scope: str, depth: int) -> list[int]:
         :SQLITE_CANDIDATES
     ]:
         lowered = (title.lower(), blurb.lower(), body.lower())
-        score = sum(3 * (w.lower() in lowered[0]) + 2 * (w.lower() in lowered[1]) + (w.lower() in lowered[2]) for w in words)
+        score = sum(
+            3 * (w.lower() in lowered[0]) + 2 * (w.lower() in lowered[1]) + (w.lower() in lowered[2]) for w in words
+        )
         scored.append((score, doc_id))
     scored.sort(reverse=True)
     return [doc_id for _, doc_id in scored[:depth]]
@@ -89,7 +90,7 @@ def snippets(query: str, docs: list[Document]) -> dict[int, str]:
             SELECT d.id, ts_headline(%s::regconfig, COALESCE(NULLIF(d.blurb, ''), NULLIF(d.body, ''), d.title),
                                      websearch_to_tsquery(%s::regconfig, %s), %s)
             FROM {Document._meta.db_table} d WHERE d.id = ANY(%s)
-        """
+        """  # noqa: S608 - the table name is our own; values are parameters
         language = settings.SEARCH_LANGUAGE
         with connection.cursor() as cursor:
             cursor.execute(sql, [language, language, query, HEADLINE_OPTIONS, [d.pk for d in docs]])

@@ -23,9 +23,15 @@ def mark(hits: list[Hit]) -> dict[tuple[str, int], str]:
     """(kind, id) -> a short plain-words label for each hit."""
     entry_ids = {h.entry_id for h in hits if h.entry_id}
     pick_ids = {h.id for h in hits if h.kind == "pick"}
-    picks = list(
-        Pick.objects.filter(entry_id__in=entry_ids).union(Pick.objects.filter(pk__in=pick_ids)).order_by("-issue_id")
-    ) if entry_ids or pick_ids else []
+    picks = (
+        list(
+            Pick.objects.filter(entry_id__in=entry_ids)
+            .union(Pick.objects.filter(pk__in=pick_ids))
+            .order_by("-issue_id")
+        )
+        if entry_ids or pick_ids
+        else []
+    )
     issue_ids = {p.issue_id for p in picks} | {h.id for h in hits if h.kind == "issue"}
     issues = Issue.objects.in_bulk(issue_ids)
     triage = dict(Entry.objects.filter(pk__in=entry_ids).values_list("pk", "triage"))

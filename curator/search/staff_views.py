@@ -15,7 +15,11 @@ STAFF_RESULTS = 50
 
 
 def _link(hit: Hit) -> str:
-    names = {"entry": "admin:feeds_entry_change", "pick": "admin:editions_issue_change", "issue": "admin:editions_issue_change"}
+    names = {
+        "entry": "admin:feeds_entry_change",
+        "pick": "admin:editions_issue_change",
+        "issue": "admin:editions_issue_change",
+    }
     target = hit.issue_id if hit.kind == "pick" else hit.id
     try:
         url = reverse(names[hit.kind], args=[target])

@@ -47,7 +47,9 @@ def make_entry(source: Source) -> Callable[..., Entry]:
 
 @pytest.fixture
 def make_issue(db) -> Callable[..., Issue]:  # type: ignore[no-untyped-def]
-    def make(month: datetime.date, entries: list[Entry] = (), sent: bool = True, byline: str = "Chris", **picks_extra: object) -> Issue:  # type: ignore[assignment]
+    def make(
+        month: datetime.date, entries: list[Entry] = (), sent: bool = True, byline: str = "Chris", **picks_extra: object
+    ) -> Issue:  # type: ignore[assignment]
         issue = Issue.objects.create(title="Recommended Reading", month=month)
         section = issue.sections.first()
         for position, entry in enumerate(entries):

@@ -20,39 +20,44 @@ def drop_vector_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pick', 'pick'), ('entry', 'entry'), ('issue', 'issue')], max_length=10)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('issue_id', models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
-                ('entry_id', models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
-                ('title', models.TextField()),
-                ('blurb', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(blank=True, null=True)),
-                ('indexed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("pick", "pick"), ("entry", "entry"), ("issue", "issue")], max_length=10),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("issue_id", models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
+                ("entry_id", models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
+                ("title", models.TextField()),
+                ("blurb", models.TextField(blank=True)),
+                ("body", models.TextField(blank=True)),
+                ("search_vector", django.contrib.postgres.search.SearchVectorField(blank=True, null=True)),
+                ("indexed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='search_document_unique_object')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "object_id"), name="search_document_unique_object")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndexState',
+            name="IndexState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generation', models.PositiveBigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("generation", models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='search_index_state_single_row')],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("pk", 1)), name="search_index_state_single_row")
+                ],
             },
         ),
         migrations.RunPython(add_vector_index, drop_vector_index),
