@@ -19,6 +19,7 @@ SUITES = {
     "triage": "curator.editions.benchmark",
     "rank": "curator.ranking.benchmark",
     "model-memory": "summarizer.memory_benchmark",
+    "search": "curator.search.benchmark",
 }
 
 
