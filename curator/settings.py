@@ -352,7 +352,7 @@ if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
     raise ImproperlyConfigured(f"SUMMARIZER_AB_PROFILES={SUMMARIZER_AB_PROFILES!r}: name exactly two profiles, A,B")
 
 # --- Search (docs/search.md) ---------------------------------------------------------------
-SEARCH_LANGUAGE = os.environ.get("SEARCH_LANGUAGE", "english")  # PostgreSQL text search configuration
+SEARCH_LANGUAGE = envstr("SEARCH_LANGUAGE", "english")  # PostgreSQL text search configuration
 SEARCH_PER_IP_MINUTE = envint("SEARCH_PER_IP_MINUTE", "30")  # public searches per visitor per minute, 0 = no limit
 SEARCH_PAGE_SIZE = envint("SEARCH_PAGE_SIZE", "10")  # public results per page
 # "Have we covered this?" lists past picks at least this similar (MiniLM cosine) to the entry.

@@ -18,9 +18,9 @@ class CoveredEntryAdminMixin:
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         covered = close_picks([int(object_id)]).get(int(object_id), []) if str(object_id).isdigit() else []
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "covered": covered})  # type: ignore[misc]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "covered": covered})
 
     def _detail_context(self, request: HttpRequest, entry_id: int) -> dict[str, Any]:
-        context = super()._detail_context(request, entry_id)  # type: ignore[misc]
+        context = super()._detail_context(request, entry_id)
         context["covered"] = close_picks([entry_id]).get(entry_id, [])
         return context

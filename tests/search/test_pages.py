@@ -106,9 +106,7 @@ def test_have_we_covered_this_finds_the_close_past_pick(editor_client, make_entr
     assert "Close to a pick of March 2026" in desk
 
 
-def test_have_we_covered_this_costs_the_same_queries_for_a_bigger_archive(
-    make_entry, make_issue, embedded
-):
+def test_have_we_covered_this_costs_the_same_queries_for_a_bigger_archive(make_entry, make_issue, embedded):
     make_issue(MARCH, [make_entry(f"Plover paper {n}", f"Shorebird study number {n}.") for n in range(3)])
     probe = make_entry("Plover paper", "Shorebird study number 7.")
     embedded()
