@@ -355,6 +355,7 @@ if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
 SEARCH_LANGUAGE = envstr("SEARCH_LANGUAGE", "english")  # PostgreSQL text search configuration
 SEARCH_PER_IP_MINUTE = envint("SEARCH_PER_IP_MINUTE", "30")  # public searches per visitor per minute, 0 = no limit
 SEARCH_PAGE_SIZE = envint("SEARCH_PAGE_SIZE", "10")  # public results per page
+SEARCH_QUERY_THREADS = envint("SEARCH_QUERY_THREADS", "1")  # torch threads embedding one query
 # "Have we covered this?" lists past picks at least this similar (MiniLM cosine) to the entry.
 SEARCH_COVERED_SIMILARITY = envfloat("SEARCH_COVERED_SIMILARITY", "0.55")
 

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
 
 from curator.ranking import embed, vectors
@@ -35,9 +36,11 @@ class Matrix:
     issue_ids: np.ndarray
     entry_ids: np.ndarray
     rows: np.ndarray  # unit vectors, one per document
+    pick_rows: np.ndarray  # the picks' rows, copied once so the archive scope reads 5,000 rows, not 55,000
+    pick_ids: np.ndarray
 
     def nearest(self, vector: np.ndarray, depth: int, picks_only: bool) -> list[tuple[int, float]]:
-        rows, ids = (self.rows[self.is_pick], self.doc_ids[self.is_pick]) if picks_only else (self.rows, self.doc_ids)
+        rows, ids = (self.pick_rows, self.pick_ids) if picks_only else (self.rows, self.doc_ids)
         if not len(ids):
             return []
         sims = rows @ vector
@@ -86,23 +89,44 @@ def _build(key: tuple) -> Matrix:
         cursor.execute(sql)
         rows = cursor.fetchall()
     if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return Matrix(key, empty, np.zeros(0, dtype=bool), empty, empty, np.zeros((0, 384), dtype=vectors.DTYPE))
+        empty, none = np.zeros(0, dtype=np.int64), np.zeros((0, 384), dtype=vectors.DTYPE)
+        return Matrix(key, empty, np.zeros(0, dtype=bool), empty, empty, none, none, empty)
+    doc_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    is_pick = np.fromiter((r[1] == "pick" for r in rows), dtype=bool, count=len(rows))
+    matrix_rows = vectors.normalize(vectors.stack([r[4] for r in rows]))
     return Matrix(
         key=key,
-        doc_ids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-        is_pick=np.fromiter((r[1] == "pick" for r in rows), dtype=bool, count=len(rows)),
+        doc_ids=doc_ids,
+        is_pick=is_pick,
         issue_ids=np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows)),
         entry_ids=np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows)),
-        rows=vectors.normalize(vectors.stack([r[4] for r in rows])),
+        rows=matrix_rows,
+        pick_rows=np.ascontiguousarray(matrix_rows[is_pick]),
+        pick_ids=doc_ids[is_pick],
     )
+
+
+_threads_lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=512)
 def query_vector(query: str) -> np.ndarray | None:
-    """The query's MiniLM vector (cached: readers repeat queries); None when the model cannot load."""
+    """The query's MiniLM vector (cached: readers repeat queries); None when the model cannot load.
+
+    One short query gains nothing from several torch threads and, on a busy machine, loses a lot to
+    them (measured: 29 ms with one thread, 254 ms with two, while other processes used the cores), so
+    the encoder runs on SEARCH_QUERY_THREADS threads for the query and gets its own count back after.
+    """
+    import torch
+
     try:
-        return embed.embed_texts([query])[0]
+        with _threads_lock:
+            before = torch.get_num_threads()
+            torch.set_num_threads(settings.SEARCH_QUERY_THREADS)
+            try:
+                return embed.embed_texts([query])[0]
+            finally:
+                torch.set_num_threads(before)
     except embed.EmbedderUnavailable:
         log.warning("search: MiniLM is unavailable, searching by words only")
         return None
