@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from curator.editions.content import markdown_to_html
 from curator.editions.models import Pick
 from curator.feeds.sanitize import plain_line
 from curator.search.models import Topic
@@ -45,7 +46,9 @@ class TopicAtomFeed(Feed):
         return plain_line(item.title)
 
     def item_description(self, item: Pick) -> str:
-        return item.blurb  # plain text: the feed library escapes it
+        # Feed readers render an Atom summary as HTML: the blurb goes through the same Markdown and nh3
+        # cleaning as on the issue page, never raw.
+        return markdown_to_html(item.blurb)
 
     def item_link(self, item: Pick) -> str:
         return f"{reverse('editions:issue', args=[item.issue.slug])}#pick-{item.pk}"
