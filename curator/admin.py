@@ -47,6 +47,7 @@ from curator.outbox import handover
 from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from curator.ranking.models import Relevance
+from curator.search.admin import CoveredEntryAdminMixin
 from curator.team.admin_issue import LinksSignOffIssueAdminMixin
 from curator.team.desk_admin import TeamDeskEntryAdminMixin, TeamIssueAdminMixin
 from summarizer.admin import EntryDraftsAdminMixin
@@ -56,6 +57,7 @@ from summarizer.models import Draft
 @admin.register(Entry)
 class EntryAdmin(
     TeamDeskEntryAdminMixin,
+    CoveredEntryAdminMixin,
     DeskEntryAdminMixin,
     RankedEntryAdminMixin,
     TriageEntryAdminMixin,
@@ -83,7 +85,7 @@ class EntryAdmin(
         *TriageEntryAdminMixin.triage_actions,
         *RankedEntryAdminMixin.ranking_actions,
     ]
-    change_form_template = EntryDraftsAdminMixin.drafts_change_form_template
+    change_form_template = CoveredEntryAdminMixin.covered_change_form_template  # extends the drafts' template
 
 
 @admin.register(Issue)

@@ -86,6 +86,13 @@ class CuratorAdminSite(admin.AdminSite):
         context = {"dashboard": dashboard_for(request.user), "desk_url": desk_url(request), **(extra_context or {})}
         return super().index(request, context)
 
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        from curator.search.staff_views import staff_search  # models are not ready when the site is built
+
+        return [path("search/", self.admin_view(staff_search), name="search"), *super().get_urls()]
+
     def _build_app_dict(self, request: HttpRequest, label: str | None = None) -> dict[str, Any]:
         app_dict = super()._build_app_dict(request, label)
         if not request.user.is_superuser:

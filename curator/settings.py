@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "curator.editions",
     "curator.team",
     "curator.mailing",
+    "curator.search",
 ]
 # django-anymail is optional (`pip install -e '.[anymail]'`): when present, its provider backends can
 # send and its tracking webhooks under /anymail/ report bounces and complaints (mailing/provider_events.py).
@@ -361,6 +362,14 @@ if SUMMARIZER_AB_PROFILES and len(SUMMARIZER_AB_PROFILES) != 2:
 SUMMARIZER_PLAYGROUND_SECONDS = envfloat("SUMMARIZER_PLAYGROUND_SECONDS", "60")
 if SUMMARIZER_PLAYGROUND_SECONDS < 0:
     raise ImproperlyConfigured(f"SUMMARIZER_PLAYGROUND_SECONDS={SUMMARIZER_PLAYGROUND_SECONDS}: use 0 or more seconds")
+
+# --- Search (docs/search.md) ---------------------------------------------------------------
+SEARCH_LANGUAGE = envstr("SEARCH_LANGUAGE", "english")  # PostgreSQL text search configuration
+SEARCH_PER_IP_MINUTE = envint("SEARCH_PER_IP_MINUTE", "30")  # public searches per visitor per minute, 0 = no limit
+SEARCH_PAGE_SIZE = envint("SEARCH_PAGE_SIZE", "10")  # public results per page
+SEARCH_QUERY_THREADS = envint("SEARCH_QUERY_THREADS", "1")  # torch threads embedding one query
+# "Have we covered this?" lists past picks at least this similar (MiniLM cosine) to the entry.
+SEARCH_COVERED_SIMILARITY = envfloat("SEARCH_COVERED_SIMILARITY", "0.55")
 
 # --- Ranking ------------------------------------------------------------------------------
 RANKING_EMBED_BATCH_SIZE = envint("RANKING_EMBED_BATCH_SIZE", "32")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("", include("curator.mailing.urls")),
     path("", include("curator.editions.urls")),
+    path("", include("curator.search.urls")),
 ]
 # The email provider's tracking webhook, e.g. /anymail/postmark/tracking/: 404 unless EMAIL_BACKEND is that
 # provider's and ANYMAIL_WEBHOOK_SECRET (and the provider's signing key) is set (curator/mailing/webhooks.py).

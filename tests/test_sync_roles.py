@@ -36,7 +36,7 @@ def _declared() -> list[tuple[str, str, str]]:
 def test_it_finds_the_roles_of_every_app_that_grants_something():
     from curator.role_groups import declared_grants
 
-    assert set(declared_grants()) == {"feeds", "summarizer", "editions", "mailing", "team"}
+    assert set(declared_grants()) == {"feeds", "summarizer", "editions", "mailing", "team", "search"}
 
 
 @pytest.mark.parametrize(("app_label", "role", "codename"), _declared())

@@ -14,7 +14,7 @@ import datetime
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import html5lib
 import pytest
@@ -255,6 +255,11 @@ def seed_every_model(editor: Any) -> dict[str, Any]:
     for item in (entry, second):
         StoryMembership.objects.create(entry=item, story=story, reason=StoryMembership.Reason.CITES)
     OutboxMessage.objects.create(task="curator.mailing.tasks.send_confirmation", args=[1], last_error="refused")
+    from curator.search.models import Topic
+
+    topic = Topic.objects.create(name="Topic", slug="topic")
+    topic.picks.add(*Pick.objects.filter(issue=issues["sent"]))
+    topic.entries.add(entry)
     # Login lockout records: user agent, path and username come straight from an anonymous request.
     AccessAttempt.objects.create(
         user_agent="UA",
@@ -381,6 +386,17 @@ def crawl_everything(client: Client) -> Crawl:
     crawl.fetch(reverse("mailing:confirm", args=["not-a-token"]))
     crawl.check_feed(reverse("editions:feed_rss"))
     crawl.check_feed(reverse("editions:feed_atom"))
+    # Search and topics: hostile rows indexed again (poisoning bypasses the save signals), then searched.
+    from curator.search import documents
+    from curator.search.models import Topic
+
+    documents.rebuild()
+    for query in (PAYLOAD, "pick", "entry", "blurb"):
+        crawl.fetch(f"{reverse('search:search')}?{urlencode({'q': query})}")
+        crawl.fetch(f"{reverse('admin:search')}?{urlencode({'q': query})}")
+    for topic in Topic.objects.all():
+        crawl.fetch(reverse("search:topic", args=[topic.slug]))
+        crawl.check_feed(reverse("search:topic_feed", args=[topic.slug]))
     # The emails: every issue for every subscriber, the confirmation, and a test send through the admin.
     for issue in Issue.objects.all():
         for subscriber in Subscriber.objects.all():

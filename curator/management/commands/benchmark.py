@@ -22,6 +22,7 @@ SUITES = {
     "new-topic": "curator.ranking.new_topic_benchmark",
     "model-memory": "summarizer.memory_benchmark",
     "suggest": "curator.team.suggest_benchmark",
+    "search": "curator.search.benchmark",
 }
 
 

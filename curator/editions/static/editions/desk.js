@@ -176,7 +176,14 @@
 
   const DECIDING = {s: "shortlist", x: "reject", a: "add", d: "redraft"};
 
+  function focusSearch() {
+    // The search box in the admin header (searches every entry, pick and issue).
+    const box = document.getElementById("header-search-q");
+    if (box) box.focus(); else say("Search needs permission to view entries.", "warning");
+  }
+
   function handle(key) {
+    if (key === "/") return focusSearch();
     if (key === "?") return toggleHelp();
     if (key === "Escape") return toggleHelp(false);
     if (key === "j") return step(1);
@@ -194,7 +201,7 @@
     const target = event.target;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-    if (event.key in DECIDING || ["?", "Escape", "j", "k", "o", "u"].includes(event.key)) {
+    if (event.key in DECIDING || ["?", "/", "Escape", "j", "k", "o", "u"].includes(event.key)) {
       event.preventDefault();
       handle(event.key);
     }

@@ -1,0 +1,77 @@
+"""Entries, picks and issues for the search tests, built through the real models and the real MiniLM."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from curator.editions.models import Issue, Pick
+from curator.feeds.models import Entry, Source
+from curator.ranking import embed
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_fresh_limits(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+
+
+@pytest.fixture
+def source(db) -> Source:  # type: ignore[no-untyped-def]
+    return Source.objects.create(name="Preprints", url="https://preprints.example/feed.xml", kind=Source.Kind.RSS)
+
+
+@pytest.fixture
+def make_entry(source: Source) -> Callable[..., Entry]:
+    def make(title: str | None = None, abstract: str = "", **fields: object) -> Entry:
+        n = next(_counter)
+        defaults: dict[str, object] = {
+            "source": source,
+            "guid": f"guid-{n}",
+            "url": f"https://preprints.example/{n}",
+            "title": title or f"Entry number {n}",
+            "abstract": abstract,
+            "published_at": timezone.now() - datetime.timedelta(hours=n),
+        }
+        return Entry.objects.create(**{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_issue(db) -> Callable[..., Issue]:  # type: ignore[no-untyped-def]
+    def make(
+        month: datetime.date, entries: list[Entry] = (), sent: bool = True, byline: str = "Chris", **picks_extra: object
+    ) -> Issue:  # type: ignore[assignment]
+        issue = Issue.objects.create(title="Recommended Reading", month=month)
+        section = issue.sections.first()
+        for position, entry in enumerate(entries):
+            Pick.objects.create(
+                issue=issue,
+                section=section,
+                entry=entry,
+                title=entry.title,
+                url=entry.url,
+                blurb=str(picks_extra.get("blurb", f"Why we liked it: {entry.abstract[:80]}")),
+                byline=byline,
+                position=position,
+            )
+        if sent:
+            Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+            issue.refresh_from_db()
+        return issue
+
+    return make
+
+
+@pytest.fixture
+def embedded() -> Callable[[], None]:
+    """Embed every entry with the bundled MiniLM, as the ranking worker does after an ingest."""
+    return lambda: embed.embed_entries()
