@@ -10,6 +10,7 @@ from django.db import transaction
 
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry
+from curator.ranking.demo import read_demo_rows
 from curator.team import claims
 from curator.team.models import Member
 from curator.team.suggestions import suggest
@@ -44,7 +45,12 @@ def load_team_demo(editor: Any) -> None:
         colleagues.append(user)
     current = Issue.objects.filter(status=Issue.Status.DRAFT).order_by("-month").first()
     picked = set(Pick.objects.exclude(entry=None).values_list("entry_id", flat=True))
-    candidates = Entry.objects.filter(triage=Entry.Triage.NEW).exclude(pk__in=picked).exclude(url="")
+    # Colleagues suggest papers on the team's topics: a suggestion counts as a pick for the ranking, so a
+    # suggested robotics post would teach the demo's model the opposite of last month's decisions.
+    on_topic = [row["title"] for row in read_demo_rows() if row["label"] == 1]
+    candidates = (
+        Entry.objects.filter(triage=Entry.Triage.NEW, title__in=on_topic).exclude(pk__in=picked).exclude(url="")
+    )
     for user, note, entry in zip(colleagues, NOTES, candidates.order_by("-published_at")[:2], strict=False):
         suggest(entry.url, user, note)  # already in the inbox: the mark is added, nothing is fetched
     if current is None:
