@@ -29,7 +29,7 @@ class Report:
     drafted: int = 0  # entries that got at least one model draft
     fallback: int = 0  # entries that got an extractive fallback draft
     failed: int = 0  # entries that got nothing
-    demoted: int = 0  # entries whose every model draft was demoted (an extract is shown first)
+    demoted: int = 0  # of `drafted`, entries whose every model draft was demoted (an extract is shown first)
     seconds: float = 0.0
     draft_ids: list[int] = field(default_factory=list)
     errors: dict[int, str] = field(default_factory=dict)
@@ -243,9 +243,8 @@ def _model_drafts(
         # Saved worst first: drafts list newest first, so the best one of this run shows on top.
         rows = [_draft_row(entry, source, profile, knobs, g, task_id) for g in reversed(ranked)]
         report.draft_ids += [row.pk for row in Draft.objects.bulk_create(rows)]
-        if ranked[0].engine == Draft.Engine.MODEL:
-            report.drafted += 1
-        else:
+        report.drafted += 1
+        if ranked[0].engine != Draft.Engine.MODEL:
             report.demoted += 1
 
 

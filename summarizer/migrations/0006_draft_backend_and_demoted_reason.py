@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('summarizer', '0005_feedback'),
+        ("summarizer", "0005_feedback"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draft',
-            name='backend',
-            field=models.CharField(blank=True, help_text='Where the model ran: transformers (in the worker) or openai (a server).', max_length=20),
+            model_name="draft",
+            name="backend",
+            field=models.CharField(
+                blank=True,
+                help_text="Where the model ran: transformers (in the worker) or openai (a server).",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='draft',
-            name='demoted_reason',
-            field=models.TextField(blank=True, help_text='Why this draft is never shown first: the names, numbers or instruction words it adds.'),
+            model_name="draft",
+            name="demoted_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Why this draft is never shown first: the names, numbers or instruction words it adds.",
+            ),
         ),
     ]
