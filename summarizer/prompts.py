@@ -16,7 +16,7 @@ from typing import Any
 # learning researcher would care") came back from small models as "The work of a machine-learning
 # researcher ...", so the instruction names no reader and no role a model could turn into a subject.
 INSTRUCTION = (
-    "Summarize the text below in two or three sentences: what the work does and what it finds. "
+    "Summarize the text below in two or three sentences: what this paper proposes and what it finds. "
     "Use only facts stated in the text."
 )
 SYSTEM = "You summarize research papers accurately and briefly."
