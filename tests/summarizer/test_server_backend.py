@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from curator.editions.drafts import ranked_drafts
-from summarizer import backends, drafting, fallback, faithfulness, server
+from summarizer import backends, drafting, faithfulness, fallback, server
 from summarizer.models import DecodingProfile, Draft
 from summarizer.report import profile_report
 from tests.summarizer.fake_openai import Script, fake_server
