@@ -19,6 +19,7 @@ from curator.outbox import handover
 from summarizer import decoding, drafting, experiments, prompts, tasks
 from summarizer.forms import KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
 from summarizer.models import DecodingProfile
+from summarizer.status import summarizer_status
 
 
 @require_POST
@@ -97,5 +98,12 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
         "profiles": DecodingProfile.objects.all(),
         "base": base,
         "results": results,
+        "knobs_idle": _knobs_idle(),
     }
     return render(request, "admin/summarizer/playground.html", context)
+
+
+def _knobs_idle() -> str:
+    """Why the knobs cannot change anything now (drafts come from the extract), or empty."""
+    status = summarizer_status()
+    return status.reason if status.uses_fallback else ""
