@@ -122,7 +122,8 @@ def test_held_out_abstracts_through_transformers_serve(on_server, make_entry, ca
         from_model += shown.engine == Draft.Engine.MODEL
         lines.append(f"{shown.engine:8} {verdict.reason or 'faithful':40.40} {shown.text[:90]}")
     with capsys.disabled():
-        print("\n".join(["", *lines, f"held-out: {problems}/20 shown first with problems, {from_model}/20 from the model"]))
+        summary = f"held-out: {problems}/20 shown first with problems, {from_model}/20 from the model"
+        print("\n".join(["", *lines, summary]))
     assert problems <= 2
     assert from_model >= 10
     model_drafts = Draft.objects.filter(entry__in=entries, engine=Draft.Engine.MODEL)
