@@ -66,6 +66,15 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _body_detail(exc: Any) -> str:
+    """The server's own words from an error body (e.g. "Unexpected fields in the request: {'top_k'}")."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        body = body.get("detail") or body.get("message") or body.get("error") or body
+    text = str(body).strip() if body else ""
+    return f" ({text[:200]})" if text and text not in str(exc) else ""
+
+
 def messages(source: prompts.Source) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": prompts.SYSTEM},
@@ -125,7 +134,8 @@ def complete(source: prompts.Source, knobs: decoding.Settings, seed: int | None)
         except DraftFailed:
             raise
         except openai.APIStatusError as exc:  # 4xx other than 429: retrying cannot help
-            raise DraftFailed(f"the server refused the request: {_describe(exc)}") from exc
+            detail = _body_detail(exc)
+            raise DraftFailed(f"the server refused the request: {_describe(exc)}{detail}") from exc
         except Exception as exc:  # malformed JSON, a missing field, a proxy's HTML page
             raise DraftFailed(f"the server's answer could not be read: {_describe(exc)}") from exc
 

@@ -265,3 +265,12 @@ def test_the_verdict_names_what_is_invented_and_what_is_echoed():
     assert "echoes the instruction" in echoed.reason
     # Words the paper itself uses are not echoes.
     assert faithfulness.judge("A newsletter of papers.", "We build a newsletter of papers.").faithful
+
+
+def test_a_rejected_request_quotes_the_servers_words_and_is_not_retried(api, make_entry):
+    script = api({"status": 422, "raw": b'{"detail": "Unexpected fields in the request: {\'top_k\'}"}'})
+    entry = make_entry("paper")
+    drafting.draft_entries([entry.pk], plain_greedy())
+    assert len(script.requests) == 1
+    reason = Draft.objects.get(entry=entry).fallback_reason
+    assert reason.startswith("the server refused the request") and "Unexpected fields" in reason and "top_k" in reason
