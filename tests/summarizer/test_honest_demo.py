@@ -43,3 +43,14 @@ def test_the_report_and_the_dashboard_name_backend_and_model(admin_client, setti
     dashboard = admin_client.get(reverse("admin:index")).content.decode()
     assert "Drafts come from OpenAI-compatible server (http://inference.internal:8000/v1)" in dashboard
     assert "model Qwen/Qwen2.5-1.5B-Instruct" in dashboard
+
+
+def test_the_entry_page_lists_demoted_drafts_last_with_the_reason(admin_client, make_entry):
+    entry = make_entry("paper")
+    Draft.objects.create(entry=entry, text="Faithful older draft.", engine="model", profile_name="Greedy")
+    Draft.objects.create(
+        entry=entry, text="Dr. Elena Martinez <b>invents</b>.", engine="model", demoted_reason="invents Elena, <b>"
+    )
+    page = admin_client.get(reverse("admin:feeds_entry_change", args=[entry.pk])).content.decode()
+    assert page.index("Faithful older draft.") < page.index("Dr. Elena Martinez")
+    assert "Not shown first: invents Elena, &lt;b&gt;." in page and "<b>invents" not in page
