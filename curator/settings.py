@@ -352,6 +352,29 @@ SUMMARIZER_BATCH_SIZE = envint("SUMMARIZER_BATCH_SIZE", "16")
 SUMMARIZER_CPU_PACKING = envbool("SUMMARIZER_CPU_PACKING", "True")
 # auto = the first CUDA GPU when torch sees one, else cpu; or any torch device name (cpu, cuda:1, mps).
 SUMMARIZER_DEVICE = envstr("SUMMARIZER_DEVICE", "auto")
+# Where drafts come from: `transformers` (a model loaded in the worker, SUMMARIZER_MODEL) or `openai` (any server
+# speaking the OpenAI chat-completions API: vLLM, TGI, Ollama, llama.cpp's server, `transformers serve`, a hosted API).
+SUMMARIZER_BACKEND = envstr("SUMMARIZER_BACKEND", "transformers").strip().lower()
+if SUMMARIZER_BACKEND not in ("transformers", "openai"):
+    raise ImproperlyConfigured(f"SUMMARIZER_BACKEND={SUMMARIZER_BACKEND!r}: choose transformers or openai")
+# The server's API base (operator configuration: the feed SSRF guard does not apply), e.g. http://vllm:8000/v1.
+SUMMARIZER_API_BASE = envstr("SUMMARIZER_API_BASE", "")
+SUMMARIZER_API_MODEL = envstr("SUMMARIZER_API_MODEL", "")
+# The key, or a file holding it (a mounted secret); the file wins when both are set.
+SUMMARIZER_API_KEY = envstr("SUMMARIZER_API_KEY", "")
+SUMMARIZER_API_KEY_FILE = envstr("SUMMARIZER_API_KEY_FILE", "")
+if SUMMARIZER_API_KEY_FILE:
+    try:
+        SUMMARIZER_API_KEY = Path(SUMMARIZER_API_KEY_FILE).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"SUMMARIZER_API_KEY_FILE={SUMMARIZER_API_KEY_FILE!r}: {exc.strerror}") from exc
+# Requests in flight at once when a batch of entries is drafted; servers with continuous batching use them all.
+SUMMARIZER_API_CONCURRENCY = envint("SUMMARIZER_API_CONCURRENCY", "4")
+# Hard deadline of one draft in seconds, retries and waits included; past it the draft is an extract.
+SUMMARIZER_API_TIMEOUT = envfloat("SUMMARIZER_API_TIMEOUT", "60")
+# Knobs beyond the OpenAI API that this server accepts (vLLM, TGI and llama.cpp take top_k, repetition_penalty,
+# min_tokens); any of top_k, repetition_penalty, min_new_tokens. Others are refused on the openai backend.
+SUMMARIZER_API_EXTRA_KNOBS = envlist("SUMMARIZER_API_EXTRA_KNOBS")
 # An A/B experiment: two profile names, comma-separated; every new entry is drafted with both instead of the
 # default profile, and the profile report compares them. Empty = the default profile only.
 SUMMARIZER_AB_PROFILES = envlist("SUMMARIZER_AB_PROFILES")

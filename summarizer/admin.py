@@ -42,6 +42,7 @@ class EntryDraftsAdminMixin:
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
         drafts = list(Draft.objects.filter(entry_id=object_id).select_related("profile"))
+        drafts.sort(key=lambda d: bool(d.demoted_reason))  # demoted drafts last, newest first within each group
         for draft in drafts:
             draft.parameter_summary = (
                 f"extractive ({draft.parameters.get('fallback_method', 'lexical')})"

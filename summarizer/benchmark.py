@@ -50,6 +50,15 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--beam-entries", type=int, default=8, help="entries for the beam-4 vs greedy figure")
     parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantization of Linear layers")
     parser.add_argument("--packed-baseline", action="store_true", help="also time the naive loop on the packed model")
+    parser.add_argument(
+        "--backend",
+        choices=("transformers", "openai"),
+        default="transformers",
+        help="openai: drafts per second from the server at SUMMARIZER_API_BASE (SUMMARIZER_API_MODEL)",
+    )
+    parser.add_argument(
+        "--concurrency", default="1,4", help="openai only: requests in flight to compare, comma-separated (1 = naive)"
+    )
 
 
 def _sentence(rng: random.Random) -> str:
@@ -128,7 +137,49 @@ def _check_identical(expected: list[list[int]], actual: list[list[int]], what: s
         raise AssertionError(f"greedy outputs differ between the baseline and {what}")
 
 
+def run_server(stdout: Any = None, **options: Any) -> dict[str, Any]:
+    """Drafts per second through the configured OpenAI-compatible server at each concurrency.
+
+    Concurrency 1 is the naive baseline (one request after the other); every level drafts the same
+    entries with the same greedy settings, through `summarizer.server.generate`, the production path.
+    """
+    from django.conf import settings
+
+    from summarizer import server
+
+    levels = [int(x) for x in str(options["concurrency"]).split(",") if x.strip()]
+    n = options["entries"]
+    sources = make_sources(n, options["seed"])
+    knobs = decoding.check({"strategy": "greedy", "max_new_tokens": options["max_new_tokens"]})
+    server.complete(sources[0], knobs, None)  # warm-up: the server may load its model on the first request
+    figures: dict[str, Any] = {
+        "backend": "openai",
+        "api_base": settings.SUMMARIZER_API_BASE,
+        "model": settings.SUMMARIZER_API_MODEL,
+        "entries": n,
+        "max_new_tokens": options["max_new_tokens"],
+    }
+    for level in levels:
+        began = time.perf_counter()
+        results = server.generate(sources, knobs, concurrency=level)
+        seconds = time.perf_counter() - began
+        failed = [r for r in results if isinstance(r, Exception)]
+        if failed:
+            raise RuntimeError(f"{len(failed)} drafts failed at concurrency {level}: {failed[0]}")
+        tokens = sum(o.tokens_out for r in results if isinstance(r, list) for o in r)
+        figures[f"c{level}_s"] = round(seconds, 2)
+        figures[f"c{level}_drafts_per_s"] = round(n / seconds, 3)
+        figures[f"c{level}_tokens_per_s"] = round(tokens / seconds, 1)
+        if stdout is not None and not options.get("json"):
+            stdout.write(f"concurrency {level}: {n} drafts in {seconds:.1f} s = {n / seconds:.3f} drafts/s")
+    if len(levels) > 1:
+        figures["speedup"] = round(figures[f"c{levels[0]}_s"] / figures[f"c{levels[-1]}_s"], 2)
+    return figures
+
+
 def run(stdout: Any = None, **options: Any) -> dict[str, Any]:
+    if options.get("backend") == "openai":
+        return run_server(stdout, **options)
     import torch
     from django.conf import settings
 

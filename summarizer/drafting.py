@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from curator.feeds.models import Entry
-from summarizer import checks, decoding, engine, fallback, prompts
+from summarizer import backends, checks, decoding, engine, faithfulness, fallback, prompts, server
 from summarizer.models import DecodingProfile, Draft
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ class Report:
     drafted: int = 0  # entries that got at least one model draft
     fallback: int = 0  # entries that got an extractive fallback draft
     failed: int = 0  # entries that got nothing
+    demoted: int = 0  # of `drafted`, entries whose every model draft was demoted (an extract is shown first)
     seconds: float = 0.0
     draft_ids: list[int] = field(default_factory=list)
     errors: dict[int, str] = field(default_factory=dict)
@@ -39,6 +40,7 @@ class Report:
             "drafted": self.drafted,
             "fallback": self.fallback,
             "failed": self.failed,
+            "demoted": self.demoted,
             "seconds": round(self.seconds, 2),
         }
 
@@ -60,6 +62,13 @@ class Generated:
     flags: list[str]
     fallback_reason: str = ""
     fallback_method: str = ""
+    backend: str = ""  # transformers or openai for model drafts; empty for extracts
+    demoted_reason: str = ""  # why it is never shown first (invents or echoes); empty when faithful
+    label: str = ""  # what editors see instead of the profile's name, for extracts
+
+    @property
+    def demoted(self) -> bool:
+        return bool(self.demoted_reason)
 
 
 def input_hash(source: prompts.Source) -> str:
@@ -76,23 +85,35 @@ def pending_entry_ids() -> list[int]:
     return list(pending_entries().order_by("created_at", "pk").values_list("pk", flat=True))
 
 
-def _from_outputs(loaded: engine.Loaded, source: prompts.Source, outputs: Sequence[engine.Output]) -> list[Generated]:
-    return [
-        Generated(
-            text=output.text,
-            engine=Draft.Engine.MODEL,
-            model_id=loaded.model_id,
-            tokens_in=output.tokens_in,
-            tokens_out=output.tokens_out,
-            seconds=output.seconds,
-            seed=output.seed,
-            flags=checks.unsupported(output.text, source.text),
+def _from_outputs(
+    model_id: str, source: prompts.Source, outputs: Sequence[engine.Output], backend: str = backends.TRANSFORMERS
+) -> list[Generated]:
+    generated = []
+    for output in outputs:
+        verdict = faithfulness.judge(output.text, source.text)
+        generated.append(
+            Generated(
+                text=output.text,
+                engine=Draft.Engine.MODEL,
+                model_id=model_id,
+                tokens_in=output.tokens_in,
+                tokens_out=output.tokens_out,
+                seconds=output.seconds,
+                seed=output.seed,
+                flags=list(verdict.invented) + [f"echo: {e}" for e in verdict.echoed],
+                backend=backend,
+                demoted_reason=verdict.reason,
+            )
         )
-        for output in outputs
-    ]
+    return generated
 
 
-def _from_fallback(source: prompts.Source, reason: str) -> Generated:
+NO_MODEL_LABEL = "extract (no model)"
+DEMOTED_LABEL = "extract (model drafts demoted)"
+DEMOTED_FALLBACK_REASON = "every model draft invented or echoed something; this extract is shown first"
+
+
+def _from_fallback(source: prompts.Source, reason: str, label: str = NO_MODEL_LABEL) -> Generated:
     began = time.monotonic()
     extract = fallback.summarize(source.body or source.text)
     return Generated(
@@ -106,6 +127,7 @@ def _from_fallback(source: prompts.Source, reason: str) -> Generated:
         flags=checks.unsupported(extract.text, source.text),
         fallback_reason=reason,
         fallback_method=extract.method,
+        label=label,
     )
 
 
@@ -124,7 +146,8 @@ def _draft_row(
     return Draft(
         entry=entry,
         profile=profile,
-        profile_name=profile.name if profile else "(unsaved)",
+        # Extracts are labelled as such, so no profile is credited (or blamed) for them.
+        profile_name=generated.label or (profile.name if profile else "(unsaved)"),
         text=generated.text,
         engine=generated.engine,
         model_id=generated.model_id,
@@ -135,29 +158,94 @@ def _draft_row(
         seconds=round(generated.seconds, 3),
         flags=generated.flags,
         fallback_reason=generated.fallback_reason,
+        backend=generated.backend,
+        demoted_reason=generated.demoted_reason,
         task_id=task_id,
     )
 
 
+Produce = Callable[[Sequence[prompts.Source], decoding.Settings], list[list[Generated] | Exception]]
+
+
+def _fresh_seed(knobs: decoding.Settings) -> decoding.Settings:
+    import dataclasses
+    import random
+
+    return dataclasses.replace(knobs, seed=random.SystemRandom().randrange(2**31))
+
+
+def faithful_first(
+    source: prompts.Source, generated: list[Generated], knobs: decoding.Settings, produce: Produce
+) -> list[Generated]:
+    """The drafts best first; a demoted draft never comes first.
+
+    When every draft invents or echoes, a sampling profile gets one more try with a fresh seed; if
+    that fails too, the extract is put first and the model drafts follow, flagged with the reason.
+    """
+    if generated and all(g.demoted for g in generated) and knobs.sampling:
+        again = produce([source], _fresh_seed(knobs))[0]
+        if isinstance(again, list):
+            generated = generated + again
+    ranked = sorted(generated, key=lambda g: (g.demoted, len(g.flags)))
+    if ranked and ranked[0].demoted:
+        ranked.insert(0, _from_fallback(source, DEMOTED_FALLBACK_REASON, DEMOTED_LABEL))
+    return ranked
+
+
+def producer(loaded: engine.Loaded | None, batch_size: int | None = None) -> Produce:
+    """Generated drafts per source from the configured backend (an Exception where a source failed)."""
+    if loaded is None:
+
+        def from_server(
+            sources: Sequence[prompts.Source], knobs: decoding.Settings
+        ) -> list[list[Generated] | Exception]:
+            model_id = backends.configured_model(backends.OPENAI)
+            results: list[list[Generated] | Exception] = []
+            for source, outputs in zip(sources, server.generate(sources, knobs), strict=True):
+                if isinstance(outputs, Exception):
+                    results.append(outputs)
+                else:
+                    results.append(_from_outputs(model_id, source, outputs, backends.OPENAI))
+            return results
+
+        return from_server
+
+    def from_engine(sources: Sequence[prompts.Source], knobs: decoding.Settings) -> list[list[Generated] | Exception]:
+        batch = engine.generate(loaded, sources, knobs, batch_size=batch_size)
+        return [_from_outputs(loaded.model_id, source, outputs) for source, outputs in zip(sources, batch, strict=True)]
+
+    return from_engine
+
+
 def _model_drafts(
-    loaded: engine.Loaded,
+    produce: Produce,
     entries: Sequence[Entry],
     profile: DecodingProfile | None,
     knobs: decoding.Settings,
     task_id: str,
     report: Report,
     progress: Callable[[int], None] | None,
-    batch_size: int,
 ) -> None:
     sources = [prompts.source_for(entry) for entry in entries]
-    batch = engine.generate(loaded, sources, knobs, batch_size=batch_size, progress=progress)
-    for entry, source, outputs in zip(entries, sources, batch, strict=True):
-        rows = [
-            _draft_row(entry, source, profile, knobs, generated, task_id)
-            for generated in _from_outputs(loaded, source, outputs)
-        ]
+    batch = produce(sources, knobs)
+    if progress:
+        progress(len(entries))
+    for entry, source, generated in zip(entries, sources, batch, strict=True):
+        if isinstance(generated, Exception):
+            # The server failed for this entry (dead, slow, malformed): an extract with the reason.
+            row = _draft_row(entry, source, profile, knobs, _from_fallback(source, str(generated)), task_id)
+            row.save()
+            report.draft_ids.append(row.pk)
+            report.fallback += 1
+            report.fallback_reason = str(generated)
+            continue
+        ranked = faithful_first(source, generated, knobs, produce)
+        # Saved worst first: drafts list newest first, so the best one of this run shows on top.
+        rows = [_draft_row(entry, source, profile, knobs, g, task_id) for g in reversed(ranked)]
         report.draft_ids += [row.pk for row in Draft.objects.bulk_create(rows)]
         report.drafted += 1
+        if ranked[0].engine != Draft.Engine.MODEL:
+            report.demoted += 1
 
 
 def _fallback_draft(
@@ -183,22 +271,25 @@ def draft_entries(
     knobs = profile.settings()
     entries = list(Entry.objects.filter(pk__in=list(entry_ids)).order_by("pk"))
     report = Report()
+    produce: Produce | None = None
     try:
-        loaded: engine.Loaded | None = engine.load()
+        produce = open_producer(knobs, batch_size)
     except engine.ModelUnavailable as exc:
-        loaded, report.fallback_reason = None, str(exc)
+        report.fallback_reason = str(exc)
     step = batch_size or settings.SUMMARIZER_BATCH_SIZE
+    if backends.configured() == backends.OPENAI:
+        step = max(step, settings.SUMMARIZER_API_CONCURRENCY)
     # Chunks bound memory and let progress move; the engine sorts by length inside each chunk.
-    chunk_size = step * 4 if loaded else 1
+    chunk_size = step * 4 if produce else 1
     for start in range(0, len(entries), chunk_size):
         chunk = entries[start : start + chunk_size]
-        if loaded is not None:
+        if produce is not None:
             drafted, saved = report.drafted, len(report.draft_ids)
             try:
                 # A savepoint: a failed insert must not poison the caller's transaction, and the
                 # batch's rows roll back together so the one-by-one retry cannot duplicate them.
                 with transaction.atomic():
-                    _model_drafts(loaded, chunk, profile, knobs, task_id, report, progress, step)
+                    _model_drafts(produce, chunk, profile, knobs, task_id, report, progress)
                 continue
             except Exception as exc:  # one bad batch must not stop the run; retried singly below
                 log.warning("summarizer: batch of %d failed (%s); retrying one by one", len(chunk), exc)
@@ -206,7 +297,7 @@ def draft_entries(
             for entry in chunk:
                 try:
                     with transaction.atomic():
-                        _model_drafts(loaded, [entry], profile, knobs, task_id, report, None, step)
+                        _model_drafts(produce, [entry], profile, knobs, task_id, report, None)
                 except Exception as exc:
                     log.exception("summarizer: entry %s failed", entry.pk)
                     report.failed += 1
@@ -233,10 +324,31 @@ def draft_pending(profile: DecodingProfile | None = None, **kwargs: Any) -> Repo
     return draft_entries(pending_entry_ids(), profile, **kwargs)
 
 
+def open_producer(knobs: decoding.Settings, batch_size: int | None = None) -> Produce:
+    """The configured backend, ready to draft with `knobs`, or ModelUnavailable with the reason.
+
+    A knob the backend cannot honour is refused here too (not only when the profile is saved): the
+    backend may have changed since, and the drafts then say which knob and which backend.
+    """
+    refused = backends.refusal_line(knobs.as_dict())
+    if refused:
+        raise engine.ModelUnavailable(refused)
+    if backends.configured() == backends.OPENAI:
+        if not settings.SUMMARIZER_API_BASE.strip():
+            raise engine.ModelUnavailable("SUMMARIZER_API_BASE is not set")
+        if not backends.configured_model(backends.OPENAI):
+            raise engine.ModelUnavailable("SUMMARIZER_API_MODEL is not set")
+        return producer(None)
+    return producer(engine.load(), batch_size)
+
+
 def preview(source: prompts.Source, knobs: decoding.Settings) -> list[Generated]:
-    """Drafts for a text without saving anything (the playground)."""
+    """Drafts for a text without saving anything (the playground), best first, as drafting orders them."""
     try:
-        loaded = engine.load()
+        produce = open_producer(knobs)
     except engine.ModelUnavailable as exc:
         return [_from_fallback(source, str(exc))]
-    return _from_outputs(loaded, source, engine.generate(loaded, [source], knobs)[0])
+    generated = produce([source], knobs)[0]
+    if isinstance(generated, Exception):
+        return [_from_fallback(source, str(generated))]
+    return faithful_first(source, generated, knobs, produce)

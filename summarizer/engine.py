@@ -143,16 +143,26 @@ def _input_limit(config: Any, tokenizer: Any) -> int:
     return min(usable) if usable else FALLBACK_INPUT_LIMIT
 
 
+def gguf_location(model_id: str) -> tuple[str, dict[str, Any]]:
+    """A `.gguf` file path loads through transformers' GGUF support (dequantized, needs `gguf`):
+    the directory and the file name, which is how `from_pretrained` takes it. Anything else as is."""
+    if model_id.lower().endswith(".gguf"):
+        path = os.path.abspath(model_id)
+        return os.path.dirname(path), {"gguf_file": os.path.basename(path)}
+    return model_id, {}
+
+
 def _load(model_id: str) -> Loaded:
     from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
     silence_progress_bars()
     _configure_threads()
-    config = AutoConfig.from_pretrained(model_id)
+    where, extra = gguf_location(model_id)
+    config = AutoConfig.from_pretrained(where, **extra)
     is_encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))
     model_class = AutoModelForSeq2SeqLM if is_encoder_decoder else AutoModelForCausalLM
-    tokenizer = AutoTokenizer.from_pretrained(model_id)
-    model = model_class.from_pretrained(model_id, config=config)
+    tokenizer = AutoTokenizer.from_pretrained(where, **extra)
+    model = model_class.from_pretrained(where, config=config, **extra)
     model.eval()
     model.to(device())  # an unknown or missing device fails the load: the reason shows on fallback drafts
     if settings.SUMMARIZER_CPU_PACKING and model.device.type == "cpu":

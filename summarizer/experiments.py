@@ -56,6 +56,9 @@ def record_run(
                 "seed": r.seed,
                 "flags": r.flags,
                 "fallback_reason": r.fallback_reason,
+                "backend": r.backend,
+                "demoted_reason": r.demoted_reason,
+                "label": r.label,
             }
             for r in results
         ],

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from curator.ids import parse_id
-from summarizer import decoding
+from summarizer import backends, decoding
 from summarizer.presets import DEFAULT_PRESET
 
 
@@ -129,6 +129,8 @@ class DecodingProfile(models.Model):
 
     def clean(self) -> None:
         errors = decoding.validate(self.parameters())
+        for field, messages in backends.refusals(self.parameters()).items():
+            errors.setdefault(field, []).extend(messages)
         if not self.is_default and self.pk and DecodingProfile.objects.filter(pk=self.pk, is_default=True).exists():
             errors.setdefault("is_default", []).append(
                 "This is the default profile: make another profile the default instead of unticking this one."
@@ -180,6 +182,12 @@ class Draft(models.Model):
     seconds = models.FloatField(default=0)
     flags = models.JSONField(default=list, blank=True, help_text="Numbers and names not found in the source.")
     fallback_reason = models.TextField(blank=True)
+    backend = models.CharField(
+        max_length=20, blank=True, help_text="Where the model ran: transformers (in the worker) or openai (a server)."
+    )
+    demoted_reason = models.TextField(
+        blank=True, help_text="Why this draft is never shown first: the names, numbers or instruction words it adds."
+    )
     task_id = models.CharField(
         max_length=64, blank=True, db_index=True, help_text="Celery task that made it; a redelivered task finds it."
     )

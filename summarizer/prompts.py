@@ -14,12 +14,14 @@ from typing import Any
 
 from curator.feeds.text import best_text
 
+# Asks for what the work does and finds, in the paper's own terms. An earlier wording ("why a machine
+# learning researcher would care") came back from small models as "The work of a machine-learning
+# researcher ...", so the instruction names no reader and no role a model could turn into a subject.
 INSTRUCTION = (
-    "Write a two-to-three sentence blurb for a research newsletter about the text below. "
-    "Say what the work does and why a machine learning researcher would care. "
-    "Use only facts from the text."
+    "Summarize the text below in two or three sentences: what this paper proposes and what it finds. "
+    "Use only facts stated in the text."
 )
-SYSTEM = "You write concise, accurate blurbs for a monthly machine learning newsletter."
+SYSTEM = "You summarize research papers accurately and briefly."
 PLAIN_TEMPLATE = "{instruction}\n\nText:\n{source}\n\nBlurb:"
 T5_PREFIX = "summarize: "
 
@@ -54,9 +56,14 @@ def _truncate(tokenizer: Any, text: str, budget: int) -> str:
     return tokenizer.decode(ids[: max(budget, 0)], skip_special_tokens=True)
 
 
+def request_text(source_text: str) -> str:
+    """The user turn of the chat: the instruction, then the source (the server backend sends it too)."""
+    return f"{INSTRUCTION}\n\n{source_text}"
+
+
 def chat_prompt(tokenizer: Any, source_text: str) -> str:
     """The full prompt string for a causal model: chat template when available, plain otherwise."""
-    request = f"{INSTRUCTION}\n\n{source_text}"
+    request = request_text(source_text)
     if getattr(tokenizer, "chat_template", None):
         messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": request}]
         try:

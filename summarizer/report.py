@@ -35,6 +35,8 @@ class ProfileRow:
     median_seconds: float | None = None
     median_tokens: float | None = None
     fallback_share: float = 0.0
+    demoted_share: float = 0.0  # of its model drafts, those that invented or echoed (never shown first)
+    backends: list[str] = field(default_factory=list)
     choices: int = 0  # "Use this draft" clicks
     pareto: bool = False
 
@@ -66,14 +68,29 @@ def profile_report(month: datetime.date | None = None, model: str = "", by_model
     seconds: dict[str, list[float]] = {}
     tokens: dict[str, list[float]] = {}
     entries: dict[str, set[int]] = {}
-    draft_fields = ("profile_name", "model_id", "engine", "seconds", "tokens_out", "entry_id")
-    for name, model_id, engine, secs, toks, entry_id in drafts.values_list(*draft_fields).iterator():
+    model_drafts: dict[str, int] = {}
+    draft_fields = (
+        "profile_name",
+        "model_id",
+        "engine",
+        "seconds",
+        "tokens_out",
+        "entry_id",
+        "backend",
+        "demoted_reason",
+    )
+    for name, model_id, engine, secs, toks, entry_id, backend, demoted in drafts.values_list(*draft_fields).iterator():
         key = row_key(name, model_id, by_model)
         row = rows.setdefault(key, ProfileRow(profile=key))
         row.drafts += 1
         if model_id not in row.models:
             row.models.append(model_id)
         row.fallback_share += engine == Draft.Engine.FALLBACK
+        if engine == Draft.Engine.MODEL:
+            model_drafts[key] = model_drafts.get(key, 0) + 1
+            row.demoted_share += bool(demoted)
+        if backend and backend not in row.backends:
+            row.backends.append(backend)
         seconds.setdefault(key, []).append(secs)
         tokens.setdefault(key, []).append(toks)
         entries.setdefault(key, set()).add(entry_id)
@@ -107,6 +124,8 @@ def profile_report(month: datetime.date | None = None, model: str = "", by_model
         row.median_seconds = _median(seconds[key])
         row.median_tokens = _median(tokens[key])
         row.fallback_share = row.fallback_share / row.drafts
+        row.demoted_share = row.demoted_share / model_drafts[key] if model_drafts.get(key) else 0.0
+        row.backends.sort()
         row.choices = choices.get(key, 0)
         row.models.sort()
     result = sorted(rows.values(), key=lambda r: (-r.acceptance, r.median_seconds or 0, r.profile))

@@ -8,7 +8,7 @@ from django.contrib.admin import AdminSite
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from summarizer import report, report_chart
+from summarizer import backends, report, report_chart
 from summarizer.models import DecodingProfile
 
 
@@ -36,5 +36,7 @@ def profile_report(request: HttpRequest, site: AdminSite) -> HttpResponse:
         "month": month,
         "model": model,
         "by_model": by_model,
+        "backend_label": backends.label(),
+        "backend_model": backends.configured_model(),
     }
     return render(request, "admin/summarizer/profile_report.html", context)

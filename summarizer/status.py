@@ -8,10 +8,13 @@ and else the newest draft, which records the engine the workers used and their f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
-from summarizer import engine
+from django.conf import settings
+
+from summarizer import backends, engine
 from summarizer.models import Draft
 
 
@@ -21,6 +24,7 @@ class SummarizerStatus:
     engine: str  # "model", "fallback", or "unknown" (a model is set but nothing was drafted yet)
     reason: str
     seen_at: datetime.datetime | None = None  # when the newest draft told us, when that is the source
+    backend: str = ""  # where drafts come from, in plain words (backends.label)
 
     @property
     def uses_fallback(self) -> bool:
@@ -28,7 +32,19 @@ class SummarizerStatus:
 
 
 def summarizer_status() -> SummarizerStatus:
-    """At most one query (the newest draft); never loads a model."""
+    """At most one query (the newest draft); never loads a model and never calls the server."""
+    status = _status()
+    return dataclasses.replace(status, backend=backends.label())
+
+
+def _status() -> SummarizerStatus:
+    if backends.configured() == backends.OPENAI:
+        model_id = backends.configured_model()
+        if not settings.SUMMARIZER_API_BASE.strip():
+            return SummarizerStatus(model_id, Draft.Engine.FALLBACK, "SUMMARIZER_API_BASE is not set")
+        if not model_id:
+            return SummarizerStatus("", Draft.Engine.FALLBACK, "SUMMARIZER_API_MODEL is not set")
+        return _from_newest_draft(model_id)
     model_id = engine.configured_model_id()
     if not model_id:
         return SummarizerStatus("", Draft.Engine.FALLBACK, engine.NO_MODEL)
@@ -37,6 +53,10 @@ def summarizer_status() -> SummarizerStatus:
         return SummarizerStatus(model_id, Draft.Engine.MODEL, "loaded in the web process")
     if failure:
         return SummarizerStatus(model_id, Draft.Engine.FALLBACK, failure)
+    return _from_newest_draft(model_id)
+
+
+def _from_newest_draft(model_id: str) -> SummarizerStatus:
     newest = (
         Draft.objects.only("engine", "model_id", "fallback_reason", "created_at").order_by("-created_at", "-id").first()
     )

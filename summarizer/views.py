@@ -21,6 +21,7 @@ from summarizer import comparison as comparison_run
 from summarizer import decoding, experiments, prompts, tasks
 from summarizer.forms import ColumnsForm, KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
 from summarizer.models import DecodingProfile
+from summarizer.status import summarizer_status
 
 
 @require_POST
@@ -98,6 +99,7 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
         "comparison": comparison,
         "can_view_runs": request.user.has_perm("summarizer.view_playgroundrun"),
         "pasted": bool((source_form["text"].value() or "").strip()),
+        "knobs_idle": _knobs_idle(),
     }
     return render(request, "admin/summarizer/playground.html", context)
 
@@ -120,3 +122,9 @@ def _generate(
         assert result.column.knobs is not None  # a column without knobs is never run
         experiments.record_run(request.user, source, entry, result.column.knobs.as_dict(), result.drafts)
     return outcome
+
+
+def _knobs_idle() -> str:
+    """Why the knobs cannot change anything now (drafts come from the extract), or empty."""
+    status = summarizer_status()
+    return status.reason if status.uses_fallback else ""

@@ -1,7 +1,9 @@
 """Which of an entry's drafts an editor sees first.
 
-The best draft is the newest one written by the model; the offline fallback is only a stand-in
-until the model has run, so its drafts count only when there is no model draft at all.
+The best draft is the newest faithful one written by the model. A demoted draft (it invents names or
+numbers, or echoes the instruction; summarizer/faithfulness.py) comes after every draft that is not,
+including the extract saved next to it; the offline fallback is otherwise only a stand-in until the
+model has run, so its drafts count only when there is no model draft at all.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from summarizer.models import Draft
 def ranked_drafts() -> QuerySet[Draft]:
     """All drafts, best first within each entry."""
     model_first = Case(When(engine=Draft.Engine.MODEL, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return Draft.objects.annotate(engine_rank=model_first).order_by("engine_rank", "-created_at", "-id")
+    demoted = Case(When(demoted_reason="", then=Value(0)), default=Value(1), output_field=IntegerField())
+    return Draft.objects.annotate(demoted_rank=demoted, engine_rank=model_first).order_by(
+        "demoted_rank", "engine_rank", "-created_at", "-id"
+    )
 
 
 def best_draft_text() -> Subquery:

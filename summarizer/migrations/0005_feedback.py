@@ -42,9 +42,7 @@ class Migration(migrations.Migration):
                 ("model_id", models.CharField(blank=True, max_length=500)),
                 (
                     "similarity",
-                    models.FloatField(
-                        help_text="1 - normalized edit distance between closest draft and final text."
-                    ),
+                    models.FloatField(help_text="1 - normalized edit distance between closest draft and final text."),
                 ),
                 (
                     "verdict",

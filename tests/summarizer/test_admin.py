@@ -15,7 +15,8 @@ def test_it_shows_drafts_side_by_side_with_parameters_and_flags(admin_client, us
     drafting.draft_entries([entry.pk], DecodingProfile.objects.get(name="Nucleus 0.9"))
     Draft.objects.filter(entry=entry, profile_name="Greedy").update(flags=["GPT-7"])
     page = admin_client.get(entry_url(entry)).content.decode()
-    assert page.count('class="draft-card') == 2
+    # Random-weight drafts invent words, so each run also saved the extract shown above them.
+    assert page.count('class="draft-card') == Draft.objects.filter(entry=entry).count() >= 2
     assert "Greedy" in page and "Nucleus 0.9" in page
     assert "no repeated 3-grams" in page
     assert "top-p 0.9" in page and "seed 42" in page
@@ -44,7 +45,7 @@ def test_it_drafts_again_with_the_chosen_profile(
         )
     assert response.status_code == 302
     assert response["Location"].startswith(entry_url(entry))
-    draft = Draft.objects.get(entry=entry)
+    draft = Draft.objects.get(entry=entry, engine=Draft.Engine.MODEL)
     assert draft.profile == contrastive and draft.parameters["penalty_alpha"] == 0.6
 
 

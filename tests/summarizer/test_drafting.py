@@ -38,14 +38,16 @@ def test_it_records_the_seed_it_sampled_with_so_a_draft_can_be_replayed(use_mode
         name="Unseeded", strategy="top_k", top_k=20, min_new_tokens=12, max_new_tokens=12
     )
     drafting.draft_entries([entry.pk], unseeded)
-    first = Draft.objects.get(entry=entry)
+    # Random weights invent words, so a second sample with a fresh seed follows the first one.
+    first = Draft.objects.filter(entry=entry, engine=Draft.Engine.MODEL).order_by("-pk").first()
     seed = first.parameters["seed_used"]
     assert seed is not None
     replay = DecodingProfile.objects.create(
         name="Replay", strategy="top_k", top_k=20, min_new_tokens=12, max_new_tokens=12, seed=seed
     )
     drafting.draft_entries([entry.pk], replay)
-    assert Draft.objects.filter(entry=entry, profile=replay).get().text == first.text
+    replayed = Draft.objects.filter(entry=entry, profile=replay, engine=Draft.Engine.MODEL)
+    assert first.text in {d.text for d in replayed if d.parameters["seed_used"] == seed}
 
 
 def test_it_makes_one_draft_per_returned_sequence(use_model, make_entry):

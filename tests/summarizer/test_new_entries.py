@@ -40,7 +40,7 @@ def test_it_skips_an_entry_already_drafted_with_the_profile(use_model, make_entr
     tasks.draft_blurb.apply(args=[entry.pk])
     result = tasks.draft_blurb.apply(args=[entry.pk]).get()
     assert result == {"skipped": "already has a draft from this profile"}
-    assert Draft.objects.filter(entry=entry).count() == 1
+    assert Draft.objects.filter(entry=entry, engine=Draft.Engine.MODEL).count() == 1
 
 
 def test_it_drafts_again_when_forced(use_model, make_entry):
@@ -49,7 +49,7 @@ def test_it_drafts_again_when_forced(use_model, make_entry):
     greedy = DecodingProfile.objects.get(name="Greedy")
     tasks.draft_blurb.apply(args=[entry.pk, greedy.pk])
     tasks.draft_blurb.apply(args=[entry.pk, greedy.pk, True])
-    assert Draft.objects.filter(entry=entry, profile=greedy).count() == 2
+    assert Draft.objects.filter(entry=entry, profile=greedy, engine=Draft.Engine.MODEL).count() == 2
 
 
 def test_it_does_not_draft_twice_for_a_redelivered_task(use_model, make_entry):
@@ -59,4 +59,4 @@ def test_it_does_not_draft_twice_for_a_redelivered_task(use_model, make_entry):
     tasks.draft_blurb.apply(args=[entry.pk, greedy.pk, True], task_id="delivery-1")
     again = tasks.draft_blurb.apply(args=[entry.pk, greedy.pk, True], task_id="delivery-1").get()
     assert again == {"skipped": "already drafted by this task"}
-    assert Draft.objects.filter(entry=entry).count() == 1
+    assert Draft.objects.filter(entry=entry, engine=Draft.Engine.MODEL).count() == 1

@@ -28,7 +28,7 @@ def test_it_wraps_causal_input_in_the_chat_template(use_model):
     ids = engine.encode(loaded, prompts.Source("Title", "Body text about diffusion."), 32)
     prompt = loaded.tokenizer.decode(ids)
     assert prompt.startswith("<|system|>")
-    assert "blurb for a research newsletter" in prompt
+    assert "Summarize the text below in two or three sentences" in prompt
     assert prompt.rstrip().endswith("<|assistant|>")
 
 

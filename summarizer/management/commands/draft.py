@@ -51,6 +51,9 @@ class Command(BaseCommand):
         if report.fallback:  # the model's state matters only when drafts fell back because of it
             drafts = counted(report.fallback, "draft", "drafts")
             self.stderr.write(f"{drafts} used the offline fallback: {report.fallback_reason}")
+        if report.demoted:
+            entries = counted(report.demoted, "entry", "entries")
+            self.stderr.write(f"{entries}: every model draft invented or echoed something; an extract is shown first")
         for entry_id, error in report.errors.items():
             self.stderr.write(f"entry {entry_id} failed: {error}")
         self.stdout.write(
