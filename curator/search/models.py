@@ -52,7 +52,7 @@ class Topic(models.Model):
     """A subject the team writes about; tags picks and entries, and has a public page and feed."""
 
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, help_text="The end of its public address: /topics/<this>/.")
+    slug = models.SlugField(max_length=100, unique=True, help_text="The last part of its public address (/topics/...).")
     picks = models.ManyToManyField("editions.Pick", related_name="topics", blank=True)
     entries = models.ManyToManyField("feeds.Entry", related_name="topics", blank=True)
 

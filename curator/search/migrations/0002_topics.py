@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 (
                     "slug",
                     models.SlugField(
-                        help_text="The end of its public address: /topics/<this>/.", max_length=100, unique=True
+                        help_text="The last part of its public address (/topics/...).", max_length=100, unique=True
                     ),
                 ),
                 ("entries", models.ManyToManyField(blank=True, related_name="topics", to="feeds.entry")),
