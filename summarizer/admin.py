@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
@@ -17,8 +17,13 @@ from summarizer import report_views, tasks, views
 from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft
 
+if TYPE_CHECKING:
+    _EntryAdminBase = admin.ModelAdmin[Entry]  # composed onto the entry admin in curator/admin.py
+else:
+    _EntryAdminBase = object
 
-class EntryDraftsAdminMixin:
+
+class EntryDraftsAdminMixin(_EntryAdminBase):
     """The summarizer's part of the entry admin: drafts side by side on the change page, and re-drafting.
 
     curator/admin.py composes it with the other apps' parts; it takes `drafts_change_form_template`

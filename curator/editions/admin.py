@@ -7,6 +7,7 @@ triage.py, and turn a WorkflowError into a message the editor can act on.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -74,7 +75,13 @@ class AddToIssueForm(forms.Form):
         return section
 
 
-class TriageEntryAdminMixin:
+if TYPE_CHECKING:
+    _EntryAdminBase = admin.ModelAdmin[Entry]  # composed onto the entry admin in curator/admin.py
+else:
+    _EntryAdminBase = object
+
+
+class TriageEntryAdminMixin(_EntryAdminBase):
     """The editions part of the entry admin: triage columns and filters, bulk triage, add to issue.
 
     curator/admin.py composes it with the other apps' parts and lists `triage_list_display`,
@@ -203,7 +210,13 @@ def _move_redirect(request: HttpRequest, value: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(request.path + anchor)
 
 
-class LockedIssueInlineMixin:
+if TYPE_CHECKING:
+    _IssueInlineBase = admin.options.InlineModelAdmin[Any, Issue]  # composed onto the issue page's inlines
+else:
+    _IssueInlineBase = object
+
+
+class LockedIssueInlineMixin(_IssueInlineBase):
     """Inlines follow their issue: nothing to add, change or delete once it is sending or sent."""
 
     def _parent_editable(self, obj: Issue | None) -> bool:

@@ -7,7 +7,7 @@ they check the permission, call a function of desk.py and answer with JSON the d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -20,8 +20,14 @@ from curator.editions.models import WorkflowError
 from curator.feeds.models import Entry
 from curator.ids import parse_id
 
+if TYPE_CHECKING:
+    # The entry admin in curator/admin.py has the triage part's permission beside this one.
+    from curator.editions.admin import TriageEntryAdminMixin as _EntryAdminBase
+else:
+    _EntryAdminBase = object
 
-class DeskEntryAdminMixin:
+
+class DeskEntryAdminMixin(_EntryAdminBase):
     """Adds /admin/feeds/entry/desk/ (URL name admin:feeds_entry_desk) to the entry admin."""
 
     change_list_template = "admin/editions/entry/desk_change_list.html"  # the entry list links to the desk

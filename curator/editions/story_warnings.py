@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import TYPE_CHECKING
+
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 
-from curator.editions.models import Pick
+from curator.editions.models import Issue, Pick
 from curator.ids import parse_id
 from curator.ranking.stories import shared_stories
 
@@ -19,7 +21,13 @@ def story_warnings(issue_id: int) -> list[str]:
     ]
 
 
-class StoryWarningIssueAdminMixin:
+if TYPE_CHECKING:
+    _IssueAdminBase = admin.ModelAdmin[Issue]  # composed onto the issue admin
+else:
+    _IssueAdminBase = object
+
+
+class StoryWarningIssueAdminMixin(_IssueAdminBase):
     """Shows story_warnings() as messages when the issue page is opened."""
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -40,7 +41,13 @@ def changed_since_ready(issue: Issue) -> bool:
     )
 
 
-class IssueSendingAdminMixin:
+if TYPE_CHECKING:
+    _IssueAdminBase = admin.ModelAdmin[Issue]  # composed onto the issue admin in curator/admin.py
+else:
+    _IssueAdminBase = object
+
+
+class IssueSendingAdminMixin(_IssueAdminBase):
     """The mailing part of the issue admin: preview, test send, send, progress, pause and resume.
 
     curator/admin.py composes it (with ScheduleSendAdminMixin and ClickReportAdminMixin) onto the

@@ -5,9 +5,11 @@ A mixin composed into the issue admin in mailing/admin.py; the rules live in mai
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -50,7 +52,13 @@ class ScheduleSendForm(forms.Form):
         return data
 
 
-class ScheduleSendAdminMixin:
+if TYPE_CHECKING:
+    _IssueAdminBase = admin.ModelAdmin[Issue]  # composed onto the issue admin in curator/admin.py
+else:
+    _IssueAdminBase = object
+
+
+class ScheduleSendAdminMixin(_IssueAdminBase):
     """URLs and views for scheduling an issue's send; composed before IssueAdmin."""
 
     def get_urls(self):
