@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.feeds.models import Entry
 from curator.outbox import handover
 from summarizer import comparison as comparison_run
@@ -118,5 +118,5 @@ def _generate(
     outcome = comparison_run.run(source, columns, budget_seconds=settings.SUMMARIZER_PLAYGROUND_SECONDS)
     for result in outcome.shown:
         assert result.column.knobs is not None  # a column without knobs is never run
-        experiments.record_run(request.user, source, entry, result.column.knobs.as_dict(), result.drafts)
+        experiments.record_run(staff_user(request), source, entry, result.column.knobs.as_dict(), result.drafts)
     return outcome

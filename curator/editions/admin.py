@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions import ordering, workflow
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
@@ -60,7 +60,7 @@ class AddToIssueForm(forms.Form):
 
     section = forms.TypedChoiceField(coerce=int, label="Issue and section")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sections = Section.objects.filter(issue__status__in=EDITABLE_STATUSES).select_related("issue")
         groups: dict[Issue, list[tuple[int, str]]] = {}
@@ -158,7 +158,7 @@ class TriageEntryAdminMixin(_EntryAdminBase):
         if form.is_valid():
             section = form.cleaned_data["section"]
             try:
-                result = workflow.add_entries_to_issue(queryset, section.issue, section, request.user)
+                result = workflow.add_entries_to_issue(queryset, section.issue, section, staff_user(request))
             except workflow.WorkflowError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 return None
@@ -278,7 +278,7 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "byline" and field is not None:
-            field.initial = workflow.display_name(request.user)
+            field.initial = workflow.display_name(staff_user(request))
         if db_field.name == "section" and field is not None:
             for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
                 setattr(field.widget, flag, False)  # sections are edited in their own inline above
@@ -413,7 +413,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Issue, form: forms.ModelForm, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = staff_user(request)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset, change: bool) -> None:
@@ -433,7 +433,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
             if pick.pk is None or pick.pk in moved:
                 pick.position = workflow.next_position(pick.section)  # new or moved: end of its section
             if pick.pk is None and not pick.byline:
-                pick.byline = workflow.display_name(request.user)
+                pick.byline = workflow.display_name(staff_user(request))
             pick.save()
 
     def _save_sections(self, formset) -> None:
@@ -494,7 +494,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         if parse_id(pick_id) is None or parse_id(draft_id) is None:
             raise workflow.WorkflowError("Unknown draft.")
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
-        workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), request.user)
+        workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), staff_user(request))
         self.message_user(request, f"Blurb of “{pick}” replaced by the draft; edit it as you like.", messages.SUCCESS)
         return pick
 
@@ -539,7 +539,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
 
     def _transition(self, request: HttpRequest, issue: Issue, target: str) -> None:
         try:
-            workflow.transition(issue, target, user=request.user)
+            workflow.transition(issue, target, user=staff_user(request))
         except workflow.WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions import desk
 from curator.editions.models import WorkflowError
 from curator.feeds.models import Entry
@@ -99,7 +99,7 @@ class DeskEntryAdminMixin(_EntryAdminBase):
         if (action == "add" and not rights["can_add"]) or (action == "redraft" and not rights["can_redraft"]):
             return JsonResponse({"ok": False, "message": "You may not do that here."}, status=403)
         return self._desk_answer(
-            request, lambda: desk.decide(entry_id, action, request.POST.get("seen", ""), request.user)
+            request, lambda: desk.decide(entry_id, action, request.POST.get("seen", ""), staff_user(request))
         )
 
     @permission_required("change")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -39,7 +40,7 @@ class ListField(forms.CharField):
     Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
     """
 
-    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
+    def __init__(self, *, separator: str = ",", **kwargs: Any) -> None:
         self.separator = separator
         kwargs.setdefault("required", False)
         super().__init__(strip=True, **kwargs)
@@ -209,7 +210,7 @@ class EntryForm(forms.ModelForm):
         fields = ["authors", "categories", "tags"]  # the admin adds the rest of its fieldsets
         labels = {"arxiv_id": "arXiv ID", "arxiv_version": "arXiv version"}  # not capitalised to "ArXiv"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = len(self.instance.authors or []) if self.instance.pk else 0
         self.fields["authors"].widget.attrs["rows"] = min(max(names, 2), 10)  # every name in view, up to ten

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,7 +27,7 @@ CHUNK_ROWS = 2000
 INSERT_BATCH = 1000  # rows per INSERT statement: 7,000 parameters, under every backend's limit
 
 
-def accept_upload(upload: UploadedFile, as_status: str, user: AbstractBaseUser | None) -> SubscriberImport:
+def accept_upload(upload: UploadedFile, as_status: str, user: User | None) -> SubscriberImport:
     """Store the file as a queued import; ImportFileError (nothing stored) when it cannot be read at all."""
     if as_status not in (Subscriber.Status.ACTIVE, Subscriber.Status.PENDING):
         raise ImportFileError(f"Cannot import subscribers as {as_status!r}.")

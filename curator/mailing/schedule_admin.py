@@ -5,7 +5,7 @@ A mixin composed into the issue admin in mailing/admin.py; the rules live in mai
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Issue
 from curator.mailing import schedule, time_zones
 from curator.mailing.admin import changed_since_ready
@@ -35,7 +35,7 @@ class ScheduleSendForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label="Time zone")
 
-    def __init__(self, *args: object, user: AbstractBaseUser | AnonymousUser | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: AbstractBaseUser | AnonymousUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["time_zone"]
         field.choices = [(name, name) for name in time_zones.choices()]  # no deprecated aliases
@@ -82,7 +82,7 @@ class ScheduleSendAdminMixin(_IssueAdminBase):
         if request.method == "POST" and form.is_valid():
             try:
                 row = schedule.schedule_send(
-                    issue, form.cleaned_data["send_at"], form.cleaned_data["time_zone"], request.user
+                    issue, form.cleaned_data["send_at"], form.cleaned_data["time_zone"], staff_user(request)
                 )
             except schedule.ScheduleError as exc:
                 form.add_error(None, str(exc))
@@ -105,7 +105,7 @@ class ScheduleSendAdminMixin(_IssueAdminBase):
     @permission_required("send")
     def cancel_schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self._schedulable_issue(request, object_id)
-        if schedule.cancel_schedule(issue, request.user):
+        if schedule.cancel_schedule(issue, staff_user(request)):
             messages.success(request, f"The scheduled send of “{issue}” is cancelled.")
         else:
             messages.warning(request, "There was no pending schedule to cancel (it may have started already).")
