@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -48,7 +49,7 @@ class EntryDraftsAdminMixin(_EntryAdminBase):
     ) -> HttpResponse:
         drafts = list(Draft.objects.filter(entry_id=object_id).select_related("profile"))
         for draft in drafts:
-            draft.parameter_summary = (
+            draft.parameter_summary = (  # type: ignore[attr-defined]  # shown beside the draft, never saved
                 f"extractive ({draft.parameters.get('fallback_method', 'lexical')})"
                 if draft.engine == Draft.Engine.FALLBACK
                 else summarize_parameters(draft.parameters)
@@ -84,7 +85,7 @@ class EntryDraftsAdminMixin(_EntryAdminBase):
             "entries": queryset,
             "form": form,
             "action_name": "draft_with_profile",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/summarizer/draft_with_profile.html", context)
 
@@ -111,7 +112,7 @@ class DecodingProfileAdmin(admin.ModelAdmin):
 
     @admin.display(description="drafts", ordering="n_drafts")
     def draft_count(self, obj: DecodingProfile) -> int:
-        return obj.n_drafts
+        return obj.n_drafts  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="settings")
     def knobs(self, obj: DecodingProfile) -> str:

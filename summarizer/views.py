@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -46,7 +46,10 @@ def _initial_knobs(request: HttpRequest) -> tuple[DecodingProfile, dict[str, Any
     return base, decoding.parameters_of(base)
 
 
-def _bound_or_typed(form_class: type[forms.Form], request: HttpRequest, *, bound: bool) -> forms.Form:
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def _bound_or_typed(form_class: type[FormT], request: HttpRequest, *, bound: bool) -> FormT:
     if bound:
         return form_class(request.POST)
     return form_class(initial={name: request.POST.get(name, "") for name in form_class.base_fields})

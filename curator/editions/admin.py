@@ -7,7 +7,7 @@ triage.py, and turn a WorkflowError into a message the editor can act on.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -66,7 +66,8 @@ class AddToIssueForm(forms.Form):
         groups: dict[Issue, list[tuple[int, str]]] = {}
         for section in sections.order_by("-issue__month", "-issue_id", "position", "id"):
             groups.setdefault(section.issue, []).append((section.pk, section.title))
-        self.fields["section"].choices = [(f"{issue} ({issue.status})", choices) for issue, choices in groups.items()]
+        section_field = cast(forms.ChoiceField, self.fields["section"])
+        section_field.choices = [(f"{issue} ({issue.status})", choices) for issue, choices in groups.items()]
 
     def clean_section(self) -> Section:
         section = Section.objects.select_related("issue").filter(pk=self.cleaned_data["section"]).first()
@@ -164,7 +165,7 @@ class TriageEntryAdminMixin(_EntryAdminBase):
                 return None
             self._report_added(request, result, section)
             return None
-        if not form.fields["section"].choices:
+        if not cast(forms.ChoiceField, form.fields["section"]).choices:
             self.message_user(request, "There is no issue being edited: create one first.", messages.ERROR)
             return None
         context = {
@@ -269,8 +270,8 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
         if db_field.name != "section":
             return super().formfield_for_foreignkey(db_field, request, **kwargs)
         issue_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-        kwargs["queryset"] = Section.objects.filter(issue_id=issue_id)
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = Section.objects.filter(issue_id=issue_id)  # type: ignore[misc]  # None on the add page: no sections
+        field = cast(forms.ModelChoiceField, super().formfield_for_foreignkey(db_field, request, **kwargs))
         # Evaluated once here and copied into every pick form: one query, not one per pick.
         field.choices = [("", "---------"), *((s.pk, s.title) for s in kwargs["queryset"])]
         return field
@@ -366,14 +367,14 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="picks", ordering="pick_total")
     def pick_count(self, obj: Issue) -> int:
-        return obj.pick_total
+        return obj.pick_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="intro as readers see it")
     def intro_preview(self, obj: Issue) -> SafeString:
         # safe: markdown_to_html runs nh3 (small allowlist, http/https/mailto links) now, at render time.
         return SafeString(markdown_to_html(obj.intro)) if obj.pk else SafeString("")
 
-    def get_fieldsets(self, request: HttpRequest, obj: Issue | None = None) -> list:
+    def get_fieldsets(self, request: HttpRequest, obj: Issue | None = None) -> list[Any] | tuple[Any, ...]:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not obj.is_locked:
             return fieldsets

@@ -39,7 +39,7 @@ WEEK, ALL = "week", "all"
 TRIAGE_OF = {"shortlist": Entry.Triage.SHORTLISTED, "reject": Entry.Triage.REJECTED}
 ACTIONS = (*TRIAGE_OF, "add", "redraft")
 # Section titles that suit each kind of entry, matched case-insensitively as parts of the title.
-SECTION_WORDS = {Entry.Kind.PAPER: ("paper",), Entry.Kind.POST: ("blog", "post")}
+SECTION_WORDS: dict[str, tuple[str, ...]] = {Entry.Kind.PAPER: ("paper",), Entry.Kind.POST: ("blog", "post")}
 
 
 class Conflict(WorkflowError):

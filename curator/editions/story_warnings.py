@@ -14,7 +14,11 @@ from curator.ranking.stories import shared_stories
 
 def story_warnings(issue_id: int) -> list[str]:
     """One sentence per group of picks in this issue that share a story."""
-    picks = {pick.entry_id: pick for pick in Pick.objects.filter(issue_id=issue_id, entry__isnull=False)}
+    picks = {
+        pick.entry_id: pick
+        for pick in Pick.objects.filter(issue_id=issue_id, entry__isnull=False)
+        if pick.entry_id is not None
+    }
     return [
         "These picks are one story: " + ", ".join(f"“{picks[entry_id].title}”" for entry_id in group) + "."
         for group in shared_stories(picks)

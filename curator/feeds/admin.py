@@ -21,7 +21,7 @@ from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
 from curator.plural import counted
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Source.Status.OK: "#1a7f37",
     Source.Status.NOT_MODIFIED: "#1a7f37",
     Source.Status.ERROR: "#cf222e",
@@ -51,7 +51,7 @@ class ListField(forms.CharField):
             return joiner.join(str(item) for item in value)
         return value
 
-    def to_python(self, value: object) -> list[str]:
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]  # a list field built on CharField
         if isinstance(value, list):
             return [str(item) for item in value]
         text = super().to_python(value) or ""
@@ -80,7 +80,8 @@ class SourceForm(forms.ModelForm):
         labels = {"arxiv_query": "arXiv search"}  # a model label would be capitalised to "ArXiv"
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns, typed as a dict
         url, query = data.get("url"), (data.get("arxiv_query") or "").strip()
         if query:
             data["url"], data["kind"] = url or arxiv.API_URL, Source.Kind.ARXIV
@@ -122,7 +123,7 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = [*FETCH_STATE_FIELDS, "created_at"]
     fieldsets = [
         (None, {"fields": ["name", "url", "kind", "arxiv_query", "active", "section_hint", "tags", "fetch_full_text"]}),
-        ("Fetch state", {"fields": readonly_fields, "classes": ["collapse"]}),
+        ("Fetch state", {"fields": [*readonly_fields], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
@@ -153,7 +154,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
-        return obj.num_entries
+        return obj.num_entries  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="kind", ordering="kind")
     def kind_label(self, obj: Source) -> str:

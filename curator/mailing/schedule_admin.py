@@ -5,7 +5,7 @@ A mixin composed into the issue admin in mailing/admin.py; the rules live in mai
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -37,7 +37,7 @@ class ScheduleSendForm(forms.Form):
 
     def __init__(self, *args: Any, user: AbstractBaseUser | AnonymousUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["time_zone"]
+        field = cast(forms.ChoiceField, self.fields["time_zone"])
         field.choices = [(name, name) for name in time_zones.choices()]  # no deprecated aliases
         field.initial = time_zones.initial_zone(user or AnonymousUser())
         if not field.initial or field.initial == settings.TIME_ZONE:
@@ -45,7 +45,8 @@ class ScheduleSendForm(forms.Form):
             field.widget.attrs["data-browser-zone"] = "1"
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns, typed as a dict
         if data.get("send_at") and data.get("time_zone"):
             # The form parsed the wall-clock time in the server's zone; read it again in the editor's.
             data["send_at"] = schedule.aware(timezone.make_naive(data["send_at"]), data["time_zone"])
