@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -131,7 +131,7 @@ def needing(permission: str, action: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(model_admin: admin.ModelAdmin, request: Any, queryset: Any) -> Any:
         return action(model_admin, request, queryset)
 
-    guarded.allowed_permissions = (permission,)
+    cast(Any, guarded).allowed_permissions = (permission,)
     return guarded
 
 

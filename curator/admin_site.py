@@ -11,7 +11,7 @@ Installed through `CuratorAdminConfig` (in INSTALLED_APPS in django.contrib.admi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import admin
@@ -19,6 +19,9 @@ from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 APP_ORDER = ["feeds", "editions", "summarizer", "mailing", "ranking", "auth"]
 MODEL_ORDER = {
@@ -69,15 +72,15 @@ class CuratorAdminSite(admin.AdminSite):
 
     # Read per request, so a SITE_NAME changed in settings (or a test) shows at once.
     @property
-    def site_header(self) -> str:
+    def site_header(self) -> str:  # type: ignore[override]  # a read-only property, so it follows settings
         return settings.SITE_NAME
 
     @property
-    def site_title(self) -> str:
+    def site_title(self) -> str:  # type: ignore[override]  # a read-only property, so it follows settings
         return settings.SITE_NAME
 
     @property
-    def index_title(self) -> str:
+    def index_title(self) -> str:  # type: ignore[override]  # a read-only property, so it follows settings
         return "Dashboard"
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
@@ -93,7 +96,7 @@ class CuratorAdminSite(admin.AdminSite):
 
         return [path("search/", self.admin_view(staff_search), name="search"), *super().get_urls()]
 
-    def _build_app_dict(self, request: HttpRequest, label: str | None = None) -> dict[str, Any]:
+    def _build_app_dict(self, request: HttpRequest, label: str | StrPromise | None = None) -> dict[str, Any]:
         app_dict = super()._build_app_dict(request, label)
         if not request.user.is_superuser:
             app_dict = {name: app for name, app in app_dict.items() if name not in INTERNAL_APPS}

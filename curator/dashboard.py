@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -34,7 +33,7 @@ WEEK = datetime.timedelta(days=7)
 # A hand-over normally happens as the request commits: a row waiting longer means the broker did not take it.
 STUCK_AFTER = datetime.timedelta(minutes=1)
 
-User = AbstractBaseUser | AnonymousUser
+User = AbstractUser | AnonymousUser
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from rapidfuzz.distance import Levenshtein
 
 from summarizer.models import Draft, DraftChoice, DraftOutcome
@@ -89,5 +89,5 @@ def record_outcomes(finals: Iterable[FinalText]) -> list[DraftOutcome]:
     return recorded
 
 
-def record_choice(draft: Draft, user: AbstractBaseUser | None = None) -> DraftChoice:
+def record_choice(draft: Draft, user: User | None = None) -> DraftChoice:
     return DraftChoice.objects.create(draft=draft, chosen_by=user if user and user.is_authenticated else None)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -17,8 +18,13 @@ from summarizer import report_views, tasks, views
 from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft
 
+if TYPE_CHECKING:
+    _EntryAdminBase = admin.ModelAdmin[Entry]  # composed onto the entry admin in curator/admin.py
+else:
+    _EntryAdminBase = object
 
-class EntryDraftsAdminMixin:
+
+class EntryDraftsAdminMixin(_EntryAdminBase):
     """The summarizer's part of the entry admin: drafts side by side on the change page, and re-drafting.
 
     curator/admin.py composes it with the other apps' parts; it takes `drafts_change_form_template`
@@ -44,7 +50,7 @@ class EntryDraftsAdminMixin:
         drafts = list(Draft.objects.filter(entry_id=object_id).select_related("profile"))
         drafts.sort(key=lambda d: bool(d.demoted_reason))  # demoted drafts last, newest first within each group
         for draft in drafts:
-            draft.parameter_summary = (
+            draft.parameter_summary = (  # type: ignore[attr-defined]  # shown beside the draft, never saved
                 f"extractive ({draft.parameters.get('fallback_method', 'lexical')})"
                 if draft.engine == Draft.Engine.FALLBACK
                 else summarize_parameters(draft.parameters)
@@ -80,7 +86,7 @@ class EntryDraftsAdminMixin:
             "entries": queryset,
             "form": form,
             "action_name": "draft_with_profile",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/summarizer/draft_with_profile.html", context)
 
@@ -107,7 +113,7 @@ class DecodingProfileAdmin(admin.ModelAdmin):
 
     @admin.display(description="drafts", ordering="n_drafts")
     def draft_count(self, obj: DecodingProfile) -> int:
-        return obj.n_drafts
+        return obj.n_drafts  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="settings")
     def knobs(self, obj: DecodingProfile) -> str:

@@ -14,7 +14,7 @@ Scoring follows Su et al. (2022): among the top-k candidates, pick the one maxim
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import torch
 from transformers.modeling_outputs import BaseModelOutput
@@ -53,7 +53,7 @@ def contrastive_search(
     top_k = int(generation_config.top_k)
     alpha = float(generation_config.penalty_alpha)
     pad = generation_config._pad_token_tensor
-    sequences = input_ids
+    sequences: torch.Tensor = input_ids
     logits, _ = _forward(model, sequences, model_kwargs, repeat=1)
     unfinished = torch.ones(1, dtype=torch.bool, device=input_ids.device)
     while True:
@@ -74,4 +74,4 @@ def contrastive_search(
         logits = cand_logits[choice : choice + 1]
         unfinished = unfinished & ~stopping_criteria(sequences, scores)
         if not bool(unfinished.any()):
-            return sequences
+            return cast(torch.LongTensor, sequences)  # token ids, as input_ids were

@@ -162,7 +162,7 @@ def _load(model_id: str) -> Loaded:
     is_encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))
     model_class = AutoModelForSeq2SeqLM if is_encoder_decoder else AutoModelForCausalLM
     tokenizer = AutoTokenizer.from_pretrained(where, **extra)
-    model = model_class.from_pretrained(where, config=config, **extra)
+    model: Any = model_class.from_pretrained(where, config=config, **extra)
     model.eval()
     model.to(device())  # an unknown or missing device fails the load: the reason shows on fallback drafts
     if settings.SUMMARIZER_CPU_PACKING and model.device.type == "cpu":

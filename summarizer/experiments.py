@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from curator.feeds.models import Entry
 from summarizer import decoding, drafting, prompts
@@ -32,7 +32,7 @@ def profiles_for_new_entries() -> list[int | None]:
 
 
 def record_run(
-    user: AbstractBaseUser | None,
+    user: User | None,
     source: prompts.Source,
     entry: Entry | None,
     params: dict,

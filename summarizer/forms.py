@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -54,10 +54,13 @@ class PlaygroundSourceForm(forms.Form):
         ids = list(Entry.objects.order_by("-created_at").values_list("pk", flat=True)[: self.RECENT])
         if (wanted_id := parse_id(wanted)) is not None:
             ids.append(wanted_id)
-        self.fields["entry"].queryset = Entry.objects.filter(pk__in=ids).order_by("-created_at")
+        cast(forms.ModelChoiceField, self.fields["entry"]).queryset = Entry.objects.filter(pk__in=ids).order_by(
+            "-created_at"
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns, typed as a dict
         if not data.get("entry") and not (data.get("text") or "").strip():
             raise forms.ValidationError("Pick an entry or paste a text to summarize.")
         return data
@@ -97,7 +100,7 @@ class ColumnsForm(forms.Form):
         profiles = sorted(DecodingProfile.objects.all(), key=lambda p: (not p.is_default, p.name))
         self.profiles_by_id = {str(p.pk): p for p in profiles}
         labels = [(str(p.pk), f"{p.name} (default)" if p.is_default else p.name) for p in profiles]
-        self.fields["columns"].choices = [*labels, (self.KNOBS, "The knobs below")]
+        cast(forms.ChoiceField, self.fields["columns"]).choices = [*labels, (self.KNOBS, "The knobs below")]
         if not self.is_bound:
             # After Load, compare the tweak with the profile it started from; otherwise a short list.
             chosen = [str(loaded.pk), self.KNOBS] if loaded else [key for key, _ in labels[: self.PRESELECTED]]

@@ -75,7 +75,7 @@ def convert_gguf(path: str) -> str:
     file = Path(path)
     target = tempfile.mkdtemp(prefix="curator-gguf-")
     tokenizer = AutoTokenizer.from_pretrained(file.parent, gguf_file=file.name)
-    model = AutoModelForCausalLM.from_pretrained(file.parent, gguf_file=file.name, dtype=torch.float32)
+    model: Any = AutoModelForCausalLM.from_pretrained(file.parent, gguf_file=file.name, dtype=torch.float32)
     model.hf_quantizer = None  # the weights are plain float32 now; the GGUF marker only blocks saving
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.feeds.models import Entry
 from curator.outbox import handover
 from summarizer import comparison as comparison_run
@@ -47,7 +47,10 @@ def _initial_knobs(request: HttpRequest) -> tuple[DecodingProfile, dict[str, Any
     return base, decoding.parameters_of(base)
 
 
-def _bound_or_typed(form_class: type[forms.Form], request: HttpRequest, *, bound: bool) -> forms.Form:
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def _bound_or_typed(form_class: type[FormT], request: HttpRequest, *, bound: bool) -> FormT:
     if bound:
         return form_class(request.POST)
     return form_class(initial={name: request.POST.get(name, "") for name in form_class.base_fields})
@@ -120,7 +123,7 @@ def _generate(
     outcome = comparison_run.run(source, columns, budget_seconds=settings.SUMMARIZER_PLAYGROUND_SECONDS)
     for result in outcome.shown:
         assert result.column.knobs is not None  # a column without knobs is never run
-        experiments.record_run(request.user, source, entry, result.column.knobs.as_dict(), result.drafts)
+        experiments.record_run(staff_user(request), source, entry, result.column.knobs.as_dict(), result.drafts)
     return outcome
 
 

@@ -7,6 +7,7 @@ triage.py, and turn a WorkflowError into a message the editor can act on.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,7 +26,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions import ordering, workflow
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
@@ -59,13 +60,14 @@ class AddToIssueForm(forms.Form):
 
     section = forms.TypedChoiceField(coerce=int, label="Issue and section")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sections = Section.objects.filter(issue__status__in=EDITABLE_STATUSES).select_related("issue")
         groups: dict[Issue, list[tuple[int, str]]] = {}
         for section in sections.order_by("-issue__month", "-issue_id", "position", "id"):
             groups.setdefault(section.issue, []).append((section.pk, section.title))
-        self.fields["section"].choices = [(f"{issue} ({issue.status})", choices) for issue, choices in groups.items()]
+        section_field = cast(forms.ChoiceField, self.fields["section"])
+        section_field.choices = [(f"{issue} ({issue.status})", choices) for issue, choices in groups.items()]
 
     def clean_section(self) -> Section:
         section = Section.objects.select_related("issue").filter(pk=self.cleaned_data["section"]).first()
@@ -74,7 +76,13 @@ class AddToIssueForm(forms.Form):
         return section
 
 
-class TriageEntryAdminMixin:
+if TYPE_CHECKING:
+    _EntryAdminBase = admin.ModelAdmin[Entry]  # composed onto the entry admin in curator/admin.py
+else:
+    _EntryAdminBase = object
+
+
+class TriageEntryAdminMixin(_EntryAdminBase):
     """The editions part of the entry admin: triage columns and filters, bulk triage, add to issue.
 
     curator/admin.py composes it with the other apps' parts and lists `triage_list_display`,
@@ -151,13 +159,13 @@ class TriageEntryAdminMixin:
         if form.is_valid():
             section = form.cleaned_data["section"]
             try:
-                result = workflow.add_entries_to_issue(queryset, section.issue, section, request.user)
+                result = workflow.add_entries_to_issue(queryset, section.issue, section, staff_user(request))
             except workflow.WorkflowError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 return None
             self._report_added(request, result, section)
             return None
-        if not form.fields["section"].choices:
+        if not cast(forms.ChoiceField, form.fields["section"]).choices:
             self.message_user(request, "There is no issue being edited: create one first.", messages.ERROR)
             return None
         context = {
@@ -203,7 +211,13 @@ def _move_redirect(request: HttpRequest, value: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(request.path + anchor)
 
 
-class LockedIssueInlineMixin:
+if TYPE_CHECKING:
+    _IssueInlineBase = admin.options.InlineModelAdmin[Any, Issue]  # composed onto the issue page's inlines
+else:
+    _IssueInlineBase = object
+
+
+class LockedIssueInlineMixin(_IssueInlineBase):
     """Inlines follow their issue: nothing to add, change or delete once it is sending or sent."""
 
     def _parent_editable(self, obj: Issue | None) -> bool:
@@ -256,8 +270,8 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
         if db_field.name != "section":
             return super().formfield_for_foreignkey(db_field, request, **kwargs)
         issue_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-        kwargs["queryset"] = Section.objects.filter(issue_id=issue_id)
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = Section.objects.filter(issue_id=issue_id)  # type: ignore[misc]  # None on the add page: no sections
+        field = cast(forms.ModelChoiceField, super().formfield_for_foreignkey(db_field, request, **kwargs))
         # Evaluated once here and copied into every pick form: one query, not one per pick.
         field.choices = [("", "---------"), *((s.pk, s.title) for s in kwargs["queryset"])]
         return field
@@ -265,7 +279,7 @@ class PickInline(LockedIssueInlineMixin, admin.StackedInline):
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "byline" and field is not None:
-            field.initial = workflow.display_name(request.user)
+            field.initial = workflow.display_name(staff_user(request))
         if db_field.name == "section" and field is not None:
             for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
                 setattr(field.widget, flag, False)  # sections are edited in their own inline above
@@ -374,14 +388,14 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="picks", ordering="pick_total")
     def pick_count(self, obj: Issue) -> int:
-        return obj.pick_total
+        return obj.pick_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="intro as readers see it")
     def intro_preview(self, obj: Issue) -> SafeString:
         # safe: markdown_to_html runs nh3 (small allowlist, http/https/mailto links) now, at render time.
         return SafeString(markdown_to_html(obj.intro)) if obj.pk else SafeString("")
 
-    def get_fieldsets(self, request: HttpRequest, obj: Issue | None = None) -> list:
+    def get_fieldsets(self, request: HttpRequest, obj: Issue | None = None) -> list[Any] | tuple[Any, ...]:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not obj.is_locked:
             return fieldsets
@@ -421,7 +435,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Issue, form: forms.ModelForm, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = staff_user(request)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset, change: bool) -> None:
@@ -441,7 +455,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
             if pick.pk is None or pick.pk in moved:
                 pick.position = workflow.next_position(pick.section)  # new or moved: end of its section
             if pick.pk is None and not pick.byline:
-                pick.byline = workflow.display_name(request.user)
+                pick.byline = workflow.display_name(staff_user(request))
             pick.save()
 
     def _save_sections(self, formset) -> None:
@@ -502,7 +516,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         if parse_id(pick_id) is None or parse_id(draft_id) is None:
             raise workflow.WorkflowError("Unknown draft.")
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
-        workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), request.user)
+        workflow.use_draft(pick, get_object_or_404(Draft, pk=draft_id), staff_user(request))
         self.message_user(request, f"Blurb of “{pick}” replaced by the draft; edit it as you like.", messages.SUCCESS)
         return pick
 
@@ -547,7 +561,7 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
 
     def _transition(self, request: HttpRequest, issue: Issue, target: str) -> None:
         try:
-            workflow.transition(issue, target, user=request.user)
+            workflow.transition(issue, target, user=staff_user(request))
         except workflow.WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:

@@ -29,7 +29,7 @@ class PublishedRangeFilter(admin.ListFilter):
                 self.used_parameters[name] = value[-1] if isinstance(value, list) else value
 
     def _date(self, name: str) -> datetime.date | None:
-        raw = (self.used_parameters.get(name) or "").strip()
+        raw = str(self.used_parameters.get(name) or "").strip()
         if not raw:
             return None
         try:
@@ -41,7 +41,7 @@ class PublishedRangeFilter(admin.ListFilter):
     def has_output(self) -> bool:
         return True
 
-    def expected_parameters(self) -> list[str]:
+    def expected_parameters(self) -> list[str | None]:
         return [self.start_param, self.end_param]
 
     def choices(self, changelist):

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 import statistics
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
+from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -90,14 +91,19 @@ def _populate(entries: int, drafts: int) -> None:
 def _render(model_admin: TriageEntryAdmin, user: Any) -> tuple[int, float, float, int]:
     request = RequestFactory().get("/admin/feeds/entry/")
     request.user = user
-    request._messages = CookieStorage(request)
+    request._messages = CookieStorage(request)  # type: ignore[attr-defined]  # what the messages middleware sets
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
-        response = model_admin.changelist_view(request)
+        response = cast(TemplateResponse, model_admin.changelist_view(request))
         response.render()
         seconds = time.perf_counter() - started
     sql_seconds = sum(float(query["time"]) for query in ctx.captured_queries)
-    return len(ctx.captured_queries), seconds, sql_seconds, len(response.context_data["cl"].result_list)
+    return (
+        len(ctx.captured_queries),
+        seconds,
+        sql_seconds,
+        len(cast(dict[str, Any], response.context_data)["cl"].result_list),
+    )
 
 
 def _measure(model_admin: TriageEntryAdmin, user: Any, repeat: int) -> tuple[int, float, float, int]:
@@ -113,7 +119,7 @@ def run(stdout: Any, entries: int = 500, drafts: int = 3, repeat: int = 5, **opt
         user = get_user_model().objects.create_superuser("benchmark-editor", "bench@example.org", None)
         for name, cls in (("annotated", TriageEntryAdmin), ("naive", NaiveTriageAdmin)):
             model_admin = cls(Entry, admin.site)
-            model_admin.list_per_page = entries  # one page with every entry: the N in N+1 is the whole month
+            model_admin.list_per_page = entries  # type: ignore[misc]  # one page with every entry: the N in N+1 is the whole month
             queries, seconds, sql_seconds, rows = _measure(model_admin, user, repeat)
             figures[f"{name}_queries"] = queries
             figures[f"{name}_ms"] = round(seconds * 1000, 1)

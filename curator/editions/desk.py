@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -39,7 +39,7 @@ WEEK, ALL = "week", "all"
 TRIAGE_OF = {"shortlist": Entry.Triage.SHORTLISTED, "reject": Entry.Triage.REJECTED}
 ACTIONS = (*TRIAGE_OF, "add", "redraft")
 # Section titles that suit each kind of entry, matched case-insensitively as parts of the title.
-SECTION_WORDS = {Entry.Kind.PAPER: ("paper",), Entry.Kind.POST: ("blog", "post")}
+SECTION_WORDS: dict[str, tuple[str, ...]] = {Entry.Kind.PAPER: ("paper",), Entry.Kind.POST: ("blog", "post")}
 
 
 class Conflict(WorkflowError):
@@ -151,7 +151,7 @@ def _conflict(entry: Entry) -> Conflict:
     return Conflict(entry, text + " Nothing was changed.")
 
 
-def decide(entry_id: int, action: str, seen: str, user: AbstractBaseUser | None) -> Outcome:
+def decide(entry_id: int, action: str, seen: str, user: User | None) -> Outcome:
     """Apply one desk decision; `seen` is the triage state the editor was looking at."""
     if action == "redraft":
         return redraft(entry_id)
@@ -177,7 +177,7 @@ def _set_triage(entry_id: int, target: str, action: str, seen: str) -> Outcome:
 
 
 @transaction.atomic
-def _add(entry_id: int, seen: str, user: AbstractBaseUser | None) -> Outcome:
+def _add(entry_id: int, seen: str, user: User | None) -> Outcome:
     issue = issue_in_progress()
     if issue is None:
         raise WorkflowError("There is no issue being edited: create one first.")

@@ -7,21 +7,27 @@ they check the permission, call a function of desk.py and answer with JSON the d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions import desk
 from curator.editions.models import WorkflowError
 from curator.feeds.models import Entry
 from curator.ids import parse_id
 
+if TYPE_CHECKING:
+    # The entry admin in curator/admin.py has the triage part's permission beside this one.
+    from curator.editions.admin import TriageEntryAdminMixin as _EntryAdminBase
+else:
+    _EntryAdminBase = object
 
-class DeskEntryAdminMixin:
+
+class DeskEntryAdminMixin(_EntryAdminBase):
     """Adds /admin/feeds/entry/desk/ (URL name admin:feeds_entry_desk) to the entry admin."""
 
     change_list_template = "admin/editions/entry/desk_change_list.html"  # the entry list links to the desk
@@ -93,7 +99,7 @@ class DeskEntryAdminMixin:
         if (action == "add" and not rights["can_add"]) or (action == "redraft" and not rights["can_redraft"]):
             return JsonResponse({"ok": False, "message": "You may not do that here."}, status=403)
         return self._desk_answer(
-            request, lambda: desk.decide(entry_id, action, request.POST.get("seen", ""), request.user)
+            request, lambda: desk.decide(entry_id, action, request.POST.get("seen", ""), staff_user(request))
         )
 
     @permission_required("change")

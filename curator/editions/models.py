@@ -117,7 +117,7 @@ def unique_slug(title: str, month: datetime.date, exclude_pk: int | None = None)
     """
     base = slugify(f"{month:%Y-%m} {naming.title_remainder(title, month, site_name='')}")[:190].strip("-")
     base = base or f"{month:%Y-%m}"
-    taken = set(Issue.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    taken = set(Issue.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))  # type: ignore[misc]  # pk=None excludes nothing
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -8,6 +8,7 @@ added or removed in another tab) is refused instead of being merged into somethi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from django.db import transaction
 
@@ -42,7 +43,7 @@ def parse_order(data: object) -> IssueOrder:
     return IssueOrder(sections=list(sections), picks=parsed)
 
 
-def _int_list(value: object) -> bool:
+def _int_list(value: object) -> TypeGuard[list[int]]:
     return isinstance(value, list) and bool(value) and all(type(item) is int and parse_id(item) for item in value)
 
 

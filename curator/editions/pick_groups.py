@@ -8,7 +8,7 @@ only the order in which its forms are laid out on the page changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.admin.helpers import InlineAdminForm, InlineAdminFormSet
 from django.utils.safestring import SafeString
@@ -45,7 +45,7 @@ def group_picks(formset: InlineAdminFormSet, sections: list[Section]) -> PickGro
     unsaved: list[PickCard] = []
     forms = list(formset)
     for index, admin_form in enumerate(forms):
-        pick = admin_form.original
+        pick = cast(Pick | None, admin_form.original)  # the stubs type it as a flag; it is the inline's object
         is_template = index == len(forms) - 1 and formset.has_add_permission
         card = PickCard(admin_form, "empty" if is_template else str(index), pick)
         if pick is None or pick.section_id not in groups:

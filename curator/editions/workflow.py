@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
@@ -60,7 +60,7 @@ class EmptyIssue(WorkflowError):
     pass
 
 
-def display_name(user: AbstractBaseUser | None) -> str:
+def display_name(user: User | None) -> str:
     if user is None:
         return ""
     full = getattr(user, "get_full_name", lambda: "")().strip()
@@ -80,7 +80,7 @@ def lock_editable(issue_id: int) -> Issue:
 
 
 @transaction.atomic
-def transition(issue: Issue, target: str, user: AbstractBaseUser | None = None) -> Issue:
+def transition(issue: Issue, target: str, user: User | None = None) -> Issue:
     """Move the issue to `target`, or raise a WorkflowError saying why not.
 
     `user` is checked when given: only holders of editions.send_issue may start a send.
@@ -122,9 +122,7 @@ class AddResult:
 
 
 @transaction.atomic
-def add_entries_to_issue(
-    entries: Iterable[Entry], issue: Issue, section: Section, user: AbstractBaseUser | None
-) -> AddResult:
+def add_entries_to_issue(entries: Iterable[Entry], issue: Issue, section: Section, user: User | None) -> AddResult:
     """Turn entries into picks at the end of `section`, prefilled from the entry and its best draft.
 
     Entries already in this issue are skipped (reported, not duplicated); entries that went out in
@@ -230,7 +228,7 @@ def move_section(section: Section, direction: int) -> None:
 
 
 @transaction.atomic
-def use_draft(pick: Pick, draft: Draft, user: AbstractBaseUser | None = None) -> Pick:
+def use_draft(pick: Pick, draft: Draft, user: User | None = None) -> Pick:
     """One click: the draft's text becomes the blurb, which the editor then polishes. The click is recorded."""
     lock_editable(pick.issue_id)
     if not pick.entry_id or draft.entry_id != pick.entry_id:

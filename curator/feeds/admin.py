@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,7 +21,7 @@ from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
 from curator.plural import counted
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Source.Status.OK: "#1a7f37",
     Source.Status.NOT_MODIFIED: "#1a7f37",
     Source.Status.ERROR: "#cf222e",
@@ -39,7 +40,7 @@ class ListField(forms.CharField):
     Round-trips: an unchanged box gives back the same list, so saving the page changes nothing.
     """
 
-    def __init__(self, *, separator: str = ",", **kwargs: object) -> None:
+    def __init__(self, *, separator: str = ",", **kwargs: Any) -> None:
         self.separator = separator
         kwargs.setdefault("required", False)
         super().__init__(strip=True, **kwargs)
@@ -50,7 +51,7 @@ class ListField(forms.CharField):
             return joiner.join(str(item) for item in value)
         return value
 
-    def to_python(self, value: object) -> list[str]:
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]  # a list field built on CharField
         if isinstance(value, list):
             return [str(item) for item in value]
         text = super().to_python(value) or ""
@@ -79,7 +80,8 @@ class SourceForm(forms.ModelForm):
         labels = {"arxiv_query": "arXiv search"}  # a model label would be capitalised to "ArXiv"
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns, typed as a dict
         url, query = data.get("url"), (data.get("arxiv_query") or "").strip()
         if query:
             data["url"], data["kind"] = url or arxiv.API_URL, Source.Kind.ARXIV
@@ -121,7 +123,7 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = [*FETCH_STATE_FIELDS, "created_at"]
     fieldsets = [
         (None, {"fields": ["name", "url", "kind", "arxiv_query", "active", "section_hint", "tags", "fetch_full_text"]}),
-        ("Fetch state", {"fields": readonly_fields, "classes": ["collapse"]}),
+        ("Fetch state", {"fields": [*readonly_fields], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
@@ -159,7 +161,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="entries", ordering="num_entries")
     def entry_count(self, obj: Source) -> int:
-        return obj.num_entries
+        return obj.num_entries  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="kind", ordering="kind")
     def kind_label(self, obj: Source) -> str:
@@ -220,7 +222,7 @@ class EntryForm(forms.ModelForm):
             "announce_type": "arXiv announcement",
         }  # not capitalised to "ArXiv"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = len(self.instance.authors or []) if self.instance.pk else 0
         self.fields["authors"].widget.attrs["rows"] = min(max(names, 2), 10)  # every name in view, up to ten

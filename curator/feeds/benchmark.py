@@ -79,7 +79,7 @@ def _handler(bodies: dict[str, bytes], latency: float) -> type[BaseHTTPRequestHa
         def do_GET(self) -> None:
             time.sleep(latency)
             body, etag = bodies.get(self.path), etags.get(self.path)
-            if body is None:
+            if body is None or etag is None:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -50,7 +50,7 @@ def canonical_url(url: str) -> str:
     except NotWebURL:
         return ""
     port = parts.port
-    host = parts.hostname.lower().rstrip(".")
+    host = (parts.hostname or "").lower().rstrip(".")  # never empty: web_url_parts refused a URL without one
     if host.startswith("www."):
         host = host[4:]
     if port and port not in (80, 443):

@@ -466,7 +466,7 @@ class Fetcher:
             )
         except FetchError:
             raise
-        except (*URL_ERRORS, UnicodeError) as exc:
+        except MALFORMED_URL_ERRORS as exc:
             raise MalformedURL(f"malformed URL near {url!r}: {exc or exc.__class__.__name__}") from exc
         except CLIENT_ERRORS as exc:
             raise NetworkError(f"{host_key(url)}: {exc.__class__.__name__}: {exc}") from exc
@@ -578,7 +578,7 @@ class Fetcher:
                 raise NetworkError(f"{host}: {exc or exc.__class__.__name__}") from exc
             except httpx.TransportError as exc:
                 raise NetworkError(f"{host}: {exc or exc.__class__.__name__}") from exc
-            except (*URL_ERRORS, UnicodeError) as exc:
+            except MALFORMED_URL_ERRORS as exc:
                 detail = exc or exc.__class__.__name__
                 raise MalformedURL(f"malformed URL in the redirect from {url}: {detail}") from exc
 
@@ -590,6 +590,7 @@ def _exception_classes(module: object) -> tuple[type[Exception], ...]:
 # Every exception type httpx and httpcore export, whatever their versions add: a library exception
 # that escaped `get` once aborted a whole batch of sources.
 URL_ERRORS: tuple[type[Exception], ...] = (httpx.InvalidURL,)
+MALFORMED_URL_ERRORS: tuple[type[Exception], ...] = (*URL_ERRORS, UnicodeError)
 CLIENT_ERRORS: tuple[type[Exception], ...] = _exception_classes(httpx) + _exception_classes(httpcore)
 
 
@@ -609,6 +610,6 @@ def check_url(url: str) -> None:
         raise BlockedURL(f"URLs with credentials are not fetched: {url}")
     try:
         httpx.URL(url)
-    except (*URL_ERRORS, UnicodeError) as exc:
+    except MALFORMED_URL_ERRORS as exc:
         # e.g. http://0177.0.0.1/ (octal), which some resolvers would read as 127.0.0.1
         raise MalformedURL(f"malformed URL {url!r}: {exc or exc.__class__.__name__}") from None

@@ -191,8 +191,8 @@ def store_many(batch: list[tuple[Source, Fetched]], trigger: str = "manual") -> 
     results = {source.pk: IngestResult(source_id=source.pk, warnings=list(f.warnings)) for source, f in batch}
     with transaction.atomic():
         _lock_store()
-        stored = [(s, f) for s, f in batch if not f.error and not f.not_modified and f.feed is not None]
-        tallies = dedup.store_entries([(s, dedup.FeedItems(f.feed.entries, f.full_texts)) for s, f in stored], now)
+        stored = [(s, f, f.feed) for s, f in batch if not f.error and not f.not_modified and f.feed is not None]
+        tallies = dedup.store_entries([(s, dedup.FeedItems(feed.entries, f.full_texts)) for s, f, feed in stored], now)
         for source_id, tally in tallies.items():
             result = results[source_id]
             result.new, result.updated, result.unchanged = tally.new, tally.updated, tally.unchanged

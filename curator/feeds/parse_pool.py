@@ -43,7 +43,7 @@ def _serve(conn: Connection) -> None:
 class _Worker:
     def __init__(self, context: BaseContext) -> None:
         self.conn, child = context.Pipe()
-        self.process: BaseProcess = context.Process(target=_serve, args=(child,), daemon=True)
+        self.process: BaseProcess = context.Process(target=_serve, args=(child,), daemon=True)  # type: ignore[attr-defined]  # each concrete context has it
         self.process.start()
         child.close()
         try:

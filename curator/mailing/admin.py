@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions.fingerprint import content_fingerprint
 from curator.editions.models import Issue
 from curator.mailing import control
@@ -40,7 +41,13 @@ def changed_since_ready(issue: Issue) -> bool:
     )
 
 
-class IssueSendingAdminMixin:
+if TYPE_CHECKING:
+    _IssueAdminBase = admin.ModelAdmin[Issue]  # composed onto the issue admin in curator/admin.py
+else:
+    _IssueAdminBase = object
+
+
+class IssueSendingAdminMixin(_IssueAdminBase):
     """The mailing part of the issue admin: preview, test send, send, progress, pause and resume.
 
     curator/admin.py composes it (with ScheduleSendAdminMixin and ClickReportAdminMixin) onto the
@@ -89,7 +96,7 @@ class IssueSendingAdminMixin:
     @permission_required("view")
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
-        subject, html, text = render_issue(issue, preview_subscriber(request.user))
+        subject, html, text = render_issue(issue, preview_subscriber(staff_user(request)))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -98,7 +105,7 @@ class IssueSendingAdminMixin:
             "subject": subject,
             "html": html,
             "text": text,
-            "to": request.user.email,
+            "to": staff_user(request).email,
             "can_send": request.user.has_perm(SEND_PERMISSION),
         }
         return TemplateResponse(request, "admin/mailing/issue_preview.html", context)
@@ -107,15 +114,15 @@ class IssueSendingAdminMixin:
     @permission_required("view")
     def send_test_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self.get_issue(request, object_id)
-        if not request.user.email:
+        if not staff_user(request).email:
             messages.error(request, "Your staff account has no email address; add one to receive test sends.")
         else:
             try:
-                send_test_message(issue, request.user)
+                send_test_message(issue, staff_user(request))
             except Exception as exc:  # shown to the editor as is: the SMTP reply is the useful part
-                messages.error(request, f"The test email to {request.user.email} failed: {exc}")
+                messages.error(request, f"The test email to {staff_user(request).email} failed: {exc}")
             else:
-                messages.success(request, f"Test email sent to {request.user.email}.")
+                messages.success(request, f"Test email sent to {staff_user(request).email}.")
         if request.POST.get("return_to") == "change":  # the button on the issue page, not the preview's
             return HttpResponseRedirect(self.change_url(issue))
         return HttpResponseRedirect(reverse("admin:editions_issue_preview", args=[issue.pk]))
@@ -133,7 +140,7 @@ class IssueSendingAdminMixin:
             was_sending = issue.status == Issue.Status.SENDING
             try:
                 with handover.watch() as queued:
-                    total = control.send_issue(issue, request.user)
+                    total = control.send_issue(issue, staff_user(request))
             except control.SendError as exc:
                 messages.error(request, str(exc))
             else:
@@ -154,7 +161,7 @@ class IssueSendingAdminMixin:
             "audience": Delivery.objects.filter(issue_id=issue.pk).count() if issue.is_locked else 0,
             "changed_since_ready": changed_since_ready(issue),
             "recipients": Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count(),
-            "subject": render_issue(issue, preview_subscriber(request.user))[0],
+            "subject": render_issue(issue, preview_subscriber(staff_user(request)))[0],
         }
         return TemplateResponse(request, "admin/mailing/issue_send_confirm.html", context)
 
@@ -236,7 +243,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                 from curator.mailing.tasks import import_subscribers
 
                 with handover.watch() as queued, transaction.atomic():
-                    job = accept_upload(form.cleaned_data["file"], form.cleaned_data["status"], request.user)
+                    job = accept_upload(form.cleaned_data["file"], form.cleaned_data["status"], staff_user(request))
                     handover.enqueue(import_subscribers, job.pk)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))

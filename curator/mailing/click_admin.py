@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,7 +19,13 @@ DAY_WIDTH = 36  # px per day in the day chart
 DAY_CHART_HEIGHT = 120
 
 
-class ClickReportAdminMixin:
+if TYPE_CHECKING:
+    _IssueAdminBase = admin.ModelAdmin[Issue]  # composed onto the issue admin in curator/admin.py
+else:
+    _IssueAdminBase = object
+
+
+class ClickReportAdminMixin(_IssueAdminBase):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         urls = [path("<int:object_id>/clicks/", wrap(self.clicks_view), name="editions_issue_clicks")]

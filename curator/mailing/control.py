@@ -6,7 +6,7 @@ run the send loop (send.py) over those rows (deliveries.py).
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -22,7 +22,7 @@ class SendError(Exception):
     """The issue cannot be sent in its current state."""
 
 
-def send_issue(issue: Issue, user: AbstractBaseUser | None = None) -> int:
+def send_issue(issue: Issue, user: User | None = None) -> int:
     """Create one Delivery per active subscriber, mark the issue sending and wake the workers.
 
     Safe to call again: once the issue is sending, no rows are added (the audience is fixed at the
@@ -37,7 +37,7 @@ def send_issue(issue: Issue, user: AbstractBaseUser | None = None) -> int:
     return total
 
 
-def open_send(issue: Issue, user: AbstractBaseUser | None = None) -> int:
+def open_send(issue: Issue, user: User | None = None) -> int:
     """`send_issue` without waking anyone: for a caller that runs `send.run_sending` itself.
 
     The benchmark uses it to time the send loop in its own process; workers woken later by anything
@@ -47,7 +47,7 @@ def open_send(issue: Issue, user: AbstractBaseUser | None = None) -> int:
         return _open(issue, user)[0]
 
 
-def _open(issue: Issue, user: AbstractBaseUser | None) -> tuple[int, bool]:
+def _open(issue: Issue, user: User | None) -> tuple[int, bool]:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status not in (Issue.Status.SENDING, Issue.Status.SENT):
         try:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from curator.mailing.csvio import CsvRow, ImportFileError, check_header, decode_upload, read_rows
@@ -27,7 +28,7 @@ CHUNK_ROWS = 2000
 INSERT_BATCH = 1000  # rows per INSERT statement: 7,000 parameters, under every backend's limit
 
 
-def accept_upload(upload: UploadedFile, as_status: str, user: AbstractBaseUser | None) -> SubscriberImport:
+def accept_upload(upload: UploadedFile, as_status: str, user: User | None) -> SubscriberImport:
     """Store the file as a queued import; ImportFileError (nothing stored) when it cannot be read at all."""
     if as_status not in (Subscriber.Status.ACTIVE, Subscriber.Status.PENDING):
         raise ImportFileError(f"Cannot import subscribers as {as_status!r}.")
@@ -84,7 +85,7 @@ def store_chunk(rows: list[CsvRow], as_status: str) -> tuple[list[int], int]:
 
 
 def _insert_values(cursor, table, columns, rows, as_status, confirmed_at, now) -> list[int]:
-    fields = [Subscriber._meta.get_field(name) for name in INSERT_COLUMNS]
+    fields = [cast(models.Field, Subscriber._meta.get_field(name)) for name in INSERT_COLUMNS]  # concrete columns
     created: list[int] = []
     for start in range(0, len(rows), INSERT_BATCH):
         batch = rows[start : start + INSERT_BATCH]

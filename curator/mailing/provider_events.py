@@ -32,9 +32,9 @@ def apply(esp: str, event_key: str, event_type: str, email: str) -> str:
             ProviderEvent.objects.create(
                 esp=esp[:50], event_key=event_key[:255], event_type=event_type[:30], email=email[:254], action=action
             )
-            if action == "bounce":
+            if action == "bounce" and subscriber is not None:
                 record_hard_bounce(subscriber.pk)
-            elif action == "unsubscribe":
+            elif action == "unsubscribe" and subscriber is not None:
                 unsubscribe(subscriber.pk)
     except IntegrityError:
         return "duplicate"

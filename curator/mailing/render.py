@@ -215,7 +215,7 @@ def wire_template(prepared: PreparedIssue) -> WireTemplate | None:
         msg_id=f"<issue-{prepared.issue_id}.{subscriber_id}@{site_domain()}>",
         list_unsubscribe_url=prepared.unsubscribe_placeholder,
     )
-    data = message.message().as_bytes(linesep="\r\n")
+    data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]  # Django's MIME classes take linesep
     if b"quoted-printable" in data or b"base64" in data:
         return None
     placeholders = [recipient, subscriber_id, prepared.unsubscribe_placeholder, name_html, name_text]

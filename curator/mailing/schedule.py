@@ -20,7 +20,7 @@ import logging
 import zoneinfo
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +70,7 @@ def aware(local: datetime.datetime, tz_name: str) -> datetime.datetime:
 
 
 @transaction.atomic
-def schedule_send(issue: Issue, send_at: datetime.datetime, tz_name: str, user: AbstractBaseUser) -> ScheduledSend:
+def schedule_send(issue: Issue, send_at: datetime.datetime, tz_name: str, user: User) -> ScheduledSend:
     """Set (or move) the time this issue goes out; only a ready issue, only in the future, only publishers."""
     if not user.has_perm(SEND_PERMISSION):
         raise PermissionDenied("Only publishers may schedule a send.")
@@ -133,7 +133,7 @@ def refusal_reason(row: ScheduledSend, issue: Issue) -> str:
     return ""
 
 
-def cancel_schedule(issue: Issue, user: AbstractBaseUser) -> bool:
+def cancel_schedule(issue: Issue, user: User) -> bool:
     """True when a pending schedule was cancelled; False when there was none (or it already started)."""
     if not user.has_perm(SEND_PERMISSION):
         raise PermissionDenied("Only publishers may cancel a scheduled send.")

@@ -5,9 +5,11 @@ A mixin composed into the issue admin in mailing/admin.py; the rules live in mai
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Issue
 from curator.mailing import schedule, time_zones
 from curator.mailing.admin import changed_since_ready
@@ -33,9 +35,9 @@ class ScheduleSendForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label="Time zone")
 
-    def __init__(self, *args: object, user: AbstractBaseUser | AnonymousUser | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: AbstractBaseUser | AnonymousUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["time_zone"]
+        field = cast(forms.ChoiceField, self.fields["time_zone"])
         field.choices = [(name, name) for name in time_zones.choices()]  # no deprecated aliases
         field.initial = time_zones.initial_zone(user or AnonymousUser())
         if not field.initial or field.initial == settings.TIME_ZONE:
@@ -43,14 +45,21 @@ class ScheduleSendForm(forms.Form):
             field.widget.attrs["data-browser-zone"] = "1"
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns, typed as a dict
         if data.get("send_at") and data.get("time_zone"):
             # The form parsed the wall-clock time in the server's zone; read it again in the editor's.
             data["send_at"] = schedule.aware(timezone.make_naive(data["send_at"]), data["time_zone"])
         return data
 
 
-class ScheduleSendAdminMixin:
+if TYPE_CHECKING:
+    _IssueAdminBase = admin.ModelAdmin[Issue]  # composed onto the issue admin in curator/admin.py
+else:
+    _IssueAdminBase = object
+
+
+class ScheduleSendAdminMixin(_IssueAdminBase):
     """URLs and views for scheduling an issue's send; composed before IssueAdmin."""
 
     def get_urls(self):
@@ -74,7 +83,7 @@ class ScheduleSendAdminMixin:
         if request.method == "POST" and form.is_valid():
             try:
                 row = schedule.schedule_send(
-                    issue, form.cleaned_data["send_at"], form.cleaned_data["time_zone"], request.user
+                    issue, form.cleaned_data["send_at"], form.cleaned_data["time_zone"], staff_user(request)
                 )
             except schedule.ScheduleError as exc:
                 form.add_error(None, str(exc))
@@ -97,7 +106,7 @@ class ScheduleSendAdminMixin:
     @permission_required("send")
     def cancel_schedule_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         issue = self._schedulable_issue(request, object_id)
-        if schedule.cancel_schedule(issue, request.user):
+        if schedule.cancel_schedule(issue, staff_user(request)):
             messages.success(request, f"The scheduled send of “{issue}” is cancelled.")
         else:
             messages.warning(request, "There was no pending schedule to cancel (it may have started already).")

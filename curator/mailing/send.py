@@ -17,6 +17,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -108,11 +109,11 @@ def deliver(
 ) -> None:
     """Hand one message to the backend; returns only once the server accepted it, raises otherwise."""
     data = wire_bytes(wire, subscriber) if wire is not None else None
-    if data is None:
+    if data is None or wire is None:
         if backend.send_messages([build_message(prepared, subscriber)]) != 1:
             raise smtplib.SMTPServerDisconnected("the backend did not accept the message")
         return
-    smtp = backend.connection
+    smtp = cast(SMTPBackend, backend).connection  # a wire template is made only for the SMTP backend
     if smtp is None:
         raise smtplib.SMTPServerDisconnected("not connected")
     pipelining.sendmail(smtp, wire.envelope_from, subscriber.email, data)

@@ -15,6 +15,7 @@ import socket
 import time
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
+from typing import cast
 
 EHLO_REPLY = b"250-sink.localhost\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n250-8BITMIME\r\n250 HELP\r\n"
 END_OF_DATA = b"\r\n.\r\n"
@@ -29,7 +30,7 @@ class SinkProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # a TCP server hands over a full transport
         self.transport.write(b"220 sink.localhost ESMTP\r\n")
 
     def data_received(self, data: bytes) -> None:

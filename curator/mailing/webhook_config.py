@@ -9,7 +9,8 @@ checks every signature. Kept free of Django imports: settings.py calls it while 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import cast
 
 BACKEND_PREFIX = "anymail.backends."
 # Providers whose webhooks anymail can verify by signature, and the ANYMAIL setting holding the key.
@@ -40,7 +41,7 @@ def problem(email_backend: str, anymail: Mapping[str, object], enabled: bool) ->
     if not enabled or name is None:
         return ""
     secret = anymail.get("WEBHOOK_SECRET") or ""
-    secrets = [secret] if isinstance(secret, str) else list(secret)
+    secrets = [secret] if isinstance(secret, str) else list(cast(Iterable[str], secret))  # a list, checked below
     if not secrets or not all(isinstance(s, str) and s for s in secrets):
         return (
             f"provider webhooks are on (EMAIL_BACKEND uses {name}) but ANYMAIL_WEBHOOK_SECRET is not set: "

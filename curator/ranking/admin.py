@@ -9,7 +9,7 @@ scores: a request never fits or rescores anything.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import F, Prefetch, QuerySet
@@ -30,7 +30,20 @@ RELEVANCE_ORDERING = (
 )
 
 
-class RankedEntryAdminMixin:
+if TYPE_CHECKING:
+
+    class _EntryAdminBase(admin.ModelAdmin[Entry]):
+        """The host entry admin, with the two hooks the module docstring names."""
+
+        def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None: ...
+
+        def _report_added(self, request: HttpRequest, result: Any, section: Any) -> None: ...
+
+else:
+    _EntryAdminBase = object
+
+
+class RankedEntryAdminMixin(_EntryAdminBase):
     """Relevance order and column, ranking filters, story column and whole-story actions."""
 
     ranking_list_display = ("relevance_column", "story_column")

@@ -101,7 +101,7 @@ def _duplicate_links(entries: list[Entry], union: _Union) -> None:
     similarity = vectors.cosine(mine.matrix, pool.matrix)
     for i, j in zip(*np.nonzero(similarity >= settings.RANKING_DUPLICATE_SIMILARITY), strict=True):
         a, b = mine.ids[i], pool.ids[j]
-        if a != b and when.get(a) and when.get(b) and abs(when[a] - when[b]) <= window:
+        if a != b and (at := when.get(a)) and (bt := when.get(b)) and abs(at - bt) <= window:
             union.join(a, b)
 
 
