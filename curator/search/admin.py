@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +11,14 @@ from curator.search.covered import close_picks
 from curator.search.models import Topic
 from curator.search.topics import suggest
 
+if TYPE_CHECKING:
+    # Composed onto the entry admin (with the desk) in curator/admin.py.
+    from curator.editions.desk_admin import DeskEntryAdminMixin as _EntryAdminBase
+else:
+    _EntryAdminBase = object
 
-class CoveredEntryAdminMixin:
+
+class CoveredEntryAdminMixin(_EntryAdminBase):
     """Adds `covered` (past picks close in meaning) to the entry page and to each desk panel."""
 
     covered_change_form_template = "admin/search/entry/change_form.html"

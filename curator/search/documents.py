@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from curator.editions.models import Issue, Pick
@@ -88,7 +89,7 @@ def _store(kind: str, docs: list[Document], wanted: set[int]) -> None:
         bump()
 
 
-def vector_expression() -> SearchVector:
+def vector_expression() -> CombinedExpression:
     config = settings.SEARCH_LANGUAGE
     return (
         SearchVector("title", weight="A", config=config)
@@ -145,14 +146,14 @@ def rebuild(changed_only: bool = False) -> dict[str, int]:
     """
     written: dict[str, int] = {}
     for kind, (model, index) in INDEXERS.items():
-        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
         if changed_only and model is Entry:
             seen = dict(Document.objects.filter(kind=kind).values_list("object_id", "indexed_at"))
             edited = dict(Entry.objects.values_list("pk", "updated_at"))
             ids = [pk for pk in ids if pk not in seen or edited[pk] > seen[pk]]
         for start in range(0, len(ids), BATCH):
             index(ids[start : start + BATCH])
-        existing = set(model.objects.values_list("pk", flat=True))
+        existing = set(model._default_manager.values_list("pk", flat=True))
         orphans = set(Document.objects.filter(kind=kind).values_list("object_id", flat=True)) - existing
         if orphans:
             remove(kind, orphans)

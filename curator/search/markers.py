@@ -48,9 +48,9 @@ def mark(hits: list[Hit]) -> dict[tuple[str, int], str]:
                 f"sent {date_format(issue.sent_at, 'j F Y')}" if issue and issue.sent_at else "issue not sent yet"
             )
             continue
-        pick = by_pick.get(hit.id) if hit.kind == "pick" else latest_pick_of_entry.get(hit.id)
-        if pick is not None and pick.issue_id in issues:
-            labels[(hit.kind, hit.id)] = _pick_label(issues[pick.issue_id], pick.byline)
+        found = by_pick.get(hit.id) if hit.kind == "pick" else latest_pick_of_entry.get(hit.id)
+        if found is not None and found.issue_id in issues:
+            labels[(hit.kind, hit.id)] = _pick_label(issues[found.issue_id], found.byline)
         elif hit.kind == "entry":
             state = triage.get(hit.id, Entry.Triage.NEW)
             labels[("entry", hit.id)] = "not decided yet" if state == Entry.Triage.NEW else str(state)

@@ -19,7 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Pick, WorkflowError
 from curator.feeds.models import Entry
 from curator.team import claims, marks, votes
@@ -96,18 +96,18 @@ class SuggestionAdmin(admin.ModelAdmin):
         here = reverse("admin:team_suggest")
         if form.is_valid():
             try:
-                entry = suggest(form.cleaned_data["url"], request.user, form.cleaned_data["note"])
+                entry = suggest(form.cleaned_data["url"], staff_user(request), form.cleaned_data["note"])
             except SuggestionRefused as exc:
                 form.add_error("url", str(exc))
             else:
-                mark = entry.team_suggestions.filter(user=request.user).first()
+                mark = entry.team_suggestions.filter(user=staff_user(request)).first()
                 if mark and mark.fetch_error:
                     text = f"Suggested, but could not fetch: {mark.fetch_error}"
                     self.message_user(request, text, messages.WARNING)
                 else:
                     self.message_user(request, f"Suggested: {entry.title}", messages.SUCCESS)
                 return HttpResponseRedirect(back_to(request, here))
-        message = " ".join(e for errors in form.errors.values() for e in errors)
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         back = back_to(request, "")
         if back:  # a box on another page: say it there, keep nothing
             self.message_user(request, f"Nothing suggested: {message}", messages.ERROR)
@@ -119,7 +119,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     @permission_required("team.view_member")
     def profile_view(self, request: HttpRequest) -> HttpResponse:
         """Each member edits only their own byline: the page takes no user id."""
-        member, _ = Member.objects.get_or_create(user=request.user)
+        member, _ = Member.objects.get_or_create(user=staff_user(request))
         form = MemberForm(request.POST or None, instance=member)
         if request.method == "POST" and form.is_valid():
             form.save()
@@ -143,7 +143,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         drafts: dict[int, list[Draft]] = {}
         for draft in Draft.objects.filter(entry_id__in=entry_ids).order_by("-created_at")[: 5 * len(entry_ids)]:
             drafts.setdefault(draft.entry_id, []).append(draft)
-        rows = [{"pick": p, "drafts": drafts.get(p.entry_id, [])[:3]} for p in picks]
+        rows = [{"pick": p, "drafts": drafts.get(p.entry_id or 0, [])[:3]} for p in picks]
         written = sum(1 for p in picks if p.assignment.state in marks.DONE)
         return self._page(request, "admin/team/my_picks.html", "My picks", rows=rows, written=written, total=len(picks))
 

@@ -6,6 +6,8 @@ a redirect's final address need the right to change the issue; approving needs t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,15 +15,21 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Issue, LinkCheck, Pick, WorkflowError
 from curator.plural import counted
 from curator.team import approval, linkcheck, reminders
 
+if TYPE_CHECKING:
+    # Composed onto the issue admin in curator/admin.py, above editions' part (whose _transition it extends).
+    from curator.editions.admin import IssueAdmin as _IssueAdminBase
+else:
+    _IssueAdminBase = object
+
 SEND_PERMISSION = "editions.send_issue"
 
 
-def summary(results: list[linkcheck.LinkResult]) -> tuple[str, str]:
+def summary(results: list[linkcheck.LinkResult]) -> tuple[str, int]:
     """One line for the editor, and its message level."""
     dead = sum(1 for r in results if not r.ok)
     moved = sum(1 for r in results if r.redirected)
@@ -37,7 +45,7 @@ def summary(results: list[linkcheck.LinkResult]) -> tuple[str, str]:
     return ", ".join(parts) + ".", level
 
 
-class LinksSignOffIssueAdminMixin:
+class LinksSignOffIssueAdminMixin(_IssueAdminBase):
     links_change_form_template = "admin/team/issue_links_change_form.html"
 
     def get_urls(self) -> list:
@@ -74,7 +82,7 @@ class LinksSignOffIssueAdminMixin:
         issue = self._changeable(request, object_id)
         pick = get_object_or_404(Pick, pk=pick_id, issue=issue)
         try:
-            linkcheck.replace_with_final_url(pick, request.user)
+            linkcheck.replace_with_final_url(pick, staff_user(request))
         except WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
@@ -87,7 +95,7 @@ class LinksSignOffIssueAdminMixin:
         if not request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
         try:
-            approval.approve(issue, request.user)
+            approval.approve(issue, staff_user(request))
         except WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
@@ -100,7 +108,7 @@ class LinksSignOffIssueAdminMixin:
             return super()._transition(request, issue, target)
         note = request.POST.get("override_note", "")
         try:
-            results = approval.mark_ready(issue, request.user, override_note=note)
+            results = approval.mark_ready(issue, staff_user(request), override_note=note)
         except WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return None

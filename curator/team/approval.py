@@ -10,7 +10,7 @@ ready and runs the link check first (linkcheck.guard_ready).
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +32,7 @@ def approval_required() -> bool:
     return settings.TEAM_REQUIRE_APPROVAL
 
 
-def mark_ready(issue: Issue, user: AbstractBaseUser | None, override_note: str = "") -> list[linkcheck.LinkResult]:
+def mark_ready(issue: Issue, user: User | None, override_note: str = "") -> list[linkcheck.LinkResult]:
     """Check the links, then move the issue to ready and remember who did it (and any override note)."""
     results = linkcheck.guard_ready(issue, override_note)
     with transaction.atomic():
@@ -51,7 +51,7 @@ def _cleared(note: str) -> dict:
 
 
 @transaction.atomic
-def approve(issue: Issue, user: AbstractBaseUser) -> Issue:
+def approve(issue: Issue, user: User) -> Issue:
     """Record `user`'s approval of the content as it is now."""
     if not user.has_perm(SEND_PERMISSION):
         raise PermissionDenied("Only publishers may approve an issue.")

@@ -8,22 +8,30 @@ and `c` keys (team/desk.js), through the blocks editions' desk templates leave f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from curator.admin_permissions import permission_required
+from curator.admin_permissions import permission_required, staff_user
 from curator.editions import desk
 from curator.editions.models import Pick
 from curator.feeds.models import Entry
 from curator.team import marks
 from curator.team.admin import SuggestForm
 from curator.team.models import Assignment, Suggestion, Vote
+
+if TYPE_CHECKING:
+    # Composed onto the entry admin (with the desk) and the issue admin in curator/admin.py.
+    from curator.editions.admin import IssueAdmin as _IssueAdminBase
+    from curator.editions.desk_admin import DeskEntryAdminMixin as _EntryAdminBase
+else:
+    _EntryAdminBase = _IssueAdminBase = object
 
 
 def pick_in_progress(entry_id: int) -> Pick | None:
@@ -43,7 +51,7 @@ def _names(model: Any) -> Subquery:
     return Subquery(rows.annotate(names=StringAgg(name, ", ", ordering="created_at")).values("names")[:1])
 
 
-class TeamDeskEntryAdminMixin:
+class TeamDeskEntryAdminMixin(_EntryAdminBase):
     """Suggested entries first on the desk; marks, the suggest box and the `v` / `c` keys; who voted in the list."""
 
     team_list_display = ("team_marks",)
@@ -62,10 +70,11 @@ class TeamDeskEntryAdminMixin:
     @admin.display(description="team")
     def team_marks(self, obj: Entry) -> str:
         parts = []
-        if getattr(obj, "team_suggested_by", None):
-            parts.append(f"suggested by {obj.team_suggested_by}")
-        if getattr(obj, "team_voted_by", None):
-            parts.append(f"+1 {obj.team_voted_by}")
+        suggested_by, voted_by = getattr(obj, "team_suggested_by", None), getattr(obj, "team_voted_by", None)
+        if suggested_by:
+            parts.append(f"suggested by {suggested_by}")
+        if voted_by:
+            parts.append(f"+1 {voted_by}")
         return "; ".join(parts) or "—"
 
     def _detail_context(self, request: HttpRequest, entry_id: int) -> dict[str, Any]:
@@ -85,8 +94,8 @@ class TeamDeskEntryAdminMixin:
 
     @permission_required("view")
     def desk_view(self, request: HttpRequest) -> HttpResponse:
-        response = super().desk_view(request)
-        context = response.context_data
+        response = cast(TemplateResponse, super().desk_view(request))  # the desk renders a template
+        context = response.context_data or {}
         items = marks.suggested_first(context["items"])
         item_marks = marks.entry_marks([item.pk for item in items])
         for item in items:
@@ -108,7 +117,7 @@ class TeamDeskEntryAdminMixin:
         return response
 
 
-class TeamIssueAdminMixin:
+class TeamIssueAdminMixin(_IssueAdminBase):
     """The issue page's *Writers* panel: progress per member, each pick's writer and state, claim and approve."""
 
     team_change_form_template = "admin/team/issue_change_form.html"
@@ -130,7 +139,7 @@ def team_panel(request: HttpRequest, issue: Any) -> dict[str, Any]:
     mine = request.GET.get("team") == "mine"
     picks = Pick.objects.filter(issue=issue).select_related("assignment__writer__team_member", "section")
     if mine:
-        picks = picks.filter(assignment__writer=request.user)
+        picks = picks.filter(assignment__writer=staff_user(request))
     rows = []
     for pick in picks.order_by("section__position", "position", "id"):
         assignment = getattr(pick, "assignment", None)

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -140,7 +140,7 @@ def guard_ready(issue: Issue, override_note: str = "") -> list[LinkResult]:
 
 
 @transaction.atomic
-def replace_with_final_url(pick: Pick, user: AbstractBaseUser | None = None) -> Pick:
+def replace_with_final_url(pick: Pick, user: User | None = None) -> Pick:
     """A redirect's destination becomes the pick's link, so readers skip the hop (and it survives the old URL)."""
     workflow.lock_editable(pick.issue_id)
     check = LinkCheck.objects.filter(pick_id=pick.pk).first()

@@ -79,14 +79,15 @@ def extract(text: str, count: int) -> str:
 
 def draft_in_voice(pick: Pick, user: Any) -> Draft | None:
     """A draft of the pick's entry shaped by the member's past blurbs; None (and nothing read) without consent."""
-    if pick.entry_id is None or not consents(user):
+    entry = pick.entry
+    if entry is None or not consents(user):
         return None
     examples = past_blurbs(user)
-    source = prompts.source_for(pick.entry)
+    source = prompts.source_for(entry)
     count = usual_sentences(examples)
     text = extract(source.body or source.text, count) or source.title
     return Draft.objects.create(
-        entry=pick.entry,
+        entry=entry,
         profile_name=PROFILE_NAME,
         text=text,
         engine=Draft.Engine.FALLBACK,
