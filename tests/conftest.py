@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+import itertools
 import os
 import subprocess
 import sys
@@ -15,8 +17,10 @@ import pytest
 import redis
 from django.conf import settings
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from curator.celery import app as celery_app
+from curator.feeds.models import Entry, Source
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -269,3 +273,46 @@ def broker() -> Iterator[Broker]:
     celery_app.conf.task_always_eager = old_eager
     fixture.point_at(old_url)
     celery_app.conf.task_always_eager = old_eager
+
+
+_entry_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def source(db) -> Source:  # type: ignore[no-untyped-def]
+    """A preprint feed; packages whose entries need another source define their own `source`."""
+    return Source.objects.create(name="Preprints", url="https://preprints.example/feed.xml", kind=Source.Kind.RSS)
+
+
+@pytest.fixture
+def make_entry(source: Source) -> Callable[..., Entry]:
+    """Entries of `source`, each an hour older than the one before; packages with other needs define their own."""
+
+    def make(title: str | None = None, abstract: str = "", **fields: object) -> Entry:
+        n = next(_entry_numbers)
+        defaults: dict[str, object] = {
+            "source": source,
+            "guid": f"guid-{n}",
+            "url": f"https://preprints.example/{n}",
+            "title": title or f"Entry number {n}",
+            "abstract": abstract,
+            "published_at": timezone.now() - datetime.timedelta(hours=n),
+        }
+        return Entry.objects.create(**{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def without_entries_created_receivers() -> Iterator[None]:
+    """Other apps' reactions to new entries (drafting, indexing) are theirs to test: silence them here."""
+    from curator.feeds.signals import entries_created
+
+    with entries_created.lock:
+        saved = list(entries_created.receivers)
+        entries_created.receivers.clear()
+        entries_created.sender_receivers_cache.clear()
+    yield
+    with entries_created.lock:
+        entries_created.receivers[:] = saved
+        entries_created.sender_receivers_cache.clear()

@@ -9,7 +9,6 @@ import pytest
 
 from curator.feeds.fetch import limiter
 from curator.feeds.models import Source
-from curator.feeds.signals import entries_created
 from tests.feeds.server import FixtureServer
 
 
@@ -29,16 +28,8 @@ def _fresh_limiter() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _only_our_receivers() -> Iterator[None]:
+def _only_our_receivers(without_entries_created_receivers: None) -> None:
     """Feed tests check what feeds does; other apps' reactions to new entries (drafting) are theirs to test."""
-    with entries_created.lock:
-        saved = list(entries_created.receivers)
-        entries_created.receivers.clear()
-        entries_created.sender_receivers_cache.clear()
-    yield
-    with entries_created.lock:
-        entries_created.receivers[:] = saved
-        entries_created.sender_receivers_cache.clear()
 
 
 @pytest.fixture

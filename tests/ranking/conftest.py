@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-import itertools
 from collections.abc import Callable
 
 import pytest
-from django.utils import timezone
 
-from curator.feeds.models import Entry, Source
+from curator.feeds.models import Entry
 from curator.ranking.demo import read_demo_rows
 
-_counter = itertools.count(1)
 ROWS = read_demo_rows()
 
 
@@ -28,28 +24,6 @@ ROBOTS = topic("robot locomotion")
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def source(db) -> Source:  # type: ignore[no-untyped-def]
-    return Source.objects.create(name="Preprints", url="https://preprints.example/feed.xml", kind=Source.Kind.RSS)
-
-
-@pytest.fixture
-def make_entry(source: Source) -> Callable[..., Entry]:
-    def make(title: str | None = None, abstract: str = "", **fields: object) -> Entry:
-        n = next(_counter)
-        defaults: dict[str, object] = {
-            "source": source,
-            "guid": f"guid-{n}",
-            "url": f"https://preprints.example/{n}",
-            "title": title or f"Entry number {n}",
-            "abstract": abstract,
-            "published_at": timezone.now() - datetime.timedelta(hours=n),
-        }
-        return Entry.objects.create(**{**defaults, **fields})
-
-    return make
 
 
 @pytest.fixture

@@ -126,18 +126,8 @@ def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _no_drafting_on_new_entries() -> Iterator[None]:
+def _no_drafting_on_new_entries(without_entries_created_receivers: None) -> None:
     """Eager tasks would draft every suggested entry inside the test; drafting is the summarizer's to test."""
-    from curator.feeds.signals import entries_created
-
-    with entries_created.lock:
-        saved = list(entries_created.receivers)
-        entries_created.receivers.clear()
-        entries_created.sender_receivers_cache.clear()
-    yield
-    with entries_created.lock:
-        entries_created.receivers[:] = saved
-        entries_created.sender_receivers_cache.clear()
 
 
 @pytest.fixture
