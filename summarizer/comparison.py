@@ -51,7 +51,8 @@ class Result:
 
     @property
     def is_fallback(self) -> bool:
-        return any(d.engine == Draft.Engine.FALLBACK for d in self.drafts)
+        # Only when no model draft came back: an extract shown before demoted model drafts is not "no model".
+        return bool(self.drafts) and all(d.engine == Draft.Engine.FALLBACK for d in self.drafts)
 
 
 @dataclass

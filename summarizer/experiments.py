@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 
 from curator.feeds.models import Entry
 from summarizer import decoding, drafting, prompts
-from summarizer.models import DecodingProfile, PlaygroundRun
+from summarizer.models import DecodingProfile, Draft, PlaygroundRun
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ def record_run(
     params: dict,
     results: Sequence[drafting.Generated],
 ) -> PlaygroundRun:
-    first = results[0] if results else None
+    # The run is the model's when any draft came from it: an extract shown first (model drafts demoted) is not.
+    first = next((r for r in results if r.engine == Draft.Engine.MODEL), results[0] if results else None)
     return PlaygroundRun.objects.create(
         created_by=user if user is not None and user.is_authenticated else None,
         entry=entry,
