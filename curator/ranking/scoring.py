@@ -44,7 +44,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def _cold_start_scores(model: RelevanceModel, matrix: np.ndarray, similarity: np.ndarray) -> np.ndarray:
     """Best of: similarity to the interests text, mean similarity to the closest past picks; 0-1."""
     scores = np.zeros(len(matrix), dtype=np.float64)
-    if model.weights:
+    if model.weights and matrix.size:  # nothing embedded yet is a (0, 0) matrix: no scores, no error
         scores = np.maximum(scores, matrix @ vectors.from_bytes(model.weights))
     if similarity.size:
         k = min(COLD_START_NEIGHBOURS, similarity.shape[1])

@@ -57,3 +57,13 @@ def test_it_writes_the_same_scores_through_the_orm_as_through_postgresql_arrays(
     assert fast == [(a.pk, 0.9, 0.4, [[1, "A pick"]], False), (b.pk, 0.2, 0.3, [], True)]
     scoring._write_postgresql([(a.pk, 0.5, 0.0, [], False)], None, timezone.now())  # upsert, not a duplicate
     assert Relevance.objects.get(entry=a).score == 0.5
+
+
+def test_it_rescores_nothing_when_no_new_entry_is_embedded_yet() -> None:
+    # The demo's newsroom asked for a refit before any entry was embedded: a (0, 0) matrix met the
+    # interests vector of a cold-start model and `make run` stopped with a numpy shape error.
+    from curator.ranking import vectors
+    from curator.ranking.models import RelevanceModel
+
+    model = RelevanceModel(kind=RelevanceModel.Kind.COLD_START, weights=vectors.to_bytes([1.0 / 384**0.5] * 384))
+    assert scoring.rescore(model) == 0
