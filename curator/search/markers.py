@@ -5,6 +5,7 @@ Three queries whatever the number of hits (picks of the hit entries, their issue
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.formats import date_format
 
 from curator.editions.models import Issue, Pick
@@ -23,12 +24,9 @@ def mark(hits: list[Hit]) -> dict[tuple[str, int], str]:
     """(kind, id) -> a short plain-words label for each hit."""
     entry_ids = {h.entry_id for h in hits if h.entry_id}
     pick_ids = {h.id for h in hits if h.kind == "pick"}
+    # One OR query, not a UNION: SQLite (the demo) refuses the ordered subqueries a union of Picks makes.
     picks = (
-        list(
-            Pick.objects.filter(entry_id__in=entry_ids)
-            .union(Pick.objects.filter(pk__in=pick_ids))
-            .order_by("-issue_id")
-        )
+        list(Pick.objects.filter(Q(entry_id__in=entry_ids) | Q(pk__in=pick_ids)).order_by("-issue_id"))
         if entry_ids or pick_ids
         else []
     )
