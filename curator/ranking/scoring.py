@@ -53,13 +53,18 @@ def _cold_start_scores(model: RelevanceModel, matrix: np.ndarray, similarity: np
     return np.clip(scores, 0.0, 1.0)
 
 
-def _explain(similarity: np.ndarray, picks: dataset.Embedded) -> list[list[list]]:
+def _explain(similarity: np.ndarray, picks: dataset.Embedded, item_ids: list[int]) -> list[list[list]]:
+    """Up to LIKE_COUNT past picks like each item, never the item itself (a suggested entry is a positive)."""
     if not similarity.size:
         return [[] for _ in range(len(similarity))]
-    k = min(LIKE_COUNT, similarity.shape[1])
+    k = min(LIKE_COUNT + 1, similarity.shape[1])
     order = np.argsort(-similarity, axis=1)[:, :k]
     return [
-        [[picks.ids[j], picks.titles[j]] for j in row if similarity[i, j] >= LIKE_MIN_SIMILARITY]
+        [
+            [picks.ids[j], picks.titles[j]]
+            for j in row
+            if similarity[i, j] >= LIKE_MIN_SIMILARITY and picks.ids[j] != item_ids[i]
+        ][:LIKE_COUNT]
         for i, row in enumerate(order)
     ]
 
@@ -90,7 +95,7 @@ def score(
         new_topic = nearest < settings.RANKING_NEW_TOPIC_SIMILARITY
         scores = np.where(new_topic, novelty.new_topic_score(scores, nearest), scores)
         margins = np.where(new_topic, 0.5 - scores, margins)  # sure it is no likely pick, not torn
-    return Scored(items.ids, scores, margins, _explain(similarity, picks), new_topic)
+    return Scored(items.ids, scores, margins, _explain(similarity, picks, items.ids), new_topic)
 
 
 def rescore(model: RelevanceModel | None = None) -> int:

@@ -67,3 +67,15 @@ def test_it_rescores_nothing_when_no_new_entry_is_embedded_yet() -> None:
 
     model = RelevanceModel(kind=RelevanceModel.Kind.COLD_START, weights=vectors.to_bytes([1.0 / 384**0.5] * 384))
     assert scoring.rescore(model) == 0
+
+
+def test_it_never_explains_an_entry_by_itself() -> None:
+    # A suggested entry counts as a positive for the ranking; its "like" line named the entry itself.
+    import numpy as np
+
+    from curator.ranking import dataset
+
+    unit = np.eye(3, dtype=np.float32)
+    picks = dataset.Embedded(ids=[7, 8], matrix=unit[:2], titles=["Itself", "Another pick"])
+    similarity = np.array([[1.0, 0.9]])
+    assert scoring._explain(similarity, picks, [7]) == [[[8, "Another pick"]]]
