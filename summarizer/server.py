@@ -77,10 +77,8 @@ def _body_detail(exc: Any) -> str:
 
 def messages(source: prompts.Source, examples: Sequence[str] = ()) -> list[dict[str, str]]:
     """The chat; a writer's past blurbs (sent only with their consent) come first as earlier answers."""
-    if not examples:
-        system = prompts.SYSTEM
-    else:
-        system = prompts.SYSTEM + " Write in the same voice as the earlier blurbs."
+    voice = " Write in the same voice as the earlier blurbs." if examples else ""
+    system = prompts.SYSTEM + voice
     chat = [{"role": "system", "content": system}]
     for text in examples:
         chat += [
