@@ -12,7 +12,7 @@ from curator.team.models import Assignment, Member
 pytestmark = pytest.mark.django_db
 
 
-def signed_pick(make_pick, user, link: str, member_link: str = ""):  # type: ignore[no-untyped-def]
+def signed_pick(make_pick, user, link: str, member_link: str = ""):
     pick = make_pick(byline="Chris", blurb="Worth a read.")
     Member.objects.update_or_create(user=user, defaults={"link": member_link})
     Assignment.objects.update_or_create(pick=pick, defaults={"writer": user, "byline_link": link, "state": "approved"})
@@ -42,3 +42,13 @@ def test_hostile_links_are_dropped_or_escaped(issue, make_pick, contributor, hos
     # A quote cannot close the attribute (escaped as &quot;), so the rest stays inside href.
     assert "javascript:" not in html.lower() and '"><script' not in html and "data:text" not in html
     assert "Chris" in html
+
+
+@pytest.mark.parametrize("link", ["https://example.org/chris", 'javascript:alert("x")'])
+def test_the_archive_issue_body_links_the_byline_only_for_web_links(issue, make_pick, contributor, link):
+    from django.template.loader import render_to_string
+
+    signed_pick(make_pick, contributor, link)
+    html = render_to_string("editions/_issue_body.html", {"content": issue_content(issue)})
+    assert ('href="https://example.org/chris"' in html) == link.startswith("https")
+    assert "javascript:" not in html and "Chris</" in html
