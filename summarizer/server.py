@@ -75,14 +75,23 @@ def _body_detail(exc: Any) -> str:
     return f" ({text[:200]})" if text and text not in str(exc) else ""
 
 
-def messages(source: prompts.Source) -> list[dict[str, str]]:
-    return [
-        {"role": "system", "content": prompts.SYSTEM},
-        {"role": "user", "content": prompts.request_text(source.text)},
-    ]
+def messages(source: prompts.Source, examples: Sequence[str] = ()) -> list[dict[str, str]]:
+    """The chat; a writer's past blurbs (sent only with their consent) come first as earlier answers."""
+    voice = " Write in the same voice as the earlier blurbs." if examples else ""
+    system = prompts.SYSTEM + voice
+    chat = [{"role": "system", "content": system}]
+    for text in examples:
+        chat += [
+            {"role": "user", "content": "Write a blurb in your own words."},
+            {"role": "assistant", "content": text},
+        ]
+    chat.append({"role": "user", "content": prompts.request_text(source.text)})
+    return chat
 
 
-def complete(source: prompts.Source, knobs: decoding.Settings, seed: int | None) -> Output:
+def complete(
+    source: prompts.Source, knobs: decoding.Settings, seed: int | None, examples: Sequence[str] = ()
+) -> Output:
     """One draft for one source, within the deadline, or DraftFailed with the reason."""
     import openai
 
@@ -102,7 +111,7 @@ def complete(source: prompts.Source, knobs: decoding.Settings, seed: int | None)
         try:
             response = client.chat.completions.create(
                 model=model,
-                messages=messages(source),
+                messages=messages(source, examples),
                 timeout=remaining,
                 **backends.request_parameters(knobs, seed),
             )
@@ -147,9 +156,9 @@ def _seed_for(knobs: decoding.Settings, index: int) -> int | None:
     return base + index
 
 
-def draft_one(source: prompts.Source, knobs: decoding.Settings) -> list[Output]:
+def draft_one(source: prompts.Source, knobs: decoding.Settings, examples: Sequence[str] = ()) -> list[Output]:
     """num_return_sequences drafts for one source (sequential requests, seed, seed + 1, ...)."""
-    return [complete(source, knobs, _seed_for(knobs, i)) for i in range(knobs.num_return_sequences)]
+    return [complete(source, knobs, _seed_for(knobs, i), examples) for i in range(knobs.num_return_sequences)]
 
 
 def generate(

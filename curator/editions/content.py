@@ -71,6 +71,7 @@ class PickContent:
     blurb_text: str
     byline: str
     source_name: str = ""
+    byline_url: str = ""  # the writer's byline link, http(s) only (team/models.py)
     pick_id: int | None = None  # lets the email swap `url` for a click-counting link (mailing/clicks.py)
 
 
@@ -99,9 +100,21 @@ def issue_web_url(issue: Issue) -> str:
     return f"{settings.SITE_URL}{reverse('editions:issue', args=[issue.slug])}"
 
 
+def _byline_url(pick: Pick) -> str:
+    """The pick's own byline link, else its writer's profile link; stored data, so only http(s) survives."""
+    assignment = getattr(pick, "assignment", None)
+    if assignment is None:
+        return ""
+    link = assignment.byline_link
+    member = getattr(assignment.writer, "team_member", None) if assignment.writer_id else None
+    if not link and member is not None:
+        link = member.link
+    return safe_url(link)
+
+
 def issue_content(issue: Issue) -> IssueContent:
     """Build the content in a fixed number of queries, whatever the number of picks."""
-    picks = Pick.objects.select_related("entry__source").order_by("position", "id")
+    picks = Pick.objects.select_related("entry__source", "assignment__writer__team_member").order_by("position", "id")
     sections = Section.objects.filter(issue=issue).prefetch_related(Prefetch("picks", queryset=picks))
     content = IssueContent(
         issue=issue,
@@ -124,6 +137,7 @@ def issue_content(issue: Issue) -> IssueContent:
                 blurb_html=markdown_to_html(pick.blurb),
                 blurb_text=markdown_to_text(pick.blurb),
                 byline=" ".join(pick.byline.split()),  # one line: the text part keeps it whole
+                byline_url=_byline_url(pick) if pick.byline.strip() else "",
                 source_name=pick.entry.source.name if pick.entry_id and pick.entry else "",
                 pick_id=pick.pk,
             )

@@ -15,7 +15,7 @@ from typing import Any
 
 from curator.editions.models import Issue, Pick
 from curator.team.models import Member
-from summarizer import prompts
+from summarizer import backends, decoding, drafting, prompts, server
 from summarizer.models import Draft
 from summarizer.postprocess import normalize_whitespace, split_sentences
 
@@ -84,6 +84,10 @@ def draft_in_voice(pick: Pick, user: Any) -> Draft | None:
         return None
     examples = past_blurbs(user)
     source = prompts.source_for(entry)
+    if examples and backends.configured() == backends.OPENAI:
+        drafted = _server_draft(entry, source, examples)
+        if drafted is not None:
+            return drafted
     count = usual_sentences(examples)
     text = extract(source.body or source.text, count) or source.title
     return Draft.objects.create(
@@ -94,3 +98,22 @@ def draft_in_voice(pick: Pick, user: Any) -> Draft | None:
         model_id="fallback:voice",
         parameters={"voice_examples": len(examples), "sentences": count},
     )
+
+
+def _server_draft(entry: Any, source: prompts.Source, examples: list[str]) -> Draft | None:
+    """A server draft with the examples in the chat; None (so the extract is made) when the server fails
+    or every draft was demoted by the faithfulness check (a demoted voice draft is never shown first)."""
+    knobs = decoding.check({"strategy": "greedy", "max_new_tokens": 120})
+    try:
+        outputs = server.draft_one(source, knobs, examples)
+    except server.DraftFailed:
+        return None
+    generated = drafting._from_outputs(backends.configured_model(backends.OPENAI), source, outputs, backends.OPENAI)
+    best = next((g for g in generated if not g.demoted_reason), None)
+    if best is None:
+        return None
+    row = drafting._draft_row(entry, source, None, knobs, best, "")
+    row.profile_name = PROFILE_NAME
+    row.parameters = row.parameters | {"voice_examples": len(examples)}
+    row.save()
+    return row

@@ -76,3 +76,58 @@ def test_the_my_picks_button_drafts_only_the_members_own_pick(client, contributo
     client.force_login(contributor)
     client.post(reverse("admin:team_pick", args=[pick.pk, "voice"]))
     assert Draft.objects.filter(entry=pick.entry, model_id="fallback:voice").count() == 1
+
+
+@pytest.fixture
+def fake_api(settings):  # type: ignore[no-untyped-def]
+    """The openai backend pointed at the recording fake server (tests/summarizer/fake_openai.py)."""
+    from summarizer import server
+    from tests.summarizer.fake_openai import Script, fake_server
+
+    settings.SUMMARIZER_BACKEND = "openai"
+    settings.SUMMARIZER_API_MODEL = "fake-model"
+    settings.SUMMARIZER_API_KEY = "test-key"
+    settings.SUMMARIZER_API_TIMEOUT = 5.0
+    settings.SUMMARIZER_API_EXTRA_KNOBS = []
+    server._clients.clear()
+    script = Script(steps=[{"status": 200, "text": "With a good pruning metric the error can fall exponentially."}])
+    context = fake_server(script)
+    settings.SUMMARIZER_API_BASE = context.__enter__()
+    yield script
+    context.__exit__(None, None, None)
+    server._clients.clear()
+
+
+def test_on_the_server_backend_the_examples_go_into_the_chat(fake_api, contributor, make_entry, make_pick):
+    Member.objects.create(user=contributor, voice_drafts=True)
+    sent_issue_with_blurbs(contributor, make_entry, ["My own old blurb. Second sentence."])
+    pick = claim(make_pick(), contributor)
+    pick.entry.full_text = ARTICLE
+    pick.entry.save()
+    draft = draft_in_voice(pick, contributor)
+    assert len(fake_api.requests) == 1
+    sent = fake_api.requests[0]["messages"]
+    assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+    assert sent[2]["content"] == "My own old blurb. Second sentence."
+    assert draft is not None and draft.engine == Draft.Engine.MODEL and draft.backend == "openai"
+    assert draft.parameters["voice_examples"] == 1
+
+
+def test_on_the_server_backend_nothing_is_sent_without_the_setting(fake_api, contributor, make_entry, make_pick):
+    Member.objects.create(user=contributor, voice_drafts=False)
+    sent_issue_with_blurbs(contributor, make_entry, ["My own old blurb."])
+    pick = claim(make_pick(), contributor)
+    assert draft_in_voice(pick, contributor) is None
+    assert fake_api.requests == []
+
+
+def test_a_demoted_server_voice_draft_is_not_shown_first(fake_api, contributor, make_entry, make_pick):
+    fake_api.steps[:] = [{"status": 200, "text": "Dr. Elena Martinez at the University of Oslo wrote this."}]
+    Member.objects.create(user=contributor, voice_drafts=True)
+    sent_issue_with_blurbs(contributor, make_entry, ["My own old blurb."])
+    pick = claim(make_pick(), contributor)
+    pick.entry.full_text = ARTICLE
+    pick.entry.save()
+    draft = draft_in_voice(pick, contributor)
+    assert len(fake_api.requests) == 1
+    assert draft is not None and draft.engine == Draft.Engine.FALLBACK and "Martinez" not in draft.text
