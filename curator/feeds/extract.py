@@ -22,8 +22,10 @@ MIN_TEXT_CHARS = 200
 def extract_text(html: bytes | str, url: str) -> str | None:
     """The main text of a page as plain text, or None when there is not enough of it to be worth keeping."""
     try:
+        # No deduplicate: trafilatura keeps its seen-segments cache for the whole process, so a page
+        # extracted twice (a re-fetch, a suggestion of a post already ingested) came back empty.
         text = trafilatura.extract(
-            html, url=url, include_comments=False, include_tables=False, favor_precision=True, deduplicate=True
+            html, url=url, include_comments=False, include_tables=False, favor_precision=True, deduplicate=False
         )
     except Exception:  # trafilatura and lxml raise a zoo of exception types on odd pages
         log.info("extraction failed for %s", url, exc_info=True)

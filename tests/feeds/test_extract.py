@@ -53,3 +53,10 @@ def test_it_reports_a_refused_article_url_instead_of_raising():
     with Fetcher() as fetcher:
         text, problem = fetch_full_text("http://169.254.169.254/latest/meta-data/", fetcher)
     assert text is None and "refused" in problem
+
+
+def test_it_extracts_the_same_page_again_in_the_same_process():
+    page = (FIXTURES / "article.html").read_bytes()
+    first = extract_text(page, "https://gradient-notes.example/posts/x")
+    again = extract_text(page, "https://gradient-notes.example/posts/x")
+    assert first is not None and again == first
