@@ -21,10 +21,11 @@ def test_it_drafts_queued_entries_in_a_real_worker(celery_worker_process, model_
     tasks.draft_blurb.delay(again.pk, greedy.pk)
 
     expected = {e.pk for e in [*new, again]}
-    assert wait_until(lambda: set(Draft.objects.values_list("entry_id", flat=True)) == expected, timeout=90)
-    drafts = list(Draft.objects.all())
-    assert {d.engine for d in drafts} == {Draft.Engine.MODEL}
+    # Random weights invent words, so each entry may also get an extract shown first (model drafts demoted).
+    model_drafts = Draft.objects.filter(engine=Draft.Engine.MODEL)
+    assert wait_until(lambda: set(model_drafts.values_list("entry_id", flat=True)) == expected, timeout=90)
+    drafts = list(model_drafts)
     assert {d.model_id for d in drafts} == {str(model_dir)}
-    assert Draft.objects.get(entry=again).profile == greedy
+    assert model_drafts.get(entry=again).profile == greedy
     default = DecodingProfile.objects.get(is_default=True)
     assert {d.entry_id for d in drafts if d.profile_id == default.pk} == {e.pk for e in new}
