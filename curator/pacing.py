@@ -116,6 +116,8 @@ class Pacer:
             if self.next_at is not None and self.next_at > now:
                 self.sleep(self.next_at - now)
                 now = self.next_at
-            if self.name and wait(self.name, interval, self.sleep):
-                now = self.clock()
-            self.next_at = now + interval
+            if self.name:
+                wait(self.name, interval, self.sleep)
+            # From the moment this caller goes, not from the planned slot: the next call's return
+            # is then at least `interval` after this one's, even when a sleep ends a hair early.
+            self.next_at = max(now, self.clock()) + interval

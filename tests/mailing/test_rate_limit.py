@@ -40,6 +40,23 @@ def test_it_does_not_sleep_when_sending_is_slower_than_the_limit():
     assert clock.slept == []
 
 
+def test_a_slow_shared_reservation_does_not_shorten_the_next_gap(monkeypatch):
+    """The Redis round trip takes time; the next call is spaced from when this one went, not before."""
+    clock = FakeClock()
+
+    def slow_reservation(name, interval, sleep):
+        clock.now += 0.01  # the round trip to Redis, which grants the slot at once
+        return 0.0
+
+    monkeypatch.setattr(pacing, "wait", slow_reservation)
+    limiter = Pacer("example.org", 0.4, clock=clock, sleep=clock.sleep)
+    went = []
+    for _ in range(3):
+        limiter.wait()
+        went.append(clock.now)
+    assert all(b - a >= 0.4 for a, b in itertools.pairwise(went))
+
+
 def test_it_never_sleeps_without_a_limit():
     clock = FakeClock()
     limiter = Pacer.per_second(None, 0, clock=clock, sleep=clock.sleep)
