@@ -65,6 +65,7 @@ class Generated:
     backend: str = ""  # transformers or openai for model drafts; empty for extracts
     demoted_reason: str = ""  # why it is never shown first (invents or echoes); empty when faithful
     label: str = ""  # what editors see instead of the profile's name, for extracts
+    parameters: dict[str, Any] = field(default_factory=dict)  # what else made this text, recorded on the row
 
     @property
     def demoted(self) -> bool:
@@ -143,6 +144,7 @@ def _draft_row(
     parameters = knobs.as_dict() | {"seed_used": generated.seed}
     if generated.fallback_method:
         parameters["fallback_method"] = generated.fallback_method
+    parameters |= generated.parameters
     return Draft(
         entry=entry,
         profile=profile,
@@ -192,8 +194,9 @@ def faithful_first(
     return ranked
 
 
-def producer(loaded: engine.Loaded | None, batch_size: int | None = None) -> Produce:
-    """Generated drafts per source from the configured backend (an Exception where a source failed)."""
+def producer(loaded: engine.Loaded | None, batch_size: int | None = None, examples: Sequence[str] = ()) -> Produce:
+    """Generated drafts per source from the configured backend (an Exception where a source failed);
+    `examples` go into every chat (`prompts.chat_messages`)."""
     if loaded is None:
 
         def from_server(
@@ -201,7 +204,7 @@ def producer(loaded: engine.Loaded | None, batch_size: int | None = None) -> Pro
         ) -> list[list[Generated] | Exception]:
             model_id = backends.configured_model(backends.OPENAI)
             results: list[list[Generated] | Exception] = []
-            for source, outputs in zip(sources, server.generate(sources, knobs), strict=True):
+            for source, outputs in zip(sources, server.generate(sources, knobs, examples=examples), strict=True):
                 if isinstance(outputs, Exception):
                     results.append(outputs)
                 else:
@@ -211,7 +214,7 @@ def producer(loaded: engine.Loaded | None, batch_size: int | None = None) -> Pro
         return from_server
 
     def from_engine(sources: Sequence[prompts.Source], knobs: decoding.Settings) -> list[list[Generated] | Exception]:
-        batch = engine.generate(loaded, sources, knobs, batch_size=batch_size)
+        batch = engine.generate(loaded, sources, knobs, batch_size=batch_size, examples=examples)
         return [_from_outputs(loaded.model_id, source, outputs) for source, outputs in zip(sources, batch, strict=True)]
 
     return from_engine
@@ -324,7 +327,7 @@ def draft_pending(profile: DecodingProfile | None = None, **kwargs: Any) -> Repo
     return draft_entries(pending_entry_ids(), profile, **kwargs)
 
 
-def open_producer(knobs: decoding.Settings, batch_size: int | None = None) -> Produce:
+def open_producer(knobs: decoding.Settings, batch_size: int | None = None, examples: Sequence[str] = ()) -> Produce:
     """The configured backend, ready to draft with `knobs`, or ModelUnavailable with the reason.
 
     A knob the backend cannot honour is refused here too (not only when the profile is saved): the
@@ -338,8 +341,8 @@ def open_producer(knobs: decoding.Settings, batch_size: int | None = None) -> Pr
             raise engine.ModelUnavailable("SUMMARIZER_API_BASE is not set")
         if not backends.configured_model(backends.OPENAI):
             raise engine.ModelUnavailable("SUMMARIZER_API_MODEL is not set")
-        return producer(None)
-    return producer(engine.load(), batch_size)
+        return producer(None, examples=examples)
+    return producer(engine.load(), batch_size, examples)
 
 
 def preview(source: prompts.Source, knobs: decoding.Settings) -> list[Generated]:
@@ -352,3 +355,48 @@ def preview(source: prompts.Source, knobs: decoding.Settings) -> list[Generated]
     if isinstance(generated, Exception):
         return [_from_fallback(source, str(generated))]
     return faithful_first(source, generated, knobs, produce)
+
+
+Extract = Callable[[prompts.Source, str], Generated]
+
+
+def draft_with_examples(
+    entry: Entry,
+    examples: Sequence[str],
+    knobs: decoding.Settings,
+    *,
+    label: str,
+    extract: Extract | None = None,
+    parameters: dict[str, Any] | None = None,
+) -> Draft:
+    """One saved draft of `entry` with `examples` as earlier answers in the chat, on either backend.
+
+    The caller decides whose text the examples are and must have their consent: this sends them.
+    Only a faithful model draft is kept; when the model cannot draft or every draft is demoted,
+    `extract(source, reason)` (default: the offline fallback) is saved instead, with the reason.
+    `parameters` are recorded on the row whichever it is.
+    """
+    source = prompts.source_for(entry)
+    make_extract = extract or _from_fallback
+    chosen = _best_with_examples(source, examples, knobs, make_extract)
+    row = _draft_row(entry, source, None, knobs, chosen, "")
+    row.profile_name = label
+    row.parameters = row.parameters | (parameters or {})
+    row.save()
+    return row
+
+
+def _best_with_examples(
+    source: prompts.Source, examples: Sequence[str], knobs: decoding.Settings, make_extract: Extract
+) -> Generated:
+    try:
+        produce = open_producer(knobs, examples=examples)
+        generated = produce([source], knobs)[0]
+    except engine.ModelUnavailable as exc:
+        generated = exc
+    except Exception as exc:  # the model failed on this input (one that does not fit, say): the extract says why
+        generated = RuntimeError(f"the model failed: {type(exc).__name__}: {exc}")
+    if isinstance(generated, Exception):
+        return make_extract(source, str(generated))
+    best = faithful_first(source, generated, knobs, produce)[0]
+    return best if best.engine == Draft.Engine.MODEL else make_extract(source, best.fallback_reason)

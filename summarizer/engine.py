@@ -215,7 +215,8 @@ def load(model_id: str | None = None) -> Loaded:
         return loaded
 
 
-def encode(loaded: Loaded, source: prompts.Source, max_new_tokens: int) -> list[int]:
+def encode(loaded: Loaded, source: prompts.Source, max_new_tokens: int, examples: Sequence[str] = ()) -> list[int]:
+    """The model input for one source; `examples` reach a causal model's chat, a seq2seq model ignores them."""
     return prompts.encode(
         loaded.tokenizer,
         source,
@@ -223,6 +224,7 @@ def encode(loaded: Loaded, source: prompts.Source, max_new_tokens: int) -> list[
         max_input_tokens=loaded.max_input_tokens,
         max_new_tokens=max_new_tokens,
         prefix=loaded.input_prefix,
+        examples=examples,
     )
 
 
@@ -307,6 +309,7 @@ def generate(
     *,
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    examples: Sequence[str] = (),
 ) -> list[list[Output]]:
     """Drafts for each source (one list of num_return_sequences outputs per source, input order kept).
 
@@ -321,9 +324,12 @@ def generate(
     compute-bound, so pad columns there cost as much as real tokens, and a batch whose lengths
     differ wastes up to half of it. Encoding alone also gives each input the same encoder states
     as a plain `generate` call on that input.
+
+    `examples` (earlier blurbs to imitate) go into every causal prompt as earlier chat turns
+    (`prompts.chat_messages`); seq2seq models ignore them.
     """
     batch_size = batch_size or settings.SUMMARIZER_BATCH_SIZE
-    encoded = [encode(loaded, source, knobs.max_new_tokens) for source in sources]
+    encoded = [encode(loaded, source, knobs.max_new_tokens, examples) for source in sources]
     if knobs.one_entry_at_a_time:
         batch_size = 1
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)

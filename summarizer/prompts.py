@@ -5,10 +5,16 @@ and the abstract (papers) or the extracted article text (posts), nothing else. C
 models need to be asked: they get a chat-formatted request for a short newsletter blurb, built
 with the tokenizer's own chat template, or a plain prompt when the tokenizer has none.
 Truncation is by tokens and applies to the source text only, so an instruction is never cut off.
+
+A causal model can also be shown examples (a writer's earlier blurbs, see docs/team.md): they are
+earlier turns of the chat, built by `chat_messages` for the worker and the server backends alike.
+Seq2seq models ignore them: they were trained to map a source to its summary and have no place
+for a demonstration, so their input stays the plain source.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +28,10 @@ INSTRUCTION = (
     "Use only facts stated in the text."
 )
 SYSTEM = "You summarize research papers accurately and briefly."
+VOICE = " Write in the same voice as the earlier blurbs."
+EXAMPLE_REQUEST = "Write a blurb in your own words."
 PLAIN_TEMPLATE = "{instruction}\n\nText:\n{source}\n\nBlurb:"
+PLAIN_EXAMPLE = "Earlier blurb:\n{example}\n\n"
 T5_PREFIX = "summarize: "
 
 
@@ -57,20 +66,30 @@ def _truncate(tokenizer: Any, text: str, budget: int) -> str:
 
 
 def request_text(source_text: str) -> str:
-    """The user turn of the chat: the instruction, then the source (the server backend sends it too)."""
+    """The last user turn of the chat: the instruction, then the source."""
     return f"{INSTRUCTION}\n\n{source_text}"
 
 
-def chat_prompt(tokenizer: Any, source_text: str) -> str:
+def chat_messages(source_text: str, examples: Sequence[str] = ()) -> list[dict[str, str]]:
+    """The chat for a causal model, on either backend; each example is an earlier answer, so the
+    model sees the writer's voice the way it saw its own replies, and the last turn asks for this one."""
+    chat = [{"role": "system", "content": SYSTEM + (VOICE if examples else "")}]
+    for text in examples:
+        chat += [{"role": "user", "content": EXAMPLE_REQUEST}, {"role": "assistant", "content": text}]
+    chat.append({"role": "user", "content": request_text(source_text)})
+    return chat
+
+
+def chat_prompt(tokenizer: Any, source_text: str, examples: Sequence[str] = ()) -> str:
     """The full prompt string for a causal model: chat template when available, plain otherwise."""
-    request = request_text(source_text)
     if getattr(tokenizer, "chat_template", None):
-        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": request}]
+        messages = chat_messages(source_text, examples)
         try:
             return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         except Exception:  # some templates reject a system turn; retry without it
             return tokenizer.apply_chat_template(messages[1:], tokenize=False, add_generation_prompt=True)
-    return PLAIN_TEMPLATE.format(instruction=INSTRUCTION, source=source_text)
+    shown = "".join(PLAIN_EXAMPLE.format(example=text) for text in examples)
+    return shown + PLAIN_TEMPLATE.format(instruction=INSTRUCTION, source=source_text)
 
 
 def encode(
@@ -81,19 +100,21 @@ def encode(
     max_input_tokens: int,
     max_new_tokens: int,
     prefix: str = "",
+    examples: Sequence[str] = (),
 ) -> list[int]:
-    """Token ids for one entry, within the model's input limit. `prefix` is T5's task prefix."""
+    """Token ids for one entry, within the model's input limit. `prefix` is T5's task prefix;
+    `examples` go into a causal model's chat and are ignored by a seq2seq model (see the module)."""
     if is_encoder_decoder:
         return tokenizer(prefix + source.text, truncation=True, max_length=max_input_tokens)["input_ids"]
     # The prompt and the generated tokens share one context window for a causal model.
     window = max_input_tokens - max_new_tokens
-    overhead = len(tokenizer(chat_prompt(tokenizer, ""), add_special_tokens=False)["input_ids"])
+    overhead = len(tokenizer(chat_prompt(tokenizer, "", examples), add_special_tokens=False)["input_ids"])
     if window - overhead < 16:
         raise ValueError(
             f"the model's context ({max_input_tokens} tokens) leaves no room for the source text "
             f"after the prompt ({overhead}) and max new tokens ({max_new_tokens})"
         )
-    prompt = chat_prompt(tokenizer, _truncate(tokenizer, source.text, window - overhead))
+    prompt = chat_prompt(tokenizer, _truncate(tokenizer, source.text, window - overhead), examples)
     # Chat templates carry their own special tokens; a plain prompt gets the tokenizer's (e.g. BOS).
     add_special = not getattr(tokenizer, "chat_template", None)
     ids = tokenizer(prompt, add_special_tokens=add_special)["input_ids"]

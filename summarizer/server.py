@@ -77,16 +77,7 @@ def _body_detail(exc: Any) -> str:
 
 def messages(source: prompts.Source, examples: Sequence[str] = ()) -> list[dict[str, str]]:
     """The chat; a writer's past blurbs (sent only with their consent) come first as earlier answers."""
-    voice = " Write in the same voice as the earlier blurbs." if examples else ""
-    system = prompts.SYSTEM + voice
-    chat = [{"role": "system", "content": system}]
-    for text in examples:
-        chat += [
-            {"role": "user", "content": "Write a blurb in your own words."},
-            {"role": "assistant", "content": text},
-        ]
-    chat.append({"role": "user", "content": prompts.request_text(source.text)})
-    return chat
+    return prompts.chat_messages(source.text, examples)
 
 
 def complete(
@@ -167,13 +158,15 @@ def generate(
     *,
     concurrency: int | None = None,
     progress: Callable[[int], None] | None = None,
+    examples: Sequence[str] = (),
 ) -> list[list[Output] | DraftFailed]:
-    """Drafts for each source in input order, or the DraftFailed that stopped that source."""
+    """Drafts for each source in input order, or the DraftFailed that stopped that source;
+    `examples` go into every chat (`messages`)."""
     workers = max(1, concurrency or settings.SUMMARIZER_API_CONCURRENCY)
 
     def run(source: prompts.Source) -> list[Output] | DraftFailed:
         try:
-            return draft_one(source, knobs)
+            return draft_one(source, knobs, examples)
         except DraftFailed as exc:
             return exc
         finally:

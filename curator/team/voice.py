@@ -2,26 +2,31 @@
 
 A member's past text is theirs: it goes into a prompt only when their profile says "drafts in my
 voice" (Member.voice_drafts), and only their own blurbs of sent issues, at most three. For a
-causal model the examples become earlier turns of the chat (`chat_messages`); the offline fallback
-cannot imitate style, so it follows the one thing it can, their usual number of sentences.
+causal model, in the worker or on a server, the examples become earlier turns of the chat
+(`summarizer.prompts.chat_messages`, through `summarizer.drafting.draft_with_examples`); the offline
+fallback cannot imitate style, so it follows the one thing it can, their usual number of sentences.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
+import time
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from curator.editions.models import Issue, Pick
 from curator.team.models import Member
-from summarizer import backends, decoding, drafting, prompts, server
+from summarizer import checks, decoding, drafting, prompts
 from summarizer.models import Draft
 from summarizer.postprocess import normalize_whitespace, split_sentences
 
 MAX_EXAMPLES = 3
 MIN_SENTENCES, MAX_SENTENCES = 1, 5
 PROFILE_NAME = "in the writer's voice"
+# Greedy: the examples, not a random seed, should decide how the draft sounds.
+KNOBS = decoding.check({"strategy": "greedy", "max_new_tokens": 120})
 
 
 def consents(user: Any) -> bool:
@@ -49,18 +54,6 @@ def usual_sentences(examples: list[str]) -> int:
     return max(MIN_SENTENCES, min(MAX_SENTENCES, round(statistics.median(counts))))
 
 
-def chat_messages(examples: list[str], source: prompts.Source) -> list[dict[str, str]]:
-    """The chat for a causal model: each past blurb as an earlier answer, then the entry to write about."""
-    messages = [{"role": "system", "content": prompts.SYSTEM + " Write in the same voice as the earlier blurbs."}]
-    for text in examples:
-        messages += [
-            {"role": "user", "content": "Write a blurb in your own words."},
-            {"role": "assistant", "content": text},
-        ]
-    messages.append({"role": "user", "content": f"{prompts.INSTRUCTION}\n\n{source.text}"})
-    return messages
-
-
 def _words(sentence: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]{3,}", sentence.lower()))
 
@@ -83,37 +76,31 @@ def draft_in_voice(pick: Pick, user: Any) -> Draft | None:
     if entry is None or not consents(user):
         return None
     examples = past_blurbs(user)
-    source = prompts.source_for(entry)
-    if examples and backends.configured() == backends.OPENAI:
-        drafted = _server_draft(entry, source, examples)
-        if drafted is not None:
-            return drafted
     count = usual_sentences(examples)
-    text = extract(source.body or source.text, count) or source.title
-    return Draft.objects.create(
-        entry=entry,
-        profile_name=PROFILE_NAME,
-        text=text,
-        engine=Draft.Engine.FALLBACK,
-        model_id="fallback:voice",
-        parameters={"voice_examples": len(examples), "sentences": count},
+    return drafting.draft_with_examples(
+        entry,
+        examples,
+        KNOBS,
+        label=PROFILE_NAME,
+        extract=partial(_voice_extract, count),
+        parameters={"voice_examples": len(examples)},
     )
 
 
-def _server_draft(entry: Any, source: prompts.Source, examples: list[str]) -> Draft | None:
-    """A server draft with the examples in the chat; None (so the extract is made) when the server fails
-    or every draft was demoted by the faithfulness check (a demoted voice draft is never shown first)."""
-    knobs = decoding.check({"strategy": "greedy", "max_new_tokens": 120})
-    try:
-        outputs = server.draft_one(source, knobs, examples)
-    except server.DraftFailed:
-        return None
-    generated = drafting._from_outputs(backends.configured_model(backends.OPENAI), source, outputs, backends.OPENAI)
-    best = next((g for g in generated if not g.demoted_reason), None)
-    if best is None:
-        return None
-    row = drafting._draft_row(entry, source, None, knobs, best, "")
-    row.profile_name = PROFILE_NAME
-    row.parameters = row.parameters | {"voice_examples": len(examples)}
-    row.save()
-    return row
+def _voice_extract(count: int, source: prompts.Source, reason: str) -> drafting.Generated:
+    """The offline stand-in when no model drafts: the member's usual number of sentences, with the reason."""
+    began = time.monotonic()
+    text = extract(source.body or source.text, count) or source.title
+    return drafting.Generated(
+        text=text,
+        engine=Draft.Engine.FALLBACK,
+        model_id="fallback:voice",
+        tokens_in=0,
+        tokens_out=0,
+        seconds=time.monotonic() - began,
+        seed=None,
+        flags=checks.unsupported(text, source.text),
+        fallback_reason=reason,
+        label=PROFILE_NAME,
+        parameters={"sentences": count},
+    )

@@ -86,10 +86,10 @@ def test_it_counts_a_failing_entry_and_drafts_the_rest(use_model, make_entry, mo
 
     real_encode = engine.encode
 
-    def encode(loaded, source, max_new_tokens):
+    def encode(loaded, source, max_new_tokens, examples=()):
         if "POISON" in source.text:
             raise ValueError("tokenizer exploded")
-        return real_encode(loaded, source, max_new_tokens)
+        return real_encode(loaded, source, max_new_tokens, examples)
 
     monkeypatch.setattr(engine, "encode", encode)
     report = drafting.draft_entries([good.pk, bad.pk], DecodingProfile.objects.get(name="Greedy"))

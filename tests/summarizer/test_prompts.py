@@ -58,3 +58,29 @@ def test_it_truncates_the_source_not_the_instruction_for_causal_models(use_model
     prompt = loaded.tokenizer.decode(ids)
     assert prompt.startswith("<|system|>")
     assert prompt.rstrip().endswith("<|assistant|>")
+
+
+def test_it_puts_examples_into_the_causal_chat_as_earlier_answers(use_model):
+    use_model("causal")
+    loaded = engine.load()
+    source = prompts.Source("Title", "Body text about diffusion.")
+    prompt = loaded.tokenizer.decode(engine.encode(loaded, source, 32, ["An earlier blurb about attention."]))
+    assert "<|assistant|>\nAn earlier blurb about attention.\n<|user|>" in prompt
+    assert prompt.index("An earlier blurb") < prompt.index("Body text about diffusion.")
+    assert prompt.rstrip().endswith("<|assistant|>")
+
+
+def test_it_shows_examples_before_a_plain_prompt(use_model):
+    use_model("causal_plain")
+    loaded = engine.load()
+    ids = engine.encode(loaded, prompts.Source("Title", "Body text about diffusion."), 32, ["An earlier blurb."])
+    prompt = loaded.tokenizer.decode(ids, skip_special_tokens=True)
+    assert prompt.startswith("Earlier blurb:\nAn earlier blurb.")
+    assert prompt.endswith("Blurb:")
+
+
+def test_seq2seq_models_ignore_examples(use_model):
+    use_model("seq2seq")
+    loaded = engine.load()
+    source = prompts.Source("Title", "Body text about diffusion.")
+    assert engine.encode(loaded, source, 64, ["An earlier blurb."]) == engine.encode(loaded, source, 64)

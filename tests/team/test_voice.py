@@ -11,8 +11,8 @@ from django.utils import timezone
 from curator.editions.models import Issue, Pick
 from curator.team import claim
 from curator.team.models import Assignment, Member
-from curator.team.voice import chat_messages, draft_in_voice, past_blurbs
-from summarizer import prompts
+from curator.team.voice import draft_in_voice, past_blurbs
+from summarizer import prompts, server
 from summarizer.models import Draft
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +57,19 @@ def test_with_it_the_fallback_follows_their_usual_length_from_their_own_blurbs(
     pick.entry.full_text = ARTICLE
     pick.entry.save()
     draft = draft_in_voice(pick, contributor)
-    assert draft is not None and draft.parameters == {"voice_examples": 3, "sentences": 2}
+    assert draft is not None and draft.engine == Draft.Engine.FALLBACK
+    assert (draft.parameters["voice_examples"], draft.parameters["sentences"]) == (3, 2)
+    assert draft.fallback_reason == "SUMMARIZER_MODEL is not set"
     assert draft.text.count(". ") == 1 and draft.text in ARTICLE.replace("\n", " ")
 
 
 def test_the_chat_for_a_model_carries_the_examples_as_earlier_answers():
-    messages = chat_messages(["My old blurb."], prompts.Source(title="T", body="Body."))
+    source = prompts.Source(title="T", body="Body.")
+    messages = prompts.chat_messages(source.text, ["My old blurb."])
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert messages[2]["content"] == "My old blurb."
+    assert server.messages(source, ["My old blurb."]) == messages  # one chat for both backends
+    assert [m["role"] for m in prompts.chat_messages(source.text)] == ["system", "user"]
 
 
 def test_the_my_picks_button_drafts_only_the_members_own_pick(client, contributor, other_contributor, make_pick):
