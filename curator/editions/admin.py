@@ -34,7 +34,7 @@ from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
 from curator.editions.featured import featured_in_month, featured_in_title
 from curator.editions.models import Issue, Pick, Section
 from curator.editions.naming import month_label
-from curator.editions.pick_groups import group_picks
+from curator.editions.pick_groups import PickBadge, group_picks
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
@@ -409,10 +409,16 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
         # On the add page the default sections do not exist yet; the change page follows right after.
         return list(super().get_inlines(request, obj)) if obj is not None else []
 
+    def pick_badges(self, request: HttpRequest, issue: Issue) -> dict[int, list[PickBadge]]:
+        """Badges for the pick cards, by pick id: none here; a part composed onto the issue page
+        (curator/admin.py) adds its own and calls super(), the way get_urls() composes."""
+        return {}
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         for inline_formset in context.get("inline_admin_formsets", []):
             if inline_formset.formset.model is Pick and obj is not None:
-                context["pick_groups"] = group_picks(inline_formset, list(obj.sections.order_by("position", "id")))
+                sections = list(obj.sections.order_by("position", "id"))
+                context["pick_groups"] = group_picks(inline_formset, sections, self.pick_badges(request, obj))
                 context["picks_orderable"] = not obj.is_locked and self.has_change_permission(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 

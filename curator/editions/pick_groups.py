@@ -7,6 +7,7 @@ only the order in which its forms are laid out on the page changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -16,6 +17,22 @@ from django.utils.safestring import SafeString
 from curator.editions.models import Pick, Section
 
 
+@dataclass(frozen=True)
+class PickBadge:
+    """A few words on a pick's card from a part composed onto the issue page (the team's link check).
+
+    The card shows `text` escaped, in words so it reads without colour; `kind` is a fixed CSS
+    modifier chosen by the code (`pick-badge-<kind>`), never stored text; `detail` is the tooltip.
+    """
+
+    kind: str
+    text: str
+    detail: str = ""
+
+
+Badges = Mapping[int, Sequence[PickBadge]]  # by pick id
+
+
 @dataclass
 class PickCard:
     form: InlineAdminForm
@@ -23,6 +40,7 @@ class PickCard:
     pick: Pick | None
     drafts: str | SafeString = ""
     entry: str | SafeString = ""
+    badges: Sequence[PickBadge] = ()
 
 
 @dataclass
@@ -38,8 +56,8 @@ class PickGroups:
     unsaved: list[PickCard]  # new picks (a form sent back with errors) and the add template, last
 
 
-def group_picks(formset: InlineAdminFormSet, sections: list[Section]) -> PickGroups:
-    """Every form of the pick formset, each under the section its pick is stored in."""
+def group_picks(formset: InlineAdminFormSet, sections: list[Section], badges: Badges | None = None) -> PickGroups:
+    """Every form of the pick formset, each under the section its pick is stored in, with its badges."""
     inline: Any = formset.opts
     groups = {section.pk: SectionGroup(section) for section in sections}
     unsaved: list[PickCard] = []
@@ -52,6 +70,7 @@ def group_picks(formset: InlineAdminFormSet, sections: list[Section]) -> PickGro
             unsaved.append(card)
             continue
         card.entry = inline.entry_info(pick)
+        card.badges = (badges or {}).get(pick.pk, ())
         if formset.has_change_permission:  # "Use this draft" changes the pick
             card.drafts = inline.draft_panel(pick)
         groups[pick.section_id].cards.append(card)

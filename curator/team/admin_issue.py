@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Issue, LinkCheck, Pick, WorkflowError
+from curator.editions.pick_groups import PickBadge
 from curator.plural import counted
 from curator.team import approval, linkcheck, reminders
 
@@ -43,6 +44,20 @@ def summary(results: list[linkcheck.LinkResult]) -> tuple[str, int]:
         parts.append(f"{slow} slow")
     level = messages.ERROR if dead else messages.WARNING if (moved or slow) else messages.SUCCESS
     return ", ".join(parts) + ".", level
+
+
+def link_badge(check: LinkCheck, current_url: str) -> PickBadge | None:
+    """The card's word for the pick's last check: dead, redirected or slow; None when fine or when
+    the link was edited after the check (the Links panel asks for a new check then)."""
+    if check.url != current_url:
+        return None
+    if not check.ok:
+        return PickBadge("dead", "dead link", check.error or (f"HTTP {check.status}" if check.status else ""))
+    if check.redirected:
+        return PickBadge("redirect", f"redirects to {check.final_url}", "Use the new address in the Links panel")
+    if check.slow:
+        return PickBadge("slow", f"slow link ({check.elapsed:.1f} s)")
+    return None
 
 
 class LinksSignOffIssueAdminMixin(_IssueAdminBase):
@@ -118,6 +133,14 @@ class LinksSignOffIssueAdminMixin(_IssueAdminBase):
         text, level = summary(results)
         self.message_user(request, f"“{issue}” is now ready. {text}", level)
         return None
+
+    def pick_badges(self, request: HttpRequest, issue: Issue) -> dict[int, list[PickBadge]]:
+        badges = super().pick_badges(request, issue)
+        for check in LinkCheck.objects.filter(pick__issue=issue).select_related("pick"):
+            badge = link_badge(check, check.pick.url)
+            if badge is not None:
+                badges.setdefault(check.pick_id, []).append(badge)
+        return badges
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
