@@ -141,8 +141,16 @@ def send_due(now: datetime.datetime | None = None) -> int:
 
 
 def issue_link(issue: Issue, pick: Pick | None = None) -> str:
+    """The editors' way in: the issue page, at the pick's card when there is one."""
     url = settings.SITE_URL + reverse("admin:editions_issue_change", args=[issue.pk])
     return f"{url}#pick-{pick.pk}" if pick is not None else url
+
+
+def my_picks_link(pick: Pick | None = None) -> str:
+    """A writer's way in: My picks, where the entry, its drafts and the blurb box sit side by side
+    (the issue page shows a Contributor the picks read-only)."""
+    url = settings.SITE_URL + reverse("admin:team_my_picks")
+    return f"{url}#my-pick-{pick.pk}" if pick is not None else url
 
 
 def reminder_message(reminder: TeamReminder) -> EmailMessage | None:
@@ -160,7 +168,8 @@ def reminder_message(reminder: TeamReminder) -> EmailMessage | None:
         picks = writers_due(issue).get(user.pk, [])
         if not picks:
             return None  # written in the meantime
-        context["picks"] = [(pick, issue_link(issue, pick)) for pick in picks]
+        context["picks"] = [(pick, my_picks_link(pick)) for pick in picks]
+        context["my_picks_url"] = my_picks_link()
         template = "team/reminder"
     else:
         digest = digest_for(issue)

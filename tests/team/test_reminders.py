@@ -72,13 +72,18 @@ def test_each_writer_with_open_picks_gets_one_email_and_editors_one_digest(team,
     body = reminder.get_content()
     assert "Pruning datasets before you train" in body and "Sparse attention, revisited" in body
     assert "Calibration of small language models" not in body  # Keita's, written
-    assert f"https://news.example.org/admin/editions/issue/{issue.pk}/change/#pick-" in body
+    mine = Pick.objects.filter(issue=issue, assignment__writer=team["chris"], assignment__state="claimed")
+    for pick in mine:  # each pick links to its place on My picks, where he writes it
+        assert f"https://news.example.org/admin/team/suggestion/my-picks/#my-pick-{pick.pk}" in body
+    assert f"admin/editions/issue/{issue.pk}/change/" not in body
 
     [digest] = smtp_server.handler.messages_to("edna2@example.org")
     text = digest.get_content()
     assert "Nobody writes these yet (1):" in text and "Nobody wrote me yet" in text
     assert "Claimed, not written yet (2):" in text and "(Chris)" in text
     assert "Links that failed their last check (1):" in text and "HTTP 404 from the site" in text
+    assert f"Issue page: https://news.example.org/admin/editions/issue/{issue.pk}/change/" in text
+    assert "my-picks" not in text  # the editors' digest stays on the issue page
 
 
 @pytest.mark.django_db
