@@ -136,3 +136,32 @@ def test_a_demoted_server_voice_draft_is_not_shown_first(fake_api, contributor, 
     draft = draft_in_voice(pick, contributor)
     assert len(fake_api.requests) == 1
     assert draft is not None and draft.engine == Draft.Engine.FALLBACK and "Martinez" not in draft.text
+
+
+def test_when_the_server_refuses_the_extract_says_why(fake_api, contributor, make_entry, make_pick):
+    fake_api.steps[:] = [{"status": 400}]
+    Member.objects.create(user=contributor, voice_drafts=True)
+    sent_issue_with_blurbs(contributor, make_entry, ["One. Two."])
+    pick = claim(make_pick(), contributor)
+    pick.entry.full_text = ARTICLE
+    pick.entry.save()
+    draft = draft_in_voice(pick, contributor)
+    assert len(fake_api.requests) == 1 and fake_api.requests[0]["messages"][2]["content"] == "One. Two."
+    assert draft is not None and draft.engine == Draft.Engine.FALLBACK and draft.model_id == "fallback:voice"
+    assert "the server refused the request" in draft.fallback_reason
+    assert (draft.parameters["voice_examples"], draft.parameters["sentences"]) == (1, 2)
+
+
+def test_when_the_worker_model_cannot_load_the_extract_says_why(settings, tmp_path, contributor, make_entry, make_pick):
+    from summarizer import engine
+
+    settings.SUMMARIZER_BACKEND = "transformers"
+    settings.SUMMARIZER_MODEL = str(tmp_path / "no-such-model")
+    engine.reset()
+    Member.objects.create(user=contributor, voice_drafts=True)
+    sent_issue_with_blurbs(contributor, make_entry, ["One. Two."])
+    pick = claim(make_pick(), contributor)
+    draft = draft_in_voice(pick, contributor)
+    engine.reset()
+    assert draft is not None and draft.engine == Draft.Engine.FALLBACK and draft.model_id == "fallback:voice"
+    assert draft.fallback_reason.startswith("could not load model")
