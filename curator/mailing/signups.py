@@ -22,8 +22,8 @@ from curator.mailing.addresses import mailbox_key
 from curator.mailing.models import SignUp, Subscriber
 from curator.outbox import NamedTask
 
-HANDLE_TASK = "curator.mailing.tasks.send_signup_confirmation"
-handle_signup = NamedTask(HANDLE_TASK)  # named: the tasks module imports this one
+handle_signup = NamedTask("curator.mailing.tasks.send_signup_confirmation")  # named: its module imports this one
+HANDLE_TASK = handle_signup.name
 NOT_VALID = "This confirmation link is not valid. It may have been cut short by your email program."
 NOT_VALID_ANY_MORE = "This confirmation link is not valid any more. Please sign up again."
 EXPIRED = "This confirmation link has expired. Please sign up again."
