@@ -51,6 +51,4 @@ def test_it_runs_a_committed_delay_once_and_a_rolled_back_one_never(celery_worke
     assert wait_until(lambda: ingest_queue.llen("ingest") == 0, timeout=30)
     assert received(log()) == [result.id]
     assert list(IngestRun.objects.values_list("source", flat=True)) == [kept.pk]
-    assert list(OutboxMessage.objects.filter(task=ingest_source.name).values_list("args", flat=True)) == [
-        [kept.pk]
-    ]
+    assert list(OutboxMessage.objects.filter(task=ingest_source.name).values_list("args", flat=True)) == [[kept.pk]]
