@@ -1,9 +1,9 @@
 """The base class of every project task: calling `.delay()` queues through the outbox.
 
-Queuing through the outbox used to be a convention (call `handover.enqueue`, never `.delay()`), and
-code that forgot it lost work while the broker was down. With `OutboxTask` as the Celery app's
-task class (curator/celery.py), `.delay()` itself writes the outbox row in the caller's
-transaction, so the plain Celery call is the safe one.
+A convention ("call `handover.enqueue`, never `.delay()`") is easy to forget, and code that
+forgets it loses work while the broker is down. With `OutboxTask` as the Celery app's task class
+(curator/celery.py), `.delay()` itself writes the outbox row in the caller's transaction, so the
+plain Celery call is the safe one.
 """
 
 from __future__ import annotations
