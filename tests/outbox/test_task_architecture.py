@@ -38,13 +38,14 @@ def test_every_project_task_queues_through_the_outbox():
 
 
 def test_it_would_see_a_task_made_with_plain_celery():
-    plain_app = Celery("plain")
+    with Celery("plain", set_as_current=False) as plain_app:  # the project's app stays the current one
 
-    @plain_app.task(name="curator.plain.job")
-    def job() -> None:
-        pass
+        @plain_app.task(name="curator.plain.job")
+        def job() -> None:
+            pass
 
-    assert not_outbox_tasks({"curator.plain.job": plain_app.tasks["curator.plain.job"]}) == ["curator.plain.job"]
+        plain = plain_app.tasks["curator.plain.job"]
+    assert not_outbox_tasks({"curator.plain.job": plain}) == ["curator.plain.job"]
 
 
 def source_files() -> list[Path]:
