@@ -151,8 +151,7 @@ class ScheduleAdmin(PeriodicTaskAdmin):
         except (ValueError, json.JSONDecodeError) as exc:
             self.message_user(request, f"Nothing was run: {exc}", messages.ERROR)
             return
-        text = queued.note(f"{counted(len(periodic), 'task', 'tasks')} queued.")
-        self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
+        queued.tell(request, f"{counted(len(periodic), 'task', 'tasks')} queued.")
 
 
 admin.site.unregister(PeriodicTask)

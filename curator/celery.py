@@ -9,7 +9,8 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curator.settings")
 
-app = Celery("curator")
+# Every task's `.delay()` queues through the outbox (curator/outbox/queueing.py).
+app = Celery("curator", task_cls="curator.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     task_serializer="json",

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -72,10 +73,10 @@ class EntryDraftsAdminMixin(_EntryAdminBase):
             if form.is_valid():
                 profile = form.cleaned_data["profile"]
                 ids = list(queryset.values_list("pk", flat=True))
-                with handover.watch() as queued:
-                    tasks.queue_drafts(ids, profile.pk, force=True)
-                text = queued.note(f"Drafting {counted(len(ids), 'entry', 'entries')} with profile “{profile.name}”.")
-                self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
+                with handover.watch() as queued, transaction.atomic():
+                    for entry_id in ids:
+                        tasks.draft_blurb.delay(entry_id, profile.pk, True)
+                queued.tell(request, f"Drafting {counted(len(ids), 'entry', 'entries')} with profile “{profile.name}”.")
                 return None
         else:
             form = ProfileChoiceForm()

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 
 from summarizer import drafting
 from summarizer.models import DecodingProfile, Draft
@@ -35,13 +35,3 @@ def draft_pending(self: Any, profile_id: int | None = None) -> dict[str, Any]:
     """Draft every entry that has no draft yet, in length-sorted batches. Safe to run twice."""
     profile = DecodingProfile.chosen_or_default(profile_id)
     return drafting.draft_pending(profile, task_id=self.request.id or "").as_dict()
-
-
-def queue_drafts(entry_ids: list[int], profile_id: int | None = None, *, force: bool = False) -> None:
-    """One outbox row per entry: handed to Celery when the current transaction commits, or by the
-    sweeper once an unreachable broker is back (curator/outbox)."""
-    from curator.outbox.handover import enqueue
-
-    with transaction.atomic():
-        for entry_id in entry_ids:
-            enqueue(draft_blurb, entry_id, profile_id, force)

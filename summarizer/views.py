@@ -36,9 +36,8 @@ def draft_again(request: HttpRequest, entry_id: int) -> HttpResponse:
         return HttpResponseRedirect(change_url)
     profile = form.cleaned_data["profile"]
     with handover.watch() as queued:
-        tasks.queue_drafts([entry.pk], profile.pk, force=True)
-    text = queued.note(f"Drafting “{entry.title[:80]}” with profile “{profile.name}”.")
-    messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
+        tasks.draft_blurb.delay(entry.pk, profile.pk, True)
+    queued.tell(request, f"Drafting “{entry.title[:80]}” with profile “{profile.name}”.")
     return HttpResponseRedirect(change_url + "#drafts")
 
 

@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 EAGER_TASK = """
 import django
 django.setup()
+from django.core.management import call_command
 from curator.celery import app
+
+call_command("migrate", verbosity=0)  # the call is an outbox row first, as in the demo
 
 @app.task(name="demo_logging_probe")
 def probe():

@@ -66,7 +66,7 @@ def test_it_exports_the_operators_figures(client, token):
     assert ("curator_scheduled_sends", ()) in found and ("curator_drafts_pending", ()) in found
 
 
-def test_it_counts_the_messages_waiting_in_each_redis_queue(settings):
+def test_it_counts_the_messages_waiting_in_each_redis_queue(settings, django_capture_on_commit_callbacks):
     """Against the real broker: two messages published to the ingest queue and nobody consuming it."""
     url = settings.CELERY_BROKER_URL
     if not url.startswith("redis://"):
@@ -78,8 +78,9 @@ def test_it_counts_the_messages_waiting_in_each_redis_queue(settings):
     try:
         from curator.feeds.tasks import ingest_source
 
-        ingest_source.apply_async((1,))
-        ingest_source.apply_async((2,))
+        with django_capture_on_commit_callbacks(execute=True):  # published when the outbox rows commit
+            ingest_source.apply_async((1,))
+            ingest_source.apply_async((2,))
         assert metrics.queue_lengths()["ingest"] == 2  # type: ignore[index]
     finally:
         client.delete("ingest")

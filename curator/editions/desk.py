@@ -208,7 +208,7 @@ def redraft(entry_id: int) -> Outcome:
     entry = Entry.objects.get(pk=entry_id)
     profile = DecodingProfile.chosen_or_default(None)
     with handover.watch() as queued:
-        summarizer_tasks.queue_drafts([entry.pk], profile.pk, force=True)
+        summarizer_tasks.draft_blurb.delay(entry.pk, profile.pk, True)
     text = queued.note(f"Drafting “{_short(entry.title)}” again with profile “{profile.name}”.")
     return Outcome(entry.pk, "redraft", entry.triage, text, warning=not queued.handed_over)
 

@@ -188,7 +188,7 @@ class SourceAdmin(admin.ModelAdmin):
         clicked = timezone.now()
         with handover.watch() as queued, transaction.atomic():
             for source_id in ids:
-                handover.enqueue(ingest_source, source_id, force=True, trigger="admin")
+                ingest_source.delay(source_id, force=True, trigger="admin")
         # Eager (the demo): the fetch has already run by now, so say what it did rather than "Queued".
         report = fetch_report.finished(ids, clicked) if queued.handed_over else None
         if report is not None:
@@ -198,8 +198,7 @@ class SourceAdmin(admin.ModelAdmin):
         text = f"Queued {counted(len(ids), 'source', 'sources')} for fetching."
         if queued.handed_over:
             text += " Reload this list in a minute to see each source's status and its new entries."
-        text = queued.note(text)
-        self.message_user(request, text, messages.SUCCESS if queued.handed_over else messages.WARNING)
+        queued.tell(request, text)
 
     def fetch_follow_up(self, new_entry_ids: list[int]) -> str:
         """What other apps did with the new entries (drafted, ranked); the composed admin says it."""

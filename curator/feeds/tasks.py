@@ -23,12 +23,10 @@ class TransientIngestError(Exception):
 @shared_task(ignore_result=True)
 def ingest_all() -> int:
     """Queue one ingest per due active source; returns how many were queued."""
-    from curator.outbox.handover import enqueue
-
     source_ids = list(ingest.due_sources().values_list("pk", flat=True))
     with transaction.atomic():  # all or none recorded; each handed over on commit, or by the sweeper later
         for source_id in source_ids:
-            enqueue(ingest_source, source_id)
+            ingest_source.delay(source_id)
     log.info("queued ingest of %d sources", len(source_ids))
     return len(source_ids)
 

@@ -148,8 +148,8 @@ class IssueSendingAdminMixin(_IssueAdminBase):
                 if was_sending:
                     text = f"“{issue}” is already being sent to {audience}; nobody receives it twice."
                 else:
-                    text = queued.note(f"Sending “{issue}” to {audience}.")
-                messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
+                    text = f"Sending “{issue}” to {audience}."
+                queued.tell(request, text)
             return HttpResponseRedirect(self.change_url(issue))
         context = {
             **self.admin_site.each_context(request),
@@ -188,8 +188,7 @@ class IssueSendingAdminMixin(_IssueAdminBase):
         with handover.watch() as queued:
             resumed = control.resume(issue)
         if resumed:
-            text = queued.note("Sending resumed.")
-            messages.add_message(request, messages.SUCCESS if queued.handed_over else messages.WARNING, text)
+            queued.tell(request, "Sending resumed.")
         else:
             messages.warning(request, "This issue is not paused.")
         return HttpResponseRedirect(self.change_url(issue))
@@ -244,7 +243,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
                 with handover.watch() as queued, transaction.atomic():
                     job = accept_upload(form.cleaned_data["file"], form.cleaned_data["status"], staff_user(request))
-                    handover.enqueue(import_subscribers, job.pk)
+                    import_subscribers.delay(job.pk)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:

@@ -13,9 +13,13 @@ from django.utils import timezone
 
 from curator.editions import workflow
 from curator.editions.models import Issue
-from curator.mailing import deliveries, stalls, tasks
+from curator.mailing import deliveries, stalls
 from curator.mailing.models import Delivery, Subscriber
+from curator.outbox import NamedTask
 from curator.team import approval
+
+# Named, not imported: the tasks module imports the sending code, and the schedule that imports this one.
+send_issue_batches = NamedTask("curator.mailing.tasks.send_issue_batches")
 
 
 class SendError(Exception):
@@ -33,7 +37,7 @@ def send_issue(issue: Issue, user: User | None = None) -> int:
     with transaction.atomic():
         total, sending = _open(issue, user)
         if sending:
-            tasks.wake_workers(issue.pk)
+            send_issue_batches.delay(issue.pk)  # in this transaction: a broker outage delays the send, never loses it
     return total
 
 
@@ -78,7 +82,7 @@ def resume(issue: Issue) -> bool:
     with transaction.atomic():
         resumed = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING, paused=True).update(paused=False)
         if resumed:
-            tasks.wake_workers(issue.pk)
+            send_issue_batches.delay(issue.pk)
     return resumed == 1
 
 

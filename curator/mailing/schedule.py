@@ -30,11 +30,11 @@ from curator.editions.models import Issue
 from curator.mailing import control
 from curator.mailing.models import ScheduledSend
 from curator.mailing.scheduler import record_run
-from curator.mailing.tasks import notify_schedule_refused
-from curator.outbox import handover
+from curator.outbox import NamedTask
 from curator.team import approval
 
 log = logging.getLogger(__name__)
+notify_schedule_refused = NamedTask("curator.mailing.tasks.notify_schedule_refused")  # its module imports this one
 
 SEND_PERMISSION = "editions.send_issue"
 # How far ahead a send may be scheduled: a monthly newsletter needs weeks, and a bound keeps every
@@ -179,7 +179,7 @@ def _start_one(now: datetime.datetime) -> tuple[int, bool] | None:
         if note:
             ScheduledSend.objects.filter(pk=row.pk).update(status=ScheduledSend.Status.REFUSED, note=note)
             if row.scheduled_by is not None and row.scheduled_by.email:
-                handover.enqueue(notify_schedule_refused, row.pk)
+                notify_schedule_refused.delay(row.pk)
         level = logging.WARNING if note else logging.INFO
         log.log(level, "scheduled send of issue %s: %s", issue.pk, note or "started")
         return issue.pk, not note

@@ -22,7 +22,6 @@ from django.db import transaction
 
 from curator.mailing import signups, subscriptions
 from curator.mailing.models import Subscriber
-from curator.outbox import handover
 
 DOMAIN = "signup-bench.example"
 
@@ -45,7 +44,7 @@ def earlier_request(email: str, name: str) -> None:
     if name and not subscriber.name:
         subscriber.name = name
         subscriber.save(update_fields=["name"])
-    handover.enqueue(signups.HANDLE_TASK, subscriber.pk)
+    signups.handle_signup.delay(subscriber.pk)
 
 
 def today_request(email: str, name: str) -> None:

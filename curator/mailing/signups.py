@@ -20,9 +20,10 @@ from django.utils import timezone
 from curator.mailing import signup_limits, subscriptions
 from curator.mailing.addresses import mailbox_key
 from curator.mailing.models import SignUp, Subscriber
-from curator.outbox import handover
+from curator.outbox import NamedTask
 
-HANDLE_TASK = "curator.mailing.tasks.send_signup_confirmation"
+handle_signup = NamedTask("curator.mailing.tasks.send_signup_confirmation")  # named: its module imports this one
+HANDLE_TASK = handle_signup.name
 NOT_VALID = "This confirmation link is not valid. It may have been cut short by your email program."
 NOT_VALID_ANY_MORE = "This confirmation link is not valid any more. Please sign up again."
 EXPIRED = "This confirmation link has expired. Please sign up again."
@@ -35,7 +36,7 @@ def _digest(value: str) -> str:
 def record(email: str, name: str) -> SignUp:
     """The request's part: the same two rows for every address; call inside the request's transaction."""
     signup = SignUp.objects.create(email=email, name=name.strip(), mailbox_key=_digest(mailbox_key(email)))
-    handover.enqueue(HANDLE_TASK, signup.pk)
+    handle_signup.delay(signup.pk)
     return signup
 
 

@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from curator.mailing import deliveries, imports, send, signups
+from curator.mailing import deliveries, imports, schedule, schedule_notice, send, signups
 from curator.mailing.confirmation import send_confirmation_email
 from curator.mailing.models import Subscriber, SubscriberImport
 from curator.outbox import handover
@@ -48,26 +48,19 @@ def send_confirmation(self: Task, subscriber_id: int) -> None:
             send_confirmation_email(signup, signups.new_token(signup))
 
 
-def queue_confirmations(subscriber_ids: list[int]) -> None:
-    """One outbox row per confirmation, in the caller's transaction; handed to Celery on commit."""
-    for pk in subscriber_ids:
-        handover.enqueue(send_confirmation, pk)
-
-
 @shared_task
 def import_subscribers(import_id: int) -> dict:
     """Store an uploaded CSV file; safe to deliver twice (a finished import is not claimed again)."""
     job = SubscriberImport.objects.filter(pk=import_id).only("as_status").first()
     if job is None:
         return {}
-    confirm = queue_confirmations if job.as_status == Subscriber.Status.PENDING else None
-    done = imports.run_import(import_id, on_created=confirm)
+
+    def confirm(subscriber_ids: list[int]) -> None:
+        for pk in subscriber_ids:  # in the chunk's transaction: its rows and their mails commit together
+            send_confirmation.delay(pk)
+
+    done = imports.run_import(import_id, on_created=confirm if job.as_status == Subscriber.Status.PENDING else None)
     return {} if done is None else {"created": done.created_count, "errors": done.error_count}
-
-
-def wake_workers(issue_id: int) -> None:
-    """Have mail workers send `issue_id`; call it inside the transaction that made the work due."""
-    handover.enqueue(send_issue_batches, issue_id)  # an outbox row: a broker outage delays the send, never loses it
 
 
 @shared_task
@@ -95,8 +88,6 @@ def resume_sending() -> list[int]:
 @shared_task
 def start_scheduled_sends() -> dict:
     """Periodic (beat): start the sends whose scheduled time has come, each exactly once."""
-    from curator.mailing import schedule  # starting a send wakes the tasks above: schedule imports this module
-
     result = schedule.start_due_sends()
     return {"started": result.started, "refused": result.refused}
 
@@ -104,6 +95,4 @@ def start_scheduled_sends() -> dict:
 @shared_task(autoretry_for=(ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected), retry_backoff=30)
 def notify_schedule_refused(schedule_id: int) -> bool:
     """Tell the publisher that their scheduled send was refused (mailing/schedule_notice.py)."""
-    from curator.mailing.schedule_notice import send_refusal_notice  # it imports schedule, which imports this module
-
-    return send_refusal_notice(schedule_id)
+    return schedule_notice.send_refusal_notice(schedule_id)

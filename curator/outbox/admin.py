@@ -15,7 +15,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # rows come from enqueue() with the state change that wants them
+        return False  # rows come from a task's .delay() with the state change that wants them
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

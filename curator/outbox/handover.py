@@ -4,7 +4,9 @@ Queuing straight to the broker from a request has two failure modes: the broker 
 request fails after its rows were saved, or the rows are saved and the message is silently lost.
 Here the intent is an `OutboxMessage` row written in the caller's transaction; after commit it is
 published with a task id derived from the row, and `sweep()` (beat, and every worker start)
-publishes whatever is still waiting once the broker is back.
+publishes whatever is still waiting once the broker is back. Project code does not call `enqueue`
+itself: every task's `.delay()` does (`curator.outbox.OutboxTask`); `enqueue_call` remains for a
+task known only by a stored name (a periodic task run from the admin).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any
 
 from celery import Task
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -56,6 +60,10 @@ class Watch:
     def note(self, text: str) -> str:
         """`text`, followed by the truth about the queue when some work is still waiting for the broker."""
         return text if self.handed_over else f"{text} {QUEUED_LATER}"
+
+    def tell(self, request: HttpRequest, text: str) -> None:
+        """The message after queueing: a success when the broker has the work, a warning when it waits."""
+        messages.add_message(request, messages.SUCCESS if self.handed_over else messages.WARNING, self.note(text))
 
 
 _watches: contextvars.ContextVar[tuple[Watch, ...]] = contextvars.ContextVar("outbox_watches", default=())
@@ -104,7 +112,8 @@ def publish(message: OutboxMessage) -> None:
     options: dict[str, Any] = {"task_id": message.task_id, "retry_policy": RETRY_POLICY}
     if message.queue:
         options["queue"] = message.queue
-    app.tasks[message.task].apply_async(message.args, message.kwargs, **options)
+    # Celery's own publish: the task's apply_async (OutboxTask) would record the call once more.
+    Task.apply_async(app.tasks[message.task], message.args, message.kwargs, **options)
 
 
 def hand_over(message: OutboxMessage) -> bool:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from curator.outbox import handover
+from curator.outbox import NamedTask
 from curator.ranking import fit, scoring
 from curator.ranking.models import RefitRequest, RelevanceModel
+
+refit_model = NamedTask("curator.ranking.tasks.refit_model")  # named: the tasks module imports this one
 
 
 def request_refit() -> bool:
@@ -23,12 +25,10 @@ def request_refit() -> bool:
     leave `pending` set with no task to clear it. The outbox has no countdown; the task waits out
     RANKING_REFIT_DELAY itself (`seconds_until_due`).
     """
-    from curator.ranking.tasks import refit_model
-
     RefitRequest.objects.get_or_create(pk=1)
     queued = RefitRequest.objects.filter(pk=1, pending=False).update(pending=True, requested_at=timezone.now())
     if queued:
-        handover.enqueue(refit_model)
+        refit_model.delay()
     return bool(queued)
 
 

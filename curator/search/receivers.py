@@ -51,12 +51,11 @@ def on_deleted(kind: str):
 
 
 def on_entries_created(sender: Any, entry_ids: list[int], **kwargs: Any) -> None:
-    from curator.outbox import handover
     from curator.search.tasks import index_entries
 
     try:
         with transaction.atomic():
-            handover.enqueue(index_entries, list(entry_ids))
+            index_entries.delay(list(entry_ids))
     except Exception:  # never fail an ingest; `manage.py index_search --changed` catches up
         log.exception("search: could not queue indexing of %d new entries", len(entry_ids))
 

@@ -26,9 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curator.editions.models import Issue, LinkCheck, Pick, TeamReminder
-from curator.outbox import handover
+from curator.outbox import NamedTask
 from curator.team.linkcheck import failing_checks
 from curator.team.models import Assignment
+
+send_reminder = NamedTask("curator.team.tasks.send_reminder")  # named: the tasks module imports this one
 
 OPEN_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
 DIGEST_GROUP = "Editor"
@@ -116,7 +118,7 @@ def _reserve(issue: Issue, user_id: int, kind: str, day: datetime.date) -> bool:
     with transaction.atomic():
         reminder, created = TeamReminder.objects.get_or_create(issue=issue, user_id=user_id, kind=kind, day=day)
         if created:
-            handover.enqueue("curator.team.tasks.send_reminder", reminder.pk)
+            send_reminder.delay(reminder.pk)
     return created
 
 

@@ -204,5 +204,5 @@ def test_it_runs_from_beat_every_fifteen_seconds(send_permissions):
     with time_machine.travel(NOW, tick=False):
         schedule.schedule_send(issue, NOW + dt.timedelta(minutes=5), "UTC", publisher)
     with time_machine.travel(NOW + dt.timedelta(minutes=5, seconds=3), tick=False):
-        assert start_scheduled_sends.delay().get() == {"started": [issue.pk], "refused": []}
+        assert start_scheduled_sends.apply().get() == {"started": [issue.pk], "refused": []}
     assert Delivery.objects.filter(issue=issue).count() == 2

@@ -45,7 +45,8 @@ def test_it_embeds_in_batches_the_same_as_one_at_a_time():
 
 def test_it_embeds_and_scores_new_entries_when_ingest_commits(make_entry, django_capture_on_commit_callbacks):
     entries = [make_entry("Speculative decoding", "A draft model proposes tokens."), make_entry("Robot gaits")]
-    entries_created.send(sender=Entry, entry_ids=[e.pk for e in entries])  # as ingest does after its commit
+    with django_capture_on_commit_callbacks(execute=True):  # the embedding is queued through the outbox
+        entries_created.send(sender=Entry, entry_ids=[e.pk for e in entries])  # as ingest does after its commit
     assert Embedding.objects.filter(entry__in=entries).count() == 2
     assert Relevance.objects.filter(entry__in=entries).count() == 2
 

@@ -33,7 +33,7 @@ def test_it_waits_out_the_quiet_period_before_fitting(settings):
 
 def test_it_does_nothing_when_no_refit_was_asked_for():
     assert run_requested_refit() is None
-    assert refit_model.delay().get() is None
+    assert refit_model.apply().get() is None
     assert not RelevanceModel.objects.exists()
 
 

@@ -28,8 +28,8 @@ def test_it_never_breaks_ingest_when_the_broker_is_down(make_entry, broker, djan
     with django_capture_on_commit_callbacks(execute=True):
         entries_created.send(sender=None, entry_ids=[entry.pk])  # must not raise
     assert not Draft.objects.exists()
-    broker.up()  # the sweeper hands the waiting draft (and the search index's batch) over; a worker runs each once
-    assert handover.sweep().handed_over == 2 and handover.sweep().handed_over == 0
+    broker.up()  # the sweeper hands the draft (and the embedding and index batches) over; a worker runs each once
+    assert handover.sweep().handed_over == 3 and handover.sweep().handed_over == 0
     broker.run_queued()
     assert Draft.objects.filter(entry=entry).count() == 1
 
