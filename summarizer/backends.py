@@ -87,7 +87,7 @@ def refusal_line(values: Mapping[str, Any], backend: str | None = None) -> str:
     return " ".join(message for messages in refusals(values, backend).values() for message in messages)
 
 
-def request_parameters(knobs: decoding.Settings, seed: int | None) -> dict[str, Any]:
+def request_parameters(knobs: decoding.Knobs, seed: int | None) -> dict[str, Any]:
     """Chat-completions parameters for one draft of checked, not refused settings.
 
     Greedy is temperature 0. Several drafts per entry are separate requests (seed, seed + 1, ...),

@@ -108,7 +108,7 @@ def build_model(seed: int, dims: dict[str, Any] | None = None) -> Any:
     return BartForConditionalGeneration(BartConfig(**{**DISTILBART_DIMS, **(dims or {})})).eval()
 
 
-def naive(model: Any, tokenizer: Any, sources: list[Any], knobs: decoding.Settings) -> list[list[int]]:
+def naive(model: Any, tokenizer: Any, sources: list[Any], knobs: decoding.Knobs) -> list[list[int]]:
     """What one would write first: one generate call per entry, in arrival order, no batching."""
     config = decoding.to_generation_config(knobs)
     outputs = []
@@ -120,7 +120,7 @@ def naive(model: Any, tokenizer: Any, sources: list[Any], knobs: decoding.Settin
     return outputs
 
 
-def engine_run(loaded: Any, sources: list[Any], knobs: decoding.Settings, batch_size: int) -> list[list[int]]:
+def engine_run(loaded: Any, sources: list[Any], knobs: decoding.Knobs, batch_size: int) -> list[list[int]]:
     from summarizer import engine
 
     return [outs[0].token_ids for outs in engine.generate(loaded, sources, knobs, batch_size=batch_size)]

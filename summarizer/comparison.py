@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from summarizer import decoding, drafting, prompts
 from summarizer.models import DecodingProfile, Draft
 
-Generate = Callable[[prompts.Source, decoding.Settings], list[drafting.Generated]]
+Generate = Callable[[prompts.Source, decoding.Knobs], list[drafting.Generated]]
 
 SAME_EXTRACT = "without a model every profile gives this same extract"
 KNOBS_LABEL = "The knobs below"
@@ -31,7 +31,7 @@ KNOBS_LABEL = "The knobs below"
 @dataclass(frozen=True)
 class Column:
     label: str
-    knobs: decoding.Settings | None  # None: the profile's settings did not validate (see `problem`)
+    knobs: decoding.Knobs | None  # None: the profile's settings did not validate (see `problem`)
     generate: Generate = drafting.preview
     is_default: bool = False
     problem: str = ""
@@ -82,13 +82,13 @@ class Comparison:
 def profile_column(profile: DecodingProfile) -> Column:
     """A saved profile as a column; a profile saved without validation becomes a column that says why."""
     try:
-        knobs = profile.settings()
+        knobs = profile.knobs()
     except ValidationError as exc:
         return Column(profile.name, None, is_default=profile.is_default, problem=" ".join(exc.messages))
     return Column(profile.name, knobs, is_default=profile.is_default)
 
 
-def columns_for(profiles: Iterable[DecodingProfile], knobs: decoding.Settings | None) -> list[Column]:
+def columns_for(profiles: Iterable[DecodingProfile], knobs: decoding.Knobs | None) -> list[Column]:
     """The saved profiles in the order given, then the page's knobs when they are asked for."""
     columns = [profile_column(profile) for profile in profiles]
     if knobs is not None:

@@ -5,7 +5,7 @@ form, the playground (unsaved tweaks) and the frozen copy stored on every Draft 
 rules. Validation is strategy-aware: a knob that the chosen strategy would silently ignore is an
 error, because an editor who sets it believes it does something.
 
-`check` is the boundary: it validates once and returns a frozen `Settings`, which the engine and
+`check` is the boundary: it validates once and returns a frozen `Knobs`, which the engine and
 `generation_kwargs` trust without checking again.
 """
 
@@ -154,7 +154,7 @@ def validate(values: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 @dataclasses.dataclass(frozen=True)
-class Settings:
+class Knobs:
     """Knob values that passed `validate`; only `check` should build one, so holders need not re-check."""
 
     strategy: str
@@ -187,15 +187,15 @@ class Settings:
         return dataclasses.asdict(self)
 
 
-def check(values: Mapping[str, Any]) -> Settings:
+def check(values: Mapping[str, Any]) -> Knobs:
     """Validated settings, or a ValidationError carrying every problem at once."""
     errors = validate(values)
     if errors:
         raise ValidationError(errors)
-    return Settings(**normalize(values))
+    return Knobs(**normalize(values))
 
 
-def generation_kwargs(knobs: Settings) -> dict[str, Any]:
+def generation_kwargs(knobs: Knobs) -> dict[str, Any]:
     """The `GenerationConfig` arguments for checked settings.
 
     transformers 5 fills every unset (None) field from the checkpoint's own generation_config, so
@@ -231,7 +231,7 @@ def generation_kwargs(knobs: Settings) -> dict[str, Any]:
     return kwargs
 
 
-def to_generation_config(knobs: Settings) -> Any:
+def to_generation_config(knobs: Knobs) -> Any:
     from transformers import GenerationConfig
 
     return GenerationConfig(**generation_kwargs(knobs))

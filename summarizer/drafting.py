@@ -136,7 +136,7 @@ def _draft_row(
     entry: Entry,
     source: prompts.Source,
     profile: DecodingProfile | None,
-    knobs: decoding.Settings,
+    knobs: decoding.Knobs,
     generated: Generated,
     task_id: str,
 ) -> Draft:
@@ -166,10 +166,10 @@ def _draft_row(
     )
 
 
-Produce = Callable[[Sequence[prompts.Source], decoding.Settings], list[list[Generated] | Exception]]
+Produce = Callable[[Sequence[prompts.Source], decoding.Knobs], list[list[Generated] | Exception]]
 
 
-def _fresh_seed(knobs: decoding.Settings) -> decoding.Settings:
+def _fresh_seed(knobs: decoding.Knobs) -> decoding.Knobs:
     import dataclasses
     import random
 
@@ -177,7 +177,7 @@ def _fresh_seed(knobs: decoding.Settings) -> decoding.Settings:
 
 
 def faithful_first(
-    source: prompts.Source, generated: list[Generated], knobs: decoding.Settings, produce: Produce
+    source: prompts.Source, generated: list[Generated], knobs: decoding.Knobs, produce: Produce
 ) -> list[Generated]:
     """The drafts best first; a demoted draft never comes first.
 
@@ -200,7 +200,7 @@ def producer(loaded: engine.Loaded | None, batch_size: int | None = None, exampl
     if loaded is None:
 
         def from_server(
-            sources: Sequence[prompts.Source], knobs: decoding.Settings
+            sources: Sequence[prompts.Source], knobs: decoding.Knobs
         ) -> list[list[Generated] | Exception]:
             model_id = backends.configured_model(backends.OPENAI)
             results: list[list[Generated] | Exception] = []
@@ -213,7 +213,7 @@ def producer(loaded: engine.Loaded | None, batch_size: int | None = None, exampl
 
         return from_server
 
-    def from_engine(sources: Sequence[prompts.Source], knobs: decoding.Settings) -> list[list[Generated] | Exception]:
+    def from_engine(sources: Sequence[prompts.Source], knobs: decoding.Knobs) -> list[list[Generated] | Exception]:
         batch = engine.generate(loaded, sources, knobs, batch_size=batch_size, examples=examples)
         return [_from_outputs(loaded.model_id, source, outputs) for source, outputs in zip(sources, batch, strict=True)]
 
@@ -224,7 +224,7 @@ def _model_drafts(
     produce: Produce,
     entries: Sequence[Entry],
     profile: DecodingProfile | None,
-    knobs: decoding.Settings,
+    knobs: decoding.Knobs,
     task_id: str,
     report: Report,
     progress: Callable[[int], None] | None,
@@ -252,7 +252,7 @@ def _model_drafts(
 
 
 def _fallback_draft(
-    entry: Entry, profile: DecodingProfile | None, knobs: decoding.Settings, reason: str, task_id: str
+    entry: Entry, profile: DecodingProfile | None, knobs: decoding.Knobs, reason: str, task_id: str
 ) -> Draft:
     source = prompts.source_for(entry)
     draft = _draft_row(entry, source, profile, knobs, _from_fallback(source, reason), task_id)
@@ -271,7 +271,7 @@ def draft_entries(
     """Draft every entry with `profile` (default profile when None). Never raises for one bad entry."""
     began = time.monotonic()
     profile = profile or DecodingProfile.default()
-    knobs = profile.settings()
+    knobs = profile.knobs()
     entries = list(Entry.objects.filter(pk__in=list(entry_ids)).order_by("pk"))
     report = Report()
     produce: Produce | None = None
@@ -327,7 +327,7 @@ def draft_pending(profile: DecodingProfile | None = None, **kwargs: Any) -> Repo
     return draft_entries(pending_entry_ids(), profile, **kwargs)
 
 
-def open_producer(knobs: decoding.Settings, batch_size: int | None = None, examples: Sequence[str] = ()) -> Produce:
+def open_producer(knobs: decoding.Knobs, batch_size: int | None = None, examples: Sequence[str] = ()) -> Produce:
     """The configured backend, ready to draft with `knobs`, or ModelUnavailable with the reason.
 
     A knob the backend cannot honour is refused here too (not only when the profile is saved): the
@@ -345,7 +345,7 @@ def open_producer(knobs: decoding.Settings, batch_size: int | None = None, examp
     return producer(engine.load(), batch_size, examples)
 
 
-def preview(source: prompts.Source, knobs: decoding.Settings) -> list[Generated]:
+def preview(source: prompts.Source, knobs: decoding.Knobs) -> list[Generated]:
     """Drafts for a text without saving anything (the playground), best first, as drafting orders them."""
     try:
         produce = open_producer(knobs)
@@ -363,7 +363,7 @@ Extract = Callable[[prompts.Source, str], Generated]
 def draft_with_examples(
     entry: Entry,
     examples: Sequence[str],
-    knobs: decoding.Settings,
+    knobs: decoding.Knobs,
     *,
     label: str,
     extract: Extract | None = None,
@@ -387,7 +387,7 @@ def draft_with_examples(
 
 
 def _best_with_examples(
-    source: prompts.Source, examples: Sequence[str], knobs: decoding.Settings, make_extract: Extract
+    source: prompts.Source, examples: Sequence[str], knobs: decoding.Knobs, make_extract: Extract
 ) -> Generated:
     try:
         produce = open_producer(knobs, examples=examples)

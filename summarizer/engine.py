@@ -273,7 +273,7 @@ def _encode_unpadded(loaded: Loaded, batch: Sequence[list[int]]) -> dict[str, An
 
 
 def generate_ids(
-    loaded: Loaded, batch: Sequence[list[int]], knobs: decoding.Settings, seed: int | None = None
+    loaded: Loaded, batch: Sequence[list[int]], knobs: decoding.Knobs, seed: int | None = None
 ) -> list[list[int]]:
     """New token ids for each input of one batch (num_return_sequences rows per input, in order)."""
     import torch
@@ -305,7 +305,7 @@ def generate_ids(
 def generate(
     loaded: Loaded,
     sources: Sequence[prompts.Source],
-    knobs: decoding.Settings,
+    knobs: decoding.Knobs,
     *,
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,

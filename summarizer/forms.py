@@ -32,7 +32,7 @@ class KnobsForm(forms.ModelForm):
         model = DecodingProfile
         fields = KNOB_FIELDS
 
-    def settings(self) -> decoding.Settings:
+    def knobs(self) -> decoding.Knobs:
         """The knobs as the engine takes them; call after is_valid()."""
         return decoding.check(decoding.parameters_of(self.instance))
 

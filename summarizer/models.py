@@ -138,7 +138,7 @@ class DecodingProfile(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def settings(self) -> decoding.Settings:
+    def knobs(self) -> decoding.Knobs:
         """The checked knobs the engine runs with; ValidationError if the row was saved without clean()."""
         return decoding.check(self.parameters())
 

@@ -81,7 +81,7 @@ def messages(source: prompts.Source, examples: Sequence[str] = ()) -> list[dict[
 
 
 def complete(
-    source: prompts.Source, knobs: decoding.Settings, seed: int | None, examples: Sequence[str] = ()
+    source: prompts.Source, knobs: decoding.Knobs, seed: int | None, examples: Sequence[str] = ()
 ) -> Output:
     """One draft for one source, within the deadline, or DraftFailed with the reason."""
     import openai
@@ -140,21 +140,21 @@ def complete(
             raise DraftFailed(f"the server's answer could not be read: {_describe(exc)}") from exc
 
 
-def _seed_for(knobs: decoding.Settings, index: int) -> int | None:
+def _seed_for(knobs: decoding.Knobs, index: int) -> int | None:
     if not knobs.sampling:
         return knobs.seed
     base = knobs.seed if knobs.seed is not None else random.SystemRandom().randrange(2**31)
     return base + index
 
 
-def draft_one(source: prompts.Source, knobs: decoding.Settings, examples: Sequence[str] = ()) -> list[Output]:
+def draft_one(source: prompts.Source, knobs: decoding.Knobs, examples: Sequence[str] = ()) -> list[Output]:
     """num_return_sequences drafts for one source (sequential requests, seed, seed + 1, ...)."""
     return [complete(source, knobs, _seed_for(knobs, i), examples) for i in range(knobs.num_return_sequences)]
 
 
 def generate(
     sources: Sequence[prompts.Source],
-    knobs: decoding.Settings,
+    knobs: decoding.Knobs,
     *,
     concurrency: int | None = None,
     progress: Callable[[int], None] | None = None,

@@ -118,7 +118,7 @@ def _generate(
         source = prompts.source_for(entry)
     else:
         source = prompts.Source(source_form.cleaned_data["title"], source_form.cleaned_data["text"])
-    columns = comparison_run.columns_for(profiles, knobs_form.settings() if knobs_form else None)
+    columns = comparison_run.columns_for(profiles, knobs_form.knobs() if knobs_form else None)
     outcome = comparison_run.run(source, columns, budget_seconds=settings.SUMMARIZER_PLAYGROUND_SECONDS)
     for result in outcome.shown:
         assert result.column.knobs is not None  # a column without knobs is never run

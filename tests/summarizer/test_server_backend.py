@@ -249,7 +249,7 @@ def test_the_playground_preview_orders_by_faithfulness(api, db):
     from tests.summarizer.conftest import PAPER_ABSTRACT
 
     api({"text": INVENTED})
-    knobs = plain_greedy().settings()
+    knobs = plain_greedy().knobs()
     shown = drafting.preview(prompts.Source("Sparse Ladder Attention", PAPER_ABSTRACT), knobs)
     assert [g.engine for g in shown] == ["fallback", "model"]
     assert shown[1].backend == "openai" and shown[1].demoted and "Elena" in shown[1].demoted_reason
