@@ -40,11 +40,11 @@ from curator.editions.models import Issue
 from curator.feeds.admin import EntryAdmin as FeedsEntryAdmin
 from curator.feeds.admin import SourceAdmin as FeedsSourceAdmin
 from curator.feeds.models import Entry, Source
+from curator.lib.plural import counted
 from curator.mailing.admin import IssueSendingAdminMixin
 from curator.mailing.click_admin import ClickReportAdminMixin
 from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.outbox import handover
-from curator.plural import counted
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from curator.ranking.models import Relevance
 from curator.search.admin import CoveredEntryAdminMixin

@@ -23,8 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from redis.exceptions import RedisError
 
-from curator.client_ip import client_ip
 from curator.ids import ascii_digits
+from curator.lib.client_ip import client_ip
 
 log = logging.getLogger("curator.csp")
 MAX_BYTES = 16 * 1024  # one report is well under 2 KB; the Reporting API batches a few

@@ -19,11 +19,11 @@ from django_celery_beat.models import PeriodicTask
 from curator.celery import app as celery_app
 from curator.editions.models import Issue, Section
 from curator.feeds.models import Entry, IngestRun, Source
+from curator.lib.plural import counted
 from curator.mailing import deliveries, stalls
 from curator.mailing.models import Delivery, Subscriber
 from curator.outbox import heartbeats
 from curator.outbox.models import OutboxMessage
-from curator.plural import counted
 from summarizer.drafting import pending_entries
 from summarizer.status import SummarizerStatus, summarizer_status
 

@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from curator.admin_permissions import permission_required
 from curator.feeds.models import Entry
+from curator.lib.admin_permissions import permission_required
+from curator.lib.plural import counted
 from curator.outbox import handover
-from curator.plural import counted
 from summarizer import report_views, tasks, views
 from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft

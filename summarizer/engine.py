@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
-from curator.minilm import silence_progress_bars
+from curator.lib.minilm import silence_progress_bars
 from summarizer import decoding, packing, postprocess, prompts
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from curator.admin_permissions import permission_required
+from curator.lib.admin_permissions import permission_required
 from summarizer import experiments
 from summarizer.forms import SaveAsForm
 from summarizer.models import PlaygroundRun

@@ -57,7 +57,7 @@ def _load_embedder() -> Any:
     with _lock:
         if _embedder is None and _embedder_error is None:
             try:
-                from curator import minilm
+                from curator.lib import minilm
 
                 _embedder = minilm.load()
             except Exception as exc:  # any failure means the lexical method

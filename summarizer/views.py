@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.feeds.models import Entry
+from curator.lib.admin_permissions import permission_required, staff_user
 from curator.outbox import handover
 from summarizer import comparison as comparison_run
 from summarizer import decoding, experiments, prompts, tasks

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 
-from curator.admin_permissions import declared_permissions, permission_required
+from curator.lib.admin_permissions import declared_permissions, permission_required
 
 DEFAULT_URL_NAMES = {"changelist", "add", "history", "delete", "change"}
 # Django's own views that check inside; the refusal walk below still requests each of them.

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from curator.client_ip import client_ip
+from curator.lib.client_ip import client_ip
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.django_db

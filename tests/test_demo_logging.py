@@ -102,7 +102,7 @@ def test_it_prints_each_runserver_line_once(demo_env):
 
 def test_it_loads_the_bundled_minilm_without_loading_bars(demo_env):
     """Ranking and the fallback load it during `load_demo`, `ingest` and `draft`: their output stays theirs."""
-    script = "import django; django.setup(); from curator import minilm; minilm.load(); print('loaded')"
+    script = "import django; django.setup(); from curator.lib import minilm; minilm.load(); print('loaded')"
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=demo_env, capture_output=True, text=True, timeout=300
     )

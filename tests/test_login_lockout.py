@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from curator.client_ip import client_ip
+from curator.lib.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/?next=/admin/"

@@ -26,7 +26,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.editions import ordering, workflow
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
@@ -39,7 +38,8 @@ from curator.editions.story_warnings import StoryWarningIssueAdminMixin
 from curator.editions.triage import set_triage
 from curator.feeds.models import Entry
 from curator.ids import parse_id
-from curator.plural import counted
+from curator.lib.admin_permissions import permission_required, staff_user
+from curator.lib.plural import counted
 from summarizer.models import Draft
 
 EDITABLE_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)

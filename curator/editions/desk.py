@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from curator.clip import clip
 from curator.editions import workflow
 from curator.editions.drafts import best_draft_text
 from curator.editions.featured import featured_in_title
 from curator.editions.models import Issue, Pick, Section, WorkflowError
 from curator.feeds.models import Entry
 from curator.feeds.web_urls import NotWebURL, web_url_parts
+from curator.lib.clip import clip
 from curator.outbox import handover
 from curator.ranking import scoring
 from curator.ranking.admin import RELEVANCE_ORDERING

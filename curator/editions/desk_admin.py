@@ -14,11 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.editions import desk
 from curator.editions.models import WorkflowError
 from curator.feeds.models import Entry
 from curator.ids import parse_id
+from curator.lib.admin_permissions import permission_required, staff_user
 
 if TYPE_CHECKING:
     # The entry admin in curator/admin.py has the triage part's permission beside this one.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from curator.clip import clip
+from curator.lib.clip import clip
 from summarizer.models import Draft
 
 

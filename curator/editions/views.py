@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from curator.clip import clip
 from curator.editions.content import issue_content, markdown_to_text
 from curator.editions.models import Issue
+from curator.lib.clip import clip
 
 INTRO_TEASER_CHARS = 280
 ARCHIVE_MAX_AGE = 300  # seconds browsers and proxies may reuse a page without asking

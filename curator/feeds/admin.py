@@ -13,13 +13,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
-from curator.clip import clip
 from curator.feeds import arxiv, fetch_progress, fetch_report
 from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import ALLOW_SETTING, Fetcher
 from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
-from curator.plural import counted
+from curator.lib.clip import clip
+from curator.lib.plural import counted
 
 STATUS_COLOURS: dict[str, str] = {
     Source.Status.OK: "#1a7f37",

@@ -12,9 +12,9 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from curator import pacing
 from curator.feeds.fetch import Fetcher
 from curator.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
+from curator.lib import pacing
 
 API_URL = "https://export.arxiv.org/api/query"
 LISTING_URL = "https://rss.arxiv.org/rss/{category}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from curator.plural import counted
+from curator.lib.plural import counted
 
 # Deep enough for any real article (tables in lists in blockquotes), shallow enough that the worst
 # document under the body cap made of fields just under it still sanitizes in a few seconds.

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from curator.clip import clip
 from curator.feeds.models import Entry, IngestRun
-from curator.plural import counted
+from curator.lib.clip import clip
+from curator.lib.plural import counted
 
 
 @dataclass

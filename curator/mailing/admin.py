@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.editions.fingerprint import content_fingerprint
 from curator.editions.models import Issue
+from curator.lib.admin_permissions import permission_required, staff_user
+from curator.lib.plural import counted
 from curator.mailing import control
 from curator.mailing.csvio import ImportFileError, export_subscribers
 from curator.mailing.forms import SubscriberAdminForm, SubscriberImportForm
@@ -27,7 +28,6 @@ from curator.mailing.models import Delivery, ProviderEvent, Subscriber, Subscrib
 from curator.mailing.render import render_issue
 from curator.mailing.testsend import preview_subscriber, send_test_message
 from curator.outbox import handover
-from curator.plural import counted
 
 SEND_PERMISSION = "editions.send_issue"
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from curator.admin_permissions import permission_required
 from curator.editions.models import Issue
+from curator.lib.admin_permissions import permission_required
 from curator.mailing.click_report import click_report
 
 BAR_HEIGHT = 22  # px per pick in the bar chart

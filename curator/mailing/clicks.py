@@ -27,10 +27,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from redis.exceptions import RedisError
 
-from curator.client_ip import client_ip
 from curator.editions.content import IssueContent
 from curator.editions.models import Pick
 from curator.ids import parse_id
+from curator.lib.client_ip import client_ip
 from curator.mailing.models import ClickCount
 
 SALT = "curator.mailing.click"

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Issue
+from curator.lib.admin_permissions import permission_required, staff_user
 from curator.mailing import schedule, time_zones
 from curator.mailing.admin import changed_since_ready
 

@@ -27,6 +27,7 @@ from django.db import DatabaseError
 from django.db import connection as db_connection
 
 from curator.editions.models import Issue
+from curator.lib.pacing import Pacer
 from curator.mailing import deliveries, leases, pipelining
 from curator.mailing.models import Delivery, Subscriber
 from curator.mailing.render import (
@@ -37,7 +38,6 @@ from curator.mailing.render import (
     wire_bytes,
     wire_template,
 )
-from curator.pacing import Pacer
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from curator.client_ip import client_ip
 from curator.editions.models import Pick
+from curator.lib.client_ip import client_ip
 from curator.mailing import clicks, signup_limits, signups, subscriptions
 from curator.mailing.forms import SubscribeForm
 from curator.mailing.models import Subscriber

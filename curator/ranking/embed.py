@@ -35,7 +35,7 @@ def _load() -> Any:
     with _lock:
         if _model is None:
             try:
-                from curator import minilm
+                from curator.lib import minilm
 
                 _model = minilm.load()
             except Exception as exc:  # a missing or broken package is one clear error for the caller

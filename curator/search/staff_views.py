@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
-from curator.admin_permissions import permission_required
+from curator.lib.admin_permissions import permission_required
 from curator.search import markers
 from curator.search.query import MAX_QUERY_CHARS, Hit, normalize, search
 

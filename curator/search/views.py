@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from curator.client_ip import client_ip
 from curator.editions.models import Issue, Pick
+from curator.lib.client_ip import client_ip
 from curator.search import limits
 from curator.search.query import MAX_QUERY_CHARS, Hit, normalize, search
 

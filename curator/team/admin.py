@@ -19,9 +19,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Pick, WorkflowError
 from curator.feeds.models import Entry
+from curator.lib.admin_permissions import permission_required, staff_user
 from curator.team import claims, marks, votes
 from curator.team.models import Assignment, Member, Suggestion
 from curator.team.suggestions import MAX_NOTE, SuggestionRefused, suggest

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.editions.models import Issue, LinkCheck, Pick, WorkflowError
 from curator.editions.pick_groups import PickBadge
-from curator.plural import counted
+from curator.lib.admin_permissions import permission_required, staff_user
+from curator.lib.plural import counted
 from curator.team import approval, linkcheck, reminders
 
 if TYPE_CHECKING:

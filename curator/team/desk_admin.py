@@ -18,10 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from curator.admin_permissions import permission_required, staff_user
 from curator.editions import desk
 from curator.editions.models import Pick
 from curator.feeds.models import Entry
+from curator.lib.admin_permissions import permission_required, staff_user
 from curator.team import marks
 from curator.team.admin import SuggestForm
 from curator.team.models import Assignment, Suggestion, Vote

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from curator.feeds.models import Entry
-from curator.plural import counted
+from curator.lib.plural import counted
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:feeds_entry_changelist")

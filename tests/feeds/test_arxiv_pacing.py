@@ -13,8 +13,8 @@ import pytest
 import redis
 from django.conf import settings
 
-from curator import pacing
 from curator.feeds import arxiv
+from curator.lib import pacing
 
 REPO = Path(__file__).resolve().parents[2]
 CHILD = """

@@ -5,8 +5,8 @@ import time
 import pytest
 import redis
 
-from curator import pacing
-from curator.pacing import Pacer
+from curator.lib import pacing
+from curator.lib.pacing import Pacer
 
 
 class FakeClock:

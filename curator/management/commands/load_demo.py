@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from curator.demo import load_demo
-from curator.plural import counted
+from curator.lib.plural import counted
 
 
 class Command(BaseCommand):

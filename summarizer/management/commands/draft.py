@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from curator.feeds.models import Entry
-from curator.minilm import silence_progress_bars
-from curator.plural import counted
+from curator.lib.minilm import silence_progress_bars
+from curator.lib.plural import counted
 from summarizer import drafting
 from summarizer.models import DecodingProfile
 

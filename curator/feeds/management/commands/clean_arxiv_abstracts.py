@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from curator.feeds.announcements import clean_stored
-from curator.plural import counted
+from curator.lib.plural import counted
 
 
 class Command(BaseCommand):

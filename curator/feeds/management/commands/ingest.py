@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from curator.feeds.ingest import IngestResult, due_sources, ingest_many
 from curator.feeds.models import Source
-from curator.plural import counted
+from curator.lib.plural import counted
 
 
 class Command(BaseCommand):

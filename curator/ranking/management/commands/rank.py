@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from curator.feeds.models import Entry
-from curator.plural import counted
+from curator.lib.plural import counted
 from curator.ranking import embed
 from curator.ranking.embed import EmbedderUnavailable
 from curator.ranking.pipeline import rank_all
