@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_POST
 
+from curator.feeds.models import Entry
+from curator.search import topic_edit
 from curator.search.covered import close_picks
 from curator.search.models import Topic
 from curator.search.topics import suggest
@@ -23,6 +29,60 @@ class CoveredEntryAdminMixin(_EntryAdminBase):
 
     covered_change_form_template = "admin/search/entry/change_form.html"
 
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        urls = [
+            path("<int:entry_id>/topics/", wrap(require_POST(self.topics_view)), name="feeds_entry_topics"),
+            path(
+                "<int:entry_id>/topics/apply/",
+                wrap(require_POST(self.apply_topics_view)),
+                name="feeds_entry_apply_topics",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def can_edit_topics(self, request: HttpRequest) -> bool:
+        """Whoever may change entries and topics (Editors, Publishers); never a Contributor or reader."""
+        return self.has_change_permission(request) and request.user.has_perm("search.change_topic")
+
+    def _topic_target(self, request: HttpRequest, entry_id: int) -> tuple[Entry, HttpResponseRedirect]:
+        if not self.can_edit_topics(request):
+            raise PermissionDenied
+        entry = get_object_or_404(Entry, pk=entry_id)
+        back = HttpResponseRedirect(reverse("admin:feeds_entry_change", args=[entry.pk]) + "#topics")
+        return entry, back
+
+    def topics_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
+        """The topics field: the chosen existing topics plus, optionally, one typed name."""
+        entry, back = self._topic_target(request, entry_id)
+        ids = [int(v) for v in request.POST.getlist("topic") if v.isdigit()]
+        typed = request.POST.get("new_topic", "")
+        if typed and not request.user.has_perm("search.add_topic"):
+            raise PermissionDenied
+        try:
+            chosen = topic_edit.set_entry_topics(entry, ids, typed)
+        except topic_edit.TopicNameError as exc:
+            self.message_user(request, f"Topics not changed: {exc}", messages.ERROR)
+            return back
+        names = ", ".join(t.name for t in chosen) or "none"
+        self.message_user(request, f"Topics saved: {names}.", messages.SUCCESS)
+        return back
+
+    def apply_topics_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
+        """One click: add the suggested topics (all, or the one named by `topic`) to the entry."""
+        entry, back = self._topic_target(request, entry_id)
+        suggested = suggest(entry.pk)
+        wanted = request.POST.get("topic", "")
+        if wanted:
+            suggested = [t for t in suggested if str(t.pk) == wanted]
+        if not suggested:
+            self.message_user(request, "No suggested topic to apply.", messages.WARNING)
+            return back
+        added = topic_edit.add_entry_topics(entry, suggested)
+        names = ", ".join(t.name for t in suggested)
+        self.message_user(request, f"Applied suggested topics: {names} ({added} new).", messages.SUCCESS)
+        return back
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
@@ -30,6 +90,12 @@ class CoveredEntryAdminMixin(_EntryAdminBase):
         covered = close_picks([entry_id]).get(entry_id, []) if entry_id else []
         suggested = suggest(entry_id) if entry_id else []
         extra = {**(extra_context or {}), "covered": covered, "suggested_topics": suggested}
+        if entry_id and self.can_edit_topics(request):
+            extra["topic_choices"] = list(Topic.objects.all())
+            extra["entry_topic_ids"] = set(
+                Topic.entries.through.objects.filter(entry_id=entry_id).values_list("topic_id", flat=True)
+            )
+            extra["can_edit_topics"] = True
         return super().change_view(request, object_id, form_url, extra)
 
     def _detail_context(self, request: HttpRequest, entry_id: int) -> dict[str, Any]:
