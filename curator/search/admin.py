@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
+from curator.editions.models import Pick
 from curator.feeds.models import Entry
 from curator.search import topic_edit
 from curator.search.covered import close_picks
@@ -19,9 +21,10 @@ from curator.search.topics import suggest
 
 if TYPE_CHECKING:
     # Composed onto the entry admin (with the desk) in curator/admin.py.
+    from curator.editions.admin import IssueAdmin as _IssueAdminBase
     from curator.editions.desk_admin import DeskEntryAdminMixin as _EntryAdminBase
 else:
-    _EntryAdminBase = object
+    _EntryAdminBase = _IssueAdminBase = object
 
 
 class CoveredEntryAdminMixin(_EntryAdminBase):
@@ -112,3 +115,56 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ["picks", "entries"]  # ids: thousands of picks and entries would not fit a list
+
+
+class PickTopicsFormMixin(forms.ModelForm):
+    """The topics field of a pick card: existing topics, and one new name typed in."""
+
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    new_topic = forms.CharField(
+        label="New topic", required=False, strip=False, max_length=200, help_text="Created, or reused by its name."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["topics"].initial = list(self.instance.topics.values_list("pk", flat=True))
+
+    def clean_new_topic(self) -> str:
+        typed: str = self.cleaned_data.get("new_topic", "")
+        if typed:
+            try:
+                return topic_edit.clean_name(typed)
+            except topic_edit.TopicNameError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return ""
+
+
+class TopicsIssueAdminMixin(_IssueAdminBase):
+    """Adds a topics field to each pick card for whoever may edit topics; saved with the picks."""
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        inlines = super().get_inline_instances(request, obj)
+        if request.user.has_perm("search.change_topic") and request.user.has_perm("search.add_topic"):
+            for inline in inlines:
+                if inline.model is Pick:
+                    inline.form = type("PickTopicsForm", (PickTopicsFormMixin, inline.form), {})
+        return inlines
+
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        # The picks are saved first by the issue page's own path (locks and guards included).
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Pick:
+            return
+        for pick_form in formset.forms:
+            pick = pick_form.instance
+            if "topics" not in pick_form.fields or not pick.pk or pick_form in formset.deleted_forms:
+                continue
+            if not {"topics", "new_topic"} & set(pick_form.changed_data):
+                continue
+            chosen = list(pick_form.cleaned_data.get("topics") or [])
+            if pick_form.cleaned_data.get("new_topic"):
+                chosen.append(topic_edit.topic_named(pick_form.cleaned_data["new_topic"]))
+            pick.topics.set(chosen)

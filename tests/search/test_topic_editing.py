@@ -8,13 +8,15 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from curator.editions.models import Pick
+from curator.editions.models import Issue, Pick
 from curator.ranking.demo import read_demo_rows
 from curator.search import documents, search
 from curator.search.models import Document, Topic
 from curator.search.topics import suggest
+from tests.editions.forms import change_form_data, inline_prefix
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
@@ -122,23 +124,23 @@ def test_contributors_and_anonymous_visitors_cannot_edit_topics(client, contribu
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_topic_names_render_inert_everywhere(editor_client, client, make_entry, make_issue, name):
     entry = make_entry("Escaping entry", "x")
-    issue = make_issue(MARCH, [entry])
+    issue = make_issue(MARCH, [entry], sent=False)  # a draft: its pick cards are editable
     editor_client.post(topics_url(entry), {"new_topic": name})
     topic = Topic.objects.get(name=name)
     topic.picks.add(Pick.objects.get(issue=issue))
 
     pages = {
         "entry page": editor_client.get(reverse("admin:feeds_entry_change", args=[entry.pk])),
-        "issue page": client.get(reverse("editions:issue", args=[issue.slug])),
-        "topic page": client.get(reverse("search:topic", args=[topic.slug])),
-        "issue admin": editor_client.get(reverse("admin:editions_issue_change", args=[issue.pk])),
+        "pick card": editor_client.get(reverse("admin:editions_issue_change", args=[issue.pk])),
     }
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+    pages["issue page"] = client.get(reverse("editions:issue", args=[issue.slug]))
+    pages["topic page"] = client.get(reverse("search:topic", args=[topic.slug]))
     for where, response in pages.items():
         html = response.content.decode()
         assert response.status_code == 200, where
         assert "<script>alert(1)" not in html and "<img src=x" not in html, where
-        if where != "issue admin":  # the issue's admin page does not list topics
-            assert escape(name) in html, where
+        assert escape(name) in html, where
     feed = client.get(reverse("search:topic_feed", args=[topic.slug])).content.decode()
     assert "<script>" not in feed and "<img src=x" not in feed and "&lt;" in feed
 
@@ -158,3 +160,67 @@ def test_marker_characters_in_stored_text_never_become_marks(make_entry, make_is
         assert "mark>" not in rest and "<" not in rest, "no other mark and no raw markup"
     for stored in Document.objects.all():
         assert not {o, c} & set(stored.title + stored.blurb + stored.body)
+
+
+def issue_admin(issue) -> str:  # type: ignore[no-untyped-def]
+    return reverse("admin:editions_issue_change", args=[issue.pk])
+
+
+@pytest.fixture
+def draft_issue(make_entry, make_issue):  # type: ignore[no-untyped-def]
+    return make_issue(MARCH, [make_entry("Card one", "a"), make_entry("Card two", "b")], sent=False)
+
+
+def card_post(client, issue, **per_pick):  # type: ignore[no-untyped-def]
+    """The issue page as a browser posts it, with each pick's topic fields set by its title."""
+    page = client.get(issue_admin(issue))
+    data = change_form_data(page)
+    prefix = inline_prefix(page, "pick")
+    for form in next(i.formset for i in page.context["inline_admin_formsets"] if i.formset.model is Pick).forms:
+        for field, value in per_pick.get(form.instance.title, {}).items():
+            data[f"{form.prefix}-{field}"] = value
+    assert prefix
+    return client.post(issue_admin(issue), data)
+
+
+def test_an_editor_sets_topics_on_a_pick_card(editor_client, draft_issue):
+    robots = Topic.objects.create(name="Robots", slug="robots")
+    one, two = Pick.objects.filter(issue=draft_issue).order_by("position")
+    page = editor_client.get(issue_admin(draft_issue)).content.decode()
+    assert page.count('class="pick-field field-topics"') == 3  # two cards and the blank one for new picks
+
+    response = card_post(editor_client, draft_issue, **{"Card one": {"topics": [str(robots.pk)], "new_topic": "rl"}})
+
+    assert response.status_code == 302
+    assert sorted(one.topics.values_list("name", flat=True)) == ["Robots", "rl"]
+    assert not two.topics.exists()
+    card_post(editor_client, draft_issue, **{"Card two": {"new_topic": "ROBOTS"}})
+    assert list(two.topics.all()) == [robots] and Topic.objects.count() == 2
+
+
+def test_a_blank_new_topic_on_a_card_is_refused_and_nothing_is_saved(editor_client, draft_issue):
+    one = Pick.objects.get(issue=draft_issue, title="Card one")
+    response = card_post(editor_client, draft_issue, **{"Card one": {"new_topic": "   ", "title": "Renamed"}})
+    assert response.status_code == 200
+    assert "A topic name cannot be empty or only spaces." in response.content.decode()
+    one.refresh_from_db()
+    assert one.title == "Card one" and not one.topics.exists()
+
+
+def test_a_sent_issue_keeps_its_pick_topics_and_contributors_get_no_field(
+    editor_client, contributor_client, draft_issue, make_entry, make_issue
+):
+    sent = make_issue(datetime.date(2026, 2, 1), [make_entry("Sent card", "a")])
+    robots = Topic.objects.create(name="Robots", slug="robots")
+    pick = Pick.objects.get(issue=sent)
+    assert "field-topics" not in editor_client.get(issue_admin(sent)).content.decode()  # read-only cards
+    forged = {"pick_set-0-id": str(pick.pk), "pick_set-0-topics": str(robots.pk)}
+    assert editor_client.post(issue_admin(sent), forged).status_code == 403
+    assert not pick.topics.exists()
+
+    response = contributor_client.get(issue_admin(draft_issue))
+    assert response.status_code == 200 and "field-topics" not in response.content.decode()
+    one = Pick.objects.get(issue=draft_issue, title="Card one")
+    forged = {"pick_set-0-id": str(one.pk), "pick_set-0-topics": str(robots.pk), "pick_set-0-new_topic": "x"}
+    assert contributor_client.post(issue_admin(draft_issue), forged).status_code == 403
+    assert not one.topics.exists() and Topic.objects.count() == 1
