@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,7 +17,7 @@ from curator.feeds.models import Entry
 from curator.search import topic_edit
 from curator.search.covered import close_picks
 from curator.search.models import Topic
-from curator.search.topics import suggest
+from curator.search.topics import suggest, topics_of_picks
 
 if TYPE_CHECKING:
     # Composed onto the entry admin (with the desk) in curator/admin.py.
@@ -118,19 +118,33 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 class PickTopicsFormMixin(forms.ModelForm):
-    """The topics field of a pick card: existing topics, and one new name typed in."""
+    """The topics field of a pick card: existing topics, and one new name typed in.
 
-    topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
-    )
+    The choices and each pick's current topics are read once per page (`for_issue`), not per card.
+    """
+
+    topic_choices: list[tuple[int, str]] = []
+    topics_by_pick: dict[int, list[int]] = {}
+
+    topics = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
     new_topic = forms.CharField(
         label="New topic", required=False, strip=False, max_length=200, help_text="Created, or reused by its name."
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        field = cast(forms.TypedMultipleChoiceField, self.fields["topics"])
+        field.choices = self.topic_choices
         if self.instance.pk:
-            self.fields["topics"].initial = list(self.instance.topics.values_list("pk", flat=True))
+            field.initial = self.topics_by_pick.get(self.instance.pk, [])
+
+    @classmethod
+    def for_issue(cls, base: type[forms.ModelForm], issue: Any) -> type[forms.ModelForm]:
+        pick_ids = list(Pick.objects.filter(issue=issue).values_list("pk", flat=True)) if issue else []
+        current = {pid: [t.pk for t in ts] for pid, ts in topics_of_picks(pick_ids).items()}
+        choices = list(Topic.objects.values_list("pk", "name"))
+        attrs = {"topic_choices": choices, "topics_by_pick": current}
+        return type("PickTopicsForm", (cls, base), attrs)
 
     def clean_new_topic(self) -> str:
         typed: str = self.cleaned_data.get("new_topic", "")
@@ -150,7 +164,7 @@ class TopicsIssueAdminMixin(_IssueAdminBase):
         if request.user.has_perm("search.change_topic") and request.user.has_perm("search.add_topic"):
             for inline in inlines:
                 if inline.model is Pick:
-                    inline.form = type("PickTopicsForm", (PickTopicsFormMixin, inline.form), {})
+                    inline.form = PickTopicsFormMixin.for_issue(inline.form, obj)
         return inlines
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
@@ -164,7 +178,7 @@ class TopicsIssueAdminMixin(_IssueAdminBase):
                 continue
             if not {"topics", "new_topic"} & set(pick_form.changed_data):
                 continue
-            chosen = list(pick_form.cleaned_data.get("topics") or [])
+            chosen = list(Topic.objects.filter(pk__in=pick_form.cleaned_data.get("topics") or []))
             if pick_form.cleaned_data.get("new_topic"):
                 chosen.append(topic_edit.topic_named(pick_form.cleaned_data["new_topic"]))
             pick.topics.set(chosen)
