@@ -47,7 +47,7 @@ from curator.mailing.schedule_admin import ScheduleSendAdminMixin
 from curator.outbox import handover
 from curator.ranking.admin import RELEVANCE_ORDERING, RankedEntryAdminMixin
 from curator.ranking.models import Relevance
-from curator.search.admin import CoveredEntryAdminMixin
+from curator.search.admin import CoveredEntryAdminMixin, TopicsIssueAdminMixin
 from curator.team.admin_issue import LinksSignOffIssueAdminMixin
 from curator.team.desk_admin import TeamDeskEntryAdminMixin, TeamIssueAdminMixin
 from summarizer.admin import EntryDraftsAdminMixin
@@ -90,6 +90,7 @@ class EntryAdmin(
 
 @admin.register(Issue)
 class IssueAdmin(
+    TopicsIssueAdminMixin,
     LinksSignOffIssueAdminMixin,
     TeamIssueAdminMixin,
     IssueSendingAdminMixin,
