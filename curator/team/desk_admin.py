@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import Aggregate, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -48,7 +49,21 @@ def _names(model: Any) -> Subquery:
         NullIf("user__team_member__display_name", Value("")), NullIf("user__first_name", Value("")), "user__username"
     )
     rows = model.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
-    return Subquery(rows.annotate(names=StringAgg(name, ", ", ordering="created_at")).values("names")[:1])
+    return Subquery(rows.annotate(names=_joined(name)).values("names")[:1])
+
+
+class _GroupConcat(Aggregate):
+    """SQLite's GROUP_CONCAT: the embedded demo's SQLite (3.40 on Debian 12) knows no ORDER BY inside it."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+
+def _joined(name: Any) -> Aggregate:
+    """Names joined by ", " in the order they came; PostgreSQL orders them, SQLite keeps row order."""
+    if connection.vendor == "postgresql":
+        return StringAgg(name, ", ", ordering="created_at")
+    return _GroupConcat(name, Value(", "))
 
 
 class TeamDeskEntryAdminMixin(_EntryAdminBase):
