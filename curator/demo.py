@@ -28,6 +28,7 @@ from curator.mailing.send import run_sending
 from curator.ranking.demo import SOURCE_NAME as RANKING_DEMO_SOURCE
 from curator.ranking.demo import load_ranking_demo
 from curator.ranking.pipeline import rank_all
+from curator.search.demo import load_topics_demo
 from curator.team.demo import load_team_demo
 from summarizer.drafting import draft_pending
 from summarizer.models import Draft
@@ -197,6 +198,7 @@ def load_demo() -> DemoReport:
     _issues(user, ranking_demo.picked)
     load_team_demo(user)
     _send_past_issue(user)
+    load_topics_demo()
     rank_all()  # embeddings, stories, the team's model and this week's scores
     return DemoReport(
         entries_new=new + ranking_demo.created, drafts=Draft.objects.count(), username=username, password=password

@@ -191,3 +191,17 @@ def test_it_shows_the_sent_demo_issue_in_the_public_archive(client) -> None:  # 
     listing = client.get("/")
     assert listing.status_code == 200
     assert sent.short_name in listing.content.decode()
+
+
+def test_the_sent_issue_picks_carry_topics_with_public_pages(client) -> None:  # type: ignore[no-untyped-def]
+    from curator.search.models import Topic
+
+    call_command("load_demo")
+    call_command("load_demo")  # a second run adds nothing
+    interpretability = Topic.objects.get(slug="interpretability")
+    titles = set(interpretability.picks.values_list("entry__title", flat=True))
+    assert "Sparse dictionaries recover features hidden in superposition" in titles
+    assert interpretability.picks.count() == 3
+    assert all(topic.picks.exists() for topic in Topic.objects.all())
+    page = client.get("/topics/interpretability/")
+    assert page.status_code == 200 and "Sparse dictionaries recover features" in page.content.decode()
