@@ -38,6 +38,7 @@ small-model: | $(BIN)/python
 
 migrate: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py sync_schedules
 
 demo: migrate
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo

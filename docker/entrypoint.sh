@@ -1,5 +1,5 @@
 #!/bin/sh
-# Roles: web (migrate, collect static, gunicorn), worker [queues], beat, or any command.
+# Roles: web (migrate, sync schedules, collect static, gunicorn), worker [queues], beat, or any command.
 set -eu
 
 wait_for_db() {
@@ -25,6 +25,7 @@ case "$role" in
   web)
     wait_for_db
     python manage.py migrate --noinput
+    python manage.py sync_schedules
     python manage.py collectstatic --noinput
     exec gunicorn curator.wsgi:application \
       --bind 0.0.0.0:8000 \

@@ -15,7 +15,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -91,7 +91,6 @@ class TriageEntryAdminMixin(_EntryAdminBase):
 
     triage_list_display = ("best_draft_line", "featured_warning")
     triage_list_filter = (PublishedRangeFilter, HasDraftFilter, FeaturedFilter)
-    triage_ordering = (F("published_at").desc(nulls_last=True), "-id")
     triage_actions = ("shortlist_entries", "reject_entries", "add_to_issue")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:

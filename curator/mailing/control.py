@@ -44,8 +44,9 @@ def send_issue(issue: Issue, user: User | None = None) -> int:
 def open_send(issue: Issue, user: User | None = None) -> int:
     """`send_issue` without waking anyone: for a caller that runs `send.run_sending` itself.
 
-    The benchmark uses it to time the send loop in its own process; workers woken later by anything
-    else (resume, the stall sweep) simply find the rows already claimed or sent.
+    The demo loader sends its sample issue in-process this way, and the send benchmark times the loop
+    in its own process; workers woken later by anything else (resume, the stall sweep) simply find
+    the rows already claimed or sent.
     """
     with transaction.atomic():
         return _open(issue, user)[0]

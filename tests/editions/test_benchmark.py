@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from curator.editions import benchmark
+from benchmarks import triage as benchmark
 from curator.feeds.models import Entry
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curator.feeds import benchmark
+from benchmarks import ingest as benchmark
 from curator.feeds.models import Entry, Source
 
 pytestmark = pytest.mark.django_db

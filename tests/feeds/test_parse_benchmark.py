@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curator.feeds import parse_benchmark
+from benchmarks import parse as parse_benchmark
 
 
 def test_it_reports_bounded_and_unbounded_times():

@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from curator.mailing import import_benchmark
+from benchmarks import subscriber_import as import_benchmark
 from curator.mailing.models import Subscriber, SubscriberImport
 
 pytestmark = pytest.mark.django_db

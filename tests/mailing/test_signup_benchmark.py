@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from curator.mailing import signup_benchmark
+from benchmarks import signup as signup_benchmark
 from curator.mailing.models import SignUp, Subscriber
 from curator.outbox.models import OutboxMessage
 

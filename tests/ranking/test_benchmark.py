@@ -4,8 +4,8 @@ import json
 import pytest
 from django.core.management import CommandError
 
+from benchmarks import rank as benchmark
 from curator.feeds.models import Entry
-from curator.ranking import benchmark
 from curator.ranking.demo import DEMO_FILE
 
 pytestmark = pytest.mark.django_db

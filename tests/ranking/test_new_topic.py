@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from benchmarks.new_topic import OFF_TOPIC_FILE
 from curator.feeds.models import Entry
 from curator.ranking import embed, fit, scoring
 from curator.ranking.demo import INTERESTS, read_demo_rows
 from curator.ranking.models import Interests, Relevance, RelevanceModel
-from curator.ranking.new_topic_benchmark import OFF_TOPIC_FILE
 from tests.ranking.conftest import INFERENCE, INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import io
 
-from summarizer import benchmark
+from benchmarks import summarize as benchmark
 
 SMALL = {
     "vocab_size": 4000, "d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from summarizer import memory_benchmark
+from benchmarks import model_memory as memory_benchmark
 from tests.conftest import REPO
 
 

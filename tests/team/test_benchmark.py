@@ -2,8 +2,8 @@ import io
 
 import pytest
 
+from benchmarks import linkcheck as benchmark
 from curator.editions.models import Issue, LinkCheck
-from curator.team import linkcheck_benchmark as benchmark
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,9 @@
-"""`manage.py benchmark {ingest,summarize,send} [--json]`: measured against a naive baseline in one run."""
+"""`manage.py benchmark <name> [--json]`: one measured run of a suite from the top-level benchmarks package.
+
+The suites: ingest, parse, summarize, send, import, signup, triage, linkcheck, rank, new-topic,
+model-memory, suggest, search (docs/benchmarks.md says what each measures and how to read it).
+Most compare the app's path with a naive baseline in the same run.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,26 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-# Each module exposes add_arguments(parser) and run(**options) -> dict of figures.
+# Each module in benchmarks/ exposes add_arguments(parser) and run(**options) -> dict of figures.
 SUITES = {
-    "ingest": "curator.feeds.benchmark",
-    "parse": "curator.feeds.parse_benchmark",
-    "summarize": "summarizer.benchmark",
-    "send": "curator.mailing.benchmark",
-    "import": "curator.mailing.import_benchmark",
-    "signup": "curator.mailing.signup_benchmark",
-    "triage": "curator.editions.benchmark",
-    "linkcheck": "curator.team.linkcheck_benchmark",
-    "rank": "curator.ranking.benchmark",
-    "new-topic": "curator.ranking.new_topic_benchmark",
-    "model-memory": "summarizer.memory_benchmark",
-    "suggest": "curator.team.suggest_benchmark",
-    "search": "curator.search.benchmark",
+    "ingest": "benchmarks.ingest",
+    "parse": "benchmarks.parse",
+    "summarize": "benchmarks.summarize",
+    "send": "benchmarks.send",
+    "import": "benchmarks.subscriber_import",
+    "signup": "benchmarks.signup",
+    "triage": "benchmarks.triage",
+    "linkcheck": "benchmarks.linkcheck",
+    "rank": "benchmarks.rank",
+    "new-topic": "benchmarks.new_topic",
+    "model-memory": "benchmarks.model_memory",
+    "suggest": "benchmarks.suggest",
+    "search": "benchmarks.search",
 }
 
 
 class Command(BaseCommand):
-    help = "Run a benchmark and print its figures; with --json the last line is one JSON object."
+    help = f"Run one benchmark ({', '.join(SUITES)}) and print its figures; --json ends with one JSON object."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="suite", required=True)

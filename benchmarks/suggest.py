@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import random
 import statistics
-import threading
 import time
 from argparse import ArgumentParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import override_settings
 
+from benchmarks.httpsite import QuietHandler, serving
 from curator.feeds.canonical import canonical_url
 from curator.feeds.fetch import Fetcher
 from curator.feeds.models import Entry, Source
@@ -54,20 +53,13 @@ def article_page(paragraphs: int, seed: str = "") -> bytes:
     ).encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     paragraphs = 40
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         # Each address its own text: extractors drop text they saw on an earlier page as boilerplate.
         page = article_page(self.paragraphs, self.path.split("?")[0])
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(page)))
-        self.end_headers()
-        self.wfile.write(page)
+        self.reply(200, page, {"Content-Type": "text/html; charset=utf-8"})
 
 
 def add_arguments(parser: ArgumentParser) -> None:
@@ -82,19 +74,14 @@ class _Rollback(Exception):
 
 def run(stdout: Any = None, rounds: int = 5, entries: int = 5000, paragraphs: int = 40, **_: Any) -> dict:
     handler = type("Handler", (_Handler,), {"paragraphs": paragraphs})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     figures: dict[str, Any] = {}
-    try:
-        with override_settings(FEEDS_ALLOWED_NETWORKS=["127.0.0.1/32"]), transaction.atomic():
-            figures = _measure(base, rounds, entries, len(article_page(paragraphs)))
-            raise _Rollback
-    except _Rollback:
-        pass
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as (base,):
+        try:
+            with override_settings(FEEDS_ALLOWED_NETWORKS=["127.0.0.1/32"]), transaction.atomic():
+                figures = _measure(base, rounds, entries, len(article_page(paragraphs)))
+                raise _Rollback
+        except _Rollback:
+            pass
     return figures
 
 

@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
+from django.db.models import F
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -36,7 +37,7 @@ class TriageEntryAdmin(TriageEntryAdminMixin, EntryDraftsAdminMixin, EntryAdmin)
 
     list_display = [*EntryAdmin.list_display, *TriageEntryAdminMixin.triage_list_display]
     list_filter = [*EntryAdmin.list_filter, *TriageEntryAdminMixin.triage_list_filter]
-    ordering = TriageEntryAdminMixin.triage_ordering
+    ordering = (F("published_at").desc(nulls_last=True), "-id")  # by date: relevance needs the ranking app
     list_per_page = 100
     actions = [*EntryDraftsAdminMixin.draft_actions, *TriageEntryAdminMixin.triage_actions]
 

@@ -26,7 +26,7 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
-CHILD = "summarizer.memory_benchmark"
+CHILD = "benchmarks.model_memory"
 
 
 def add_arguments(parser: ArgumentParser) -> None:
@@ -48,7 +48,7 @@ def rss_mb() -> float:
 
 def _load(spec: dict[str, Any]) -> tuple[Any, Any, str]:
     if spec["distilbart"]:
-        from summarizer import benchmark
+        from benchmarks import summarize as benchmark
 
         return benchmark.build_model(0), benchmark.build_tokenizer(0), "bart"
     from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
@@ -88,7 +88,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     """One worker process's life: load, maybe pack, draft one batch. Runs in its own interpreter."""
     import torch
 
-    from summarizer import benchmark, packing
+    from benchmarks import summarize as benchmark
+    from summarizer import packing
 
     torch.set_num_threads(spec["threads"])
     began = time.perf_counter()

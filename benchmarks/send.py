@@ -20,11 +20,11 @@ from django.core.mail import send_mail
 from django.core.management.base import CommandError, CommandParser
 from django.test.utils import override_settings
 
+from benchmarks.smtpsink import SinkProcess
 from curator.editions.models import Issue, Pick, Section
 from curator.mailing import control, send
 from curator.mailing.models import Subscriber
 from curator.mailing.render import render_issue
-from curator.mailing.smtpsink import SinkProcess
 
 
 def add_arguments(parser: CommandParser) -> None:

@@ -7,7 +7,6 @@ how many of each the threshold marks as new topics. The figures go into docs/ran
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ from curator.ranking.demo import DEMO_FILE, INTERESTS, read_demo_rows
 from curator.ranking.embed import embed_texts, entry_text
 from curator.ranking.novelty import nearest_similarity
 
-OFF_TOPIC_FILE = Path(__file__).resolve().parent / "demo_data" / "release_notes.jsonl"
+OFF_TOPIC_FILE = DEMO_FILE.parent / "release_notes.jsonl"  # shipped with the ranking demo data
 
 
 def add_arguments(parser: CommandParser) -> None:
