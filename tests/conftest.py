@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 import itertools
 import os
 import subprocess
@@ -15,14 +14,13 @@ from pathlib import Path
 import kombu.pools
 import pytest
 import redis
-from django.conf import settings
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from curator.celery import app as celery_app
 from curator.feeds.models import Entry, Source
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.factories import role_group
+from tests.support.paths import REPO, database_url_for_subprocess
 
 
 @pytest.fixture(autouse=True)
@@ -61,17 +59,6 @@ def client() -> Client:
 @pytest.fixture(autouse=True)
 def _var_dir(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
-
-
-def database_url_for_subprocess() -> str:
-    """The URL of the database the test run is using right now (the test database)."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.fail("worker tests need PostgreSQL: set DATABASE_URL=postgres://...")
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -153,33 +140,13 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable
             proc.wait(timeout=30)
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 60, interval: float = 0.2) -> bool:
-    """Poll a condition that another process makes true; False when it never happens."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
-
-
-def _role_group(name: str):  # type: ignore[no-untyped-def]
-    """The group from the editions migration; re-created when a transactional test flushed it."""
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-
-    if not Group.objects.filter(name=name).exists():
-        call_command("sync_roles", stdout=io.StringIO())
-    return Group.objects.get(name=name)
-
-
 @pytest.fixture
 def editor(django_user_model):  # type: ignore[no-untyped-def]
     """A staff member in the Editor group (created by the editions migration)."""
     user = django_user_model.objects.create_user(
         "edna", "edna@example.org", "edna-password", is_staff=True, first_name="Edna", last_name="Editor"
     )
-    user.groups.add(_role_group("Editor"))
+    user.groups.add(role_group("Editor"))
     return user
 
 
@@ -196,7 +163,7 @@ def publisher(django_user_model):  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user(
         "paula", "paula@example.org", "paula-password", is_staff=True, first_name="Paula", last_name="Publisher"
     )
-    user.groups.add(_role_group("Publisher"))
+    user.groups.add(role_group("Publisher"))
     return user
 
 

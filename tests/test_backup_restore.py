@@ -20,7 +20,7 @@ from psycopg import sql
 
 from curator.mailing import subscriptions
 from curator.mailing.models import Subscriber
-from tests.conftest import REPO, database_url_for_subprocess
+from tests.support.paths import REPO, database_url_for_subprocess
 
 TOOLS = ("pg_dump", "pg_restore", "createdb", "dropdb")
 

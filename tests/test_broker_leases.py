@@ -13,7 +13,7 @@ import redis
 
 from curator import broker_leases
 from curator.celery import app as celery_app
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from curator.lib.client_ip import client_ip
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.django_db
 PROXY, OUTSIDER = "10.1.2.3", "198.51.100.66"

@@ -8,17 +8,14 @@ from pathlib import Path
 
 import yaml
 
+from tests.support.settings_names import settings_variables
+
 REPO = Path(__file__).resolve().parent.parent
 DOCKER = REPO / "docker"
 
 
 def compose() -> dict:
     return yaml.safe_load((DOCKER / "compose.yaml").read_text())
-
-
-def settings_variables() -> set[str]:
-    source = (REPO / "curator" / "settings.py").read_text()
-    return set(re.findall(r'(?:env(?:str|bool|int|float|list)|os\.getenv)\(\s*"([A-Z_][A-Z0-9_]*)"', source))
 
 
 def env_example_variables() -> set[str]:

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connections
 from django.urls import reverse
 
-from tests.mailing.conftest import make_issue
+from tests.factories import make_issue
 from tests.test_e2e_csp import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e

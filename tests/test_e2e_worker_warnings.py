@@ -13,7 +13,7 @@ from curator.mailing import control, deliveries, stalls
 from curator.mailing.models import Delivery
 from curator.outbox import heartbeats
 from tests.editions.test_e2e_editorial import log_in, page, shot  # noqa: F401  (the page fixture)
-from tests.mailing.conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.test_docker_files import settings_variables
+from tests.support.settings_names import settings_variables
 
 REPO = Path(__file__).resolve().parent.parent
 DOCKER = REPO / "docker"

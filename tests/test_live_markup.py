@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.live_markup import live_script
+from tests.support.live_markup import live_script
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from curator import views
 from curator.log_filters import HousekeepingAtDebug
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: WARNING/curator\.probe\] the web says so$")
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from curator.outbox import heartbeats
 from curator.outbox.models import WorkerHeartbeat
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 URL = "/healthz/workers"
 

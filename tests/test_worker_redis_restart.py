@@ -12,7 +12,7 @@ import pytest
 from kombu import Connection
 
 from curator.feeds.tasks import ingest_source
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 REDIS_SERVER = "/usr/bin/redis-server"
 

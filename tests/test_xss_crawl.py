@@ -4,7 +4,7 @@ Rows are poisoned through `QuerySet.update`, which skips forms, model cleaning a
 that is what a raw SQL write, a data migration or a future admin field that forgot to clean would
 leave behind. Then a superuser GETs every admin changelist, change, history and delete page, every
 custom admin view and action page, the public pages and feeds, and the rendered emails. No page may
-contain a live script element, an on* handler or a javascript: URL (tests/live_markup.py parses
+contain a live script element, an on* handler or a javascript: URL (tests/support/live_markup.py parses
 each one with html5lib, as a browser would).
 """
 
@@ -41,7 +41,7 @@ from curator.mailing.subscriptions import unsubscribe_url
 from curator.outbox.models import OutboxMessage, WorkerHeartbeat
 from curator.ranking.models import Embedding, Interests, Relevance, RelevanceModel, Story, StoryMembership
 from summarizer.models import DecodingProfile, Draft, DraftOutcome, PlaygroundRun
-from tests.live_markup import Finding, live_script
+from tests.support.live_markup import Finding, live_script
 
 pytestmark = pytest.mark.django_db
 

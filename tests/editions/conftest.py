@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
-from curator.editions.models import Issue, Pick
+from curator.editions.models import Issue
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
 
@@ -61,19 +61,6 @@ def make_draft() -> Callable[..., Draft]:
 @pytest.fixture
 def issue(db) -> Issue:  # type: ignore[no-untyped-def]
     return Issue.objects.create(title="Recommended reading", month=datetime.date(2026, 11, 1))
-
-
-def send(issue: Issue) -> Issue:
-    """Mark an issue sent the way the mailing app's sender finally does, skipping the delivery work."""
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
-    issue.refresh_from_db()
-    return issue
-
-
-def add_pick(issue: Issue, entry: Entry | None = None, section_title: str = "Recommended reading", **fields) -> Pick:  # type: ignore[no-untyped-def]
-    section = issue.sections.get(title=section_title)
-    defaults = {"title": entry.title if entry else "Hand-added link", "url": "https://example.org/x"}
-    return Pick.objects.create(issue=issue, section=section, entry=entry, **{**defaults, **fields})
 
 
 @pytest.fixture

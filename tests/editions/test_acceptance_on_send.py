@@ -6,9 +6,8 @@ from curator.editions import workflow
 from curator.editions.acceptance import record_issue_acceptance
 from curator.editions.models import Issue
 from summarizer.models import DraftChoice, DraftOutcome
-
-from .conftest import add_pick
-from .forms import change_form_data
+from tests.factories import add_pick
+from tests.support.forms import change_form_data
 
 
 def test_it_records_acceptance_when_the_issue_starts_sending(

@@ -6,7 +6,7 @@ from curator.editions import workflow
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry
 from summarizer.models import Draft
-from tests.editions.conftest import add_pick, send
+from tests.factories import add_pick, send
 
 pytestmark = pytest.mark.django_db
 

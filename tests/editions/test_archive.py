@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from curator.editions import workflow
 from curator.editions.models import Issue
-from tests.editions.conftest import add_pick, send
+from tests.factories import add_pick, send
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from curator.editions.models import Issue, Pick, WorkflowError
 from curator.feeds.models import Entry, Source
 from curator.outbox.models import OutboxMessage
 from curator.ranking.models import Relevance, Story, StoryMembership
-from tests.editions.conftest import send
+from tests.factories import send
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick, Section
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
-from tests.editions.conftest import send
 from tests.editions.test_e2e_editorial import SHOTS, log_in, page, shot, submit  # noqa: F401 (fixture)
+from tests.factories import send
 
 pytestmark = pytest.mark.e2e
 

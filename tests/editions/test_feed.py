@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from curator.editions.models import Issue
-from tests.editions.conftest import add_pick, send
+from tests.factories import add_pick, send
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

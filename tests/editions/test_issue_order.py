@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from curator.editions import workflow
 from curator.editions.models import Issue, Pick, Section
-from tests.editions.conftest import add_pick, send
-from tests.editions.forms import change_form_data
+from tests.factories import add_pick, send
+from tests.support.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from curator.editions.models import Issue, IssueLocked, Pick, Section
-from tests.editions.conftest import add_pick, send
+from tests.factories import add_pick, send
 
 pytestmark = pytest.mark.django_db
 

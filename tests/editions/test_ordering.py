@@ -2,7 +2,7 @@ import pytest
 
 from curator.editions import workflow
 from curator.editions.models import IssueLocked, Pick
-from tests.editions.conftest import add_pick, send
+from tests.factories import add_pick, send
 
 pytestmark = pytest.mark.django_db
 

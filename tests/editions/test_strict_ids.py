@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from curator.editions.models import Pick
 from curator.ids import MAX_ID, ascii_digits, parse_id
-from tests.editions.conftest import add_pick
-from tests.editions.forms import change_form_data
+from tests.factories import add_pick
+from tests.support.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 

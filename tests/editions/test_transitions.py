@@ -2,7 +2,7 @@ import pytest
 
 from curator.editions import workflow
 from curator.editions.models import Issue
-from tests.editions.conftest import add_pick
+from tests.factories import add_pick
 
 pytestmark = pytest.mark.django_db
 S = Issue.Status

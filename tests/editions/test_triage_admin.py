@@ -9,7 +9,7 @@ from django.utils import timezone
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry
 from summarizer.models import Draft
-from tests.editions.conftest import add_pick, send
+from tests.factories import add_pick, send
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:feeds_entry_changelist")

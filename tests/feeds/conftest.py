@@ -9,7 +9,7 @@ import pytest
 
 from curator.feeds.fetch import limiter
 from curator.feeds.models import Source
-from tests.feeds.server import FixtureServer
+from tests.support.http_server import FixtureServer
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Entry, IngestRun, Source
+from tests.support.forms import add_source
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 
@@ -102,12 +103,6 @@ def test_it_reports_a_temporary_error_of_fetch_now_in_the_eager_demo_instead_of_
     assert run.failed and run.trigger == "admin"
     source.refresh_from_db()
     assert source.last_status == Source.Status.ERROR and source.consecutive_failures == 1
-
-
-def add_source(admin_client, url: str, **fields):  # type: ignore[no-untyped-def]
-    data = {"name": "Added", "url": url, "kind": "rss", "arxiv_query": "", "active": "on", "section_hint": ""}
-    data |= {"tags": "[]", "fetch_full_text": "on", **fields}
-    return admin_client.post("/admin/feeds/source/add/", data)
 
 
 def test_it_discovers_the_feed_when_a_page_url_is_added(admin_client, feed_server):

@@ -12,7 +12,7 @@ from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Entry, IngestRun, Source
 from curator.feeds.parse import parse_feed
 from curator.feeds.sanitize import html_to_text
-from tests.feeds.pathological import deep_divs
+from tests.support.pathological import deep_divs
 
 # "A few seconds" on a quiet machine; generous, since the test machine is shared.
 PARSE_BUDGET_S = 8.0

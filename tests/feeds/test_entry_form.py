@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from curator.feeds.admin import ListField
 from curator.feeds.models import Entry, Source
-from tests.form_post import form_fields
+from tests.support.form_fields import form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from curator.feeds.models import Entry, Source
 from curator.feeds.sanitize import sanitized_markup
-from tests.form_post import form_fields
-from tests.live_markup import live_script
+from tests.support.form_fields import form_fields
+from tests.support.live_markup import live_script
 
 pytestmark = pytest.mark.django_db
 

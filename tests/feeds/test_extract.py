@@ -8,7 +8,7 @@ from curator.feeds.extract import extract_text, fetch_full_text
 from curator.feeds.fetch import Fetcher
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Entry
-from tests.feeds.server import FIXTURES
+from tests.support.http_server import FIXTURES
 
 pytestmark = pytest.mark.usefixtures("allow_loopback")
 

@@ -9,7 +9,7 @@ import pytest
 
 from curator.feeds import tasks
 from curator.feeds.models import Entry, IngestRun, Source
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 ENV = {"FEEDS_ALLOWED_NETWORKS": "127.0.0.1/32"}
 

@@ -10,7 +10,7 @@ import pytest
 from curator.feeds.fetch import BlockedURL, Fetcher, FetchError, MalformedURL
 from curator.feeds.ingest import ingest_many
 from curator.feeds.models import Entry, IngestRun, Source
-from tests.feeds.server import FixtureServer
+from tests.support.http_server import FixtureServer
 
 ODD_LOCATIONS = ["http:odd.example:81/x", "http://0177.0.0.1/x", "http://[::1/x", "http://xn--/x", "http://a\x01b/"]
 

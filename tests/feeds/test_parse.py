@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from curator.feeds.parse import parse_feed
-from tests.feeds.server import FIXTURES
+from tests.support.http_server import FIXTURES
 
 
 def parse(name: str, url: str = "https://feeds.example/feed.xml"):  # type: ignore[no-untyped-def]

@@ -12,8 +12,8 @@ import pytest
 from curator.feeds.ingest import ingest_many
 from curator.feeds.models import IngestRun, Source
 from curator.feeds.parse_pool import DeadlinePool, ParserPool
-from tests.feeds.pathological import deep_divs
-from tests.feeds.server import FIXTURES
+from tests.support.http_server import FIXTURES
+from tests.support.pathological import deep_divs
 
 # 400,000 nested elements written as XML elements (4.4 MB, under FEEDS_MAX_BYTES): bounded, but feedparser
 # alone needs about 2.8 s for them, far past the tests' deadlines; 50,000 parse in 0.36 s on a fast machine,

@@ -6,7 +6,7 @@ import pytest
 
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Source
-from tests.feeds.test_admin import add_source
+from tests.support.forms import add_source
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from curator.feeds.fetch import BlockedAddress, BlockedURL, Fetcher, refusal_reason
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Source
-from tests.feeds.server import FixtureServer
+from tests.support.http_server import FixtureServer
 
 BLOCKED_HOSTS = [
     "127.0.0.1",

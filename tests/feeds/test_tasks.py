@@ -10,7 +10,7 @@ from django.utils import timezone
 from curator.celery import app as celery_app
 from curator.feeds import tasks
 from curator.feeds.models import Entry, IngestRun, Source
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.usefixtures("allow_loopback")
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from curator.editions.models import Issue
 from curator.mailing import control, send
 from curator.mailing.models import Delivery
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 pytestmark = pytest.mark.django_db
 

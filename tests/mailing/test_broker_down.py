@@ -14,8 +14,7 @@ from curator.mailing import control
 from curator.mailing.models import Delivery, SignUp, Subscriber
 from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,9 +12,8 @@ from curator.editions.models import Issue
 from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
 from curator.outbox.tasks import sweep_outbox
-from tests.conftest import wait_until
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
+from tests.support.waiting import wait_until
 
 
 def finished(worker, task_id: str) -> int:  # type: ignore[no-untyped-def]

@@ -17,8 +17,7 @@ from curator.mailing.click_report import click_report
 from curator.mailing.models import ClickCount, Subscriber
 from curator.mailing.render import render_issue
 from curator.mailing.subscriptions import unsubscribe_token
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 # What a browser sends when a reader opens the link from their mail.

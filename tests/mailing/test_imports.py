@@ -8,7 +8,7 @@ from django.urls import reverse
 from curator.mailing import imports
 from curator.mailing.csvio import ImportFileError
 from curator.mailing.models import Subscriber, SubscriberImport
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@ import pytest
 from curator.editions.models import Issue
 from curator.mailing import control, deliveries, send
 from curator.mailing.models import Delivery
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 pytestmark = pytest.mark.django_db
 

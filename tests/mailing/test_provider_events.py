@@ -6,8 +6,7 @@ import json
 import pytest
 
 from curator.mailing.models import ProviderEvent, Subscriber
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 pytestmark = pytest.mark.django_db
 URL = "/anymail/postmark/tracking/"

@@ -17,8 +17,7 @@ from curator.editions.models import Issue
 from curator.mailing import control, schedule
 from curator.mailing.models import Delivery, ScheduledSend
 from curator.mailing.tasks import start_scheduled_sends
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 NOW = dt.datetime(2026, 3, 31, 8, 0, tzinfo=dt.UTC)
 

@@ -12,9 +12,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from curator.editions.models import Issue
 from curator.mailing import schedule
 from curator.mailing.models import ScheduledSend
-from tests.conftest import REPO, database_url_for_subprocess, wait_until
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
+from tests.support.paths import REPO, database_url_for_subprocess
+from tests.support.waiting import wait_until
 
 TASK = "curator.mailing.tasks.start_scheduled_sends"
 

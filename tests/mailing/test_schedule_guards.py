@@ -11,9 +11,8 @@ from curator.editions import workflow
 from curator.editions.models import Issue, Pick
 from curator.mailing import schedule
 from curator.mailing.models import Delivery, ScheduledSend
-from tests.editions.forms import change_form_data
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
+from tests.support.forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 31, 8, 0, tzinfo=dt.UTC)

@@ -8,8 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from curator.mailing.models import ScheduledSend
-
-from .conftest import make_issue
+from tests.factories import make_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from curator.editions.models import Issue
 from curator.mailing import schedule, scheduler
 from curator.mailing.models import ScheduledSend
 from curator.mailing.tasks import start_scheduled_sends
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 WARNING = "The scheduler is not running: this send will not start."
 

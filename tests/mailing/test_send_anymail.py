@@ -20,8 +20,7 @@ import pytest
 from curator.editions.models import Issue
 from curator.mailing import control, send
 from curator.mailing.models import Delivery, Subscriber
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 pytestmark = pytest.mark.django_db
 TOKEN = "server-token-for-tests"

@@ -11,8 +11,7 @@ from django.utils import timezone
 from curator.editions.models import Issue
 from curator.mailing import control, deliveries, send
 from curator.mailing.models import Delivery
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 
 @pytest.mark.django_db(transaction=True)

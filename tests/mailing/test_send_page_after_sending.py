@@ -6,8 +6,7 @@ from django.urls import reverse
 from curator.editions.models import Issue
 from curator.mailing import control
 from curator.mailing.models import Delivery
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from curator.mailing import control, send
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from curator.mailing import control, send
 from curator.mailing.clicks import click_url
 from curator.mailing.models import Delivery, Subscriber
 from curator.mailing.subscriptions import unsubscribe_url
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +82,7 @@ def test_it_skips_people_who_unsubscribed_after_the_send_started(issue, smtp_ser
 
 
 def test_it_refuses_to_send_a_draft(smtp_server):
-    from .conftest import make_issue
+    from tests.factories import make_issue
 
     draft = make_issue(status=Issue.Status.DRAFT)
     make_subscribers(2)

@@ -19,9 +19,8 @@ from django.db import connection
 from curator.editions.models import Issue
 from curator.mailing import control, deliveries
 from curator.mailing.models import Delivery
-from tests.conftest import wait_until
-
-from .conftest import make_issue, make_subscribers
+from tests.factories import make_issue, make_subscribers
+from tests.support.waiting import wait_until
 
 
 def mail_env(smtp_server, settings, **extra: str) -> dict:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from curator.mailing import signup_limits
 from curator.mailing.models import Subscriber
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from curator.mailing import control, deliveries, stalls
 from curator.mailing.models import Delivery
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 pytestmark = pytest.mark.django_db
 

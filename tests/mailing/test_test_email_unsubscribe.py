@@ -11,8 +11,7 @@ from django.urls import reverse
 from curator.mailing.models import Subscriber
 from curator.mailing.subscriptions import unsubscribe_url
 from curator.mailing.testsend import preview_subscriber, send_test_message
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 pytestmark = pytest.mark.django_db
 

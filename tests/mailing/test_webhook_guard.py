@@ -16,8 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from curator.mailing.models import ProviderEvent, Subscriber
-
-from .conftest import make_subscribers
+from tests.factories import make_subscribers
 
 REPO = Path(__file__).resolve().parents[2]
 POSTMARK = "/anymail/postmark/tracking/"

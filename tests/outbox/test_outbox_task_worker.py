@@ -15,8 +15,8 @@ from curator.feeds.models import IngestRun, Source
 from curator.feeds.tasks import ingest_source
 from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
-from tests.conftest import wait_until
-from tests.feeds.server import FixtureServer
+from tests.support.http_server import FixtureServer
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture

@@ -7,18 +7,6 @@ from collections.abc import Callable
 import pytest
 
 from curator.feeds.models import Entry
-from curator.ranking.demo import read_demo_rows
-
-ROWS = read_demo_rows()
-
-
-def topic(name: str, kind: str = "paper") -> list[dict]:
-    return [row for row in ROWS if row["topic"] == name and row["kind"] == kind]
-
-
-INTERPRETABILITY = topic("interpretability")
-INFERENCE = topic("efficient inference")
-ROBOTS = topic("robot locomotion")
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from curator.ranking import embed, fit, scoring
 from curator.ranking.models import RefitRequest, Relevance, RelevanceModel, Story, StoryMembership
 from curator.ranking.refit import run_requested_refit
 from curator.ranking.stories import assign_stories
-from tests.ranking.conftest import INTERPRETABILITY, ROBOTS
+from tests.support.demo_topics import INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:feeds_entry_changelist")

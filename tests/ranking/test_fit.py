@@ -4,7 +4,7 @@ from curator.feeds.models import Entry
 from curator.ranking import embed, fit, scoring
 from curator.ranking.models import Interests, Relevance, RelevanceModel
 from curator.ranking.scoring import relevance
-from tests.ranking.conftest import INFERENCE, INTERPRETABILITY, ROBOTS
+from tests.support.demo_topics import INFERENCE, INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db
 

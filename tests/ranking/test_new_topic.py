@@ -11,7 +11,7 @@ from curator.feeds.models import Entry
 from curator.ranking import embed, fit, scoring
 from curator.ranking.demo import INTERESTS, read_demo_rows
 from curator.ranking.models import Interests, Relevance, RelevanceModel
-from tests.ranking.conftest import INFERENCE, INTERPRETABILITY, ROBOTS
+from tests.support.demo_topics import INFERENCE, INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from curator.feeds.models import Entry
 from curator.ranking import embed
 from curator.ranking.models import Embedding, Relevance
-from tests.ranking.conftest import INFERENCE, ROBOTS
+from tests.support.demo_topics import INFERENCE, ROBOTS
 
 pytestmark = pytest.mark.django_db
 

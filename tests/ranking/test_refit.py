@@ -9,7 +9,7 @@ from curator.ranking import embed
 from curator.ranking.models import RefitRequest, Relevance, RelevanceModel
 from curator.ranking.refit import request_refit, run_requested_refit, seconds_until_due
 from curator.ranking.tasks import refit_model
-from tests.ranking.conftest import INTERPRETABILITY, ROBOTS
+from tests.support.demo_topics import INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db
 

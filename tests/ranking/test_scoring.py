@@ -3,7 +3,7 @@ import pytest
 from curator.feeds.models import Entry
 from curator.ranking import embed, fit, scoring
 from curator.ranking.models import Relevance
-from tests.ranking.conftest import INFERENCE, INTERPRETABILITY, ROBOTS
+from tests.support.demo_topics import INFERENCE, INTERPRETABILITY, ROBOTS
 
 pytestmark = pytest.mark.django_db
 

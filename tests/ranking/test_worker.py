@@ -6,8 +6,8 @@ from curator.feeds.models import Entry
 from curator.feeds.signals import entries_created
 from curator.ranking.models import Embedding, RefitRequest, Relevance, RelevanceModel
 from curator.ranking.refit import request_refit
-from tests.conftest import wait_until
-from tests.ranking.conftest import INTERPRETABILITY, ROBOTS
+from tests.support.demo_topics import INTERPRETABILITY, ROBOTS
+from tests.support.waiting import wait_until
 
 
 @pytest.mark.worker

@@ -16,7 +16,7 @@ from curator.ranking.demo import read_demo_rows
 from curator.search import documents, search
 from curator.search.models import Document, Topic
 from curator.search.topics import suggest
-from tests.editions.forms import change_form_data, inline_prefix
+from tests.support.forms import change_form_data, inline_prefix
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)

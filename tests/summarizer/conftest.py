@@ -9,20 +9,8 @@ import pytest
 
 from curator.feeds.models import Entry, Source
 from summarizer import engine
-from tests.summarizer.tiny_models import build_causal, build_seq2seq
-
-PAPER_ABSTRACT = (
-    "We introduce Sparse Ladder Attention, a method that lets transformers read documents of 64,000 tokens. "
-    "On three long-document benchmarks it matches dense attention while using 40% less memory. "
-    "The method needs no custom kernels and trains in 12 hours on 8 GPUs. "
-    "We release code and checkpoints for researchers who work with long inputs."
-)
-POST_TEXT = (
-    "Gradient checkpointing trades compute for memory. Instead of keeping every activation, the training loop "
-    "stores a few and recomputes the rest during the backward pass. In our experiments the peak memory fell by "
-    "half while each step took about 30% longer. The trick matters most for long sequences and large batches. "
-    "We also show how to pick which layers to checkpoint with a simple profiler."
-)
+from tests.support.sample_texts import PAPER_ABSTRACT, POST_TEXT
+from tests.support.tiny_models import build_causal, build_seq2seq
 
 
 @pytest.fixture(scope="session")

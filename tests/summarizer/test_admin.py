@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from summarizer import drafting
 from summarizer.models import DecodingProfile, Draft
+from tests.support.sample_texts import PLAYGROUND_KNOBS
 
 
 def entry_url(entry):
@@ -95,21 +96,6 @@ def test_it_explains_each_knob_on_the_profile_page(admin_client):
     page = admin_client.get(reverse("admin:summarizer_decodingprofile_change", args=[profile.pk])).content.decode()
     assert "Never repeat any run of this many words" in page
     assert "draw among the smallest set of words" in page
-
-
-PLAYGROUND_KNOBS = {
-    "strategy": "top_k",
-    "num_beams": 1,
-    "num_return_sequences": 2,
-    "temperature": 0.9,
-    "top_k": 30,
-    "repetition_penalty": 1.0,
-    "no_repeat_ngram_size": 2,
-    "length_penalty": 1.0,
-    "min_new_tokens": 8,
-    "max_new_tokens": 8,
-    "seed": 11,
-}
 
 
 def test_it_shows_playground_results_for_pasted_text(admin_client, use_model):

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from curator.feeds.signals import entries_created
 from summarizer.models import DecodingProfile, Draft, PlaygroundRun
-
-from .test_admin import PLAYGROUND_KNOBS
+from tests.support.sample_texts import PLAYGROUND_KNOBS
 
 
 def profiles(*names: str) -> list[DecodingProfile]:

@@ -2,15 +2,9 @@
 
 import pytest
 
-from summarizer import engine, prompts
+from summarizer import engine
 from summarizer.decoding import check
-
-SOURCES = [
-    prompts.Source("Sparse Ladder Attention", "We read documents of 64,000 tokens with 40% less memory."),
-    prompts.Source("Checkpointing", "Gradient checkpointing trades compute for memory during training."),
-    prompts.Source("Short", "Diffusion models."),
-]
-SAMPLE = {"strategy": "temperature", "temperature": 1.5, "max_new_tokens": 16, "min_new_tokens": 16}
+from tests.support.sample_texts import SAMPLE, SOURCES
 
 
 def ids_of(loaded, params, seed=None, source=SOURCES[0]):

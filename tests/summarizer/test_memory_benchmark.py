@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from benchmarks import model_memory as memory_benchmark
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 def test_one_measuring_process_reports_memory_packing_and_time(model_dirs):  # type: ignore[no-untyped-def]

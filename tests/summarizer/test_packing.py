@@ -5,7 +5,7 @@ import torch
 
 from summarizer import engine, packing
 from summarizer.decoding import check
-from tests.summarizer.test_generation import SOURCES
+from tests.support.sample_texts import SOURCES
 
 pytestmark = pytest.mark.skipif(not packing.available(), reason="this torch build has no oneDNN linear kernels")
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from summarizer.models import DecodingProfile, PlaygroundRun
-from tests.summarizer.test_admin import PLAYGROUND_KNOBS
+from tests.support.sample_texts import PLAYGROUND_KNOBS
 
 URL = "admin:summarizer_decodingprofile_playground"
 

@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 
 from summarizer.models import DecodingProfile
-from tests.summarizer.test_admin import PLAYGROUND_KNOBS
+from tests.support.sample_texts import PLAYGROUND_KNOBS
 
 URL = "admin:summarizer_decodingprofile_playground"
 

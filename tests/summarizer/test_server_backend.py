@@ -12,7 +12,7 @@ from curator.editions.drafts import ranked_drafts
 from summarizer import backends, drafting, faithfulness, fallback, server
 from summarizer.models import DecodingProfile, Draft
 from summarizer.report import profile_report
-from tests.summarizer.fake_openai import Script, fake_server
+from tests.support.fake_openai import Script, fake_server
 
 FAITHFUL = "Sparse Ladder Attention lets transformers read long documents with 40% less memory."
 INVENTED = "Dr. Elena Martinez and the team at the University of California, San Diego propose Sparse Ladder Attention."
@@ -246,7 +246,7 @@ def test_the_profile_report_shows_backend_and_each_profiles_demoted_share(api, m
 
 def test_the_playground_preview_orders_by_faithfulness(api, db):
     from summarizer import prompts
-    from tests.summarizer.conftest import PAPER_ABSTRACT
+    from tests.support.sample_texts import PAPER_ABSTRACT
 
     api({"text": INVENTED})
     knobs = plain_greedy().knobs()

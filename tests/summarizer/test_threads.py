@@ -8,7 +8,7 @@ import pytest
 
 from curator import celery as curator_celery
 from summarizer import engine
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 
 def test_the_worker_and_the_engine_agree_on_the_variable():

@@ -5,7 +5,7 @@ import pytest
 from curator.feeds.signals import entries_created
 from summarizer import tasks
 from summarizer.models import DecodingProfile, Draft
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 
 @pytest.mark.worker

@@ -6,7 +6,7 @@ import pytest
 
 from summarizer import tasks
 from summarizer.models import Draft
-from tests.conftest import wait_until
+from tests.support.waiting import wait_until
 
 
 @pytest.mark.worker

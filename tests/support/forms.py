@@ -27,3 +27,9 @@ def inline_prefix(response, model_name: str) -> str:  # type: ignore[no-untyped-
         if inline.formset.model._meta.model_name == model_name:
             return inline.formset.prefix
     raise LookupError(model_name)
+
+
+def add_source(admin_client, url: str, **fields):  # type: ignore[no-untyped-def]
+    data = {"name": "Added", "url": url, "kind": "rss", "arxiv_query": "", "active": "on", "section_hint": ""}
+    data |= {"tags": "[]", "fetch_full_text": "on", **fields}
+    return admin_client.post("/admin/feeds/source/add/", data)

@@ -14,9 +14,9 @@ import pytest
 from curator.editions.models import Issue, Pick
 from curator.feeds.fetch import limiter
 from curator.feeds.models import Entry, Source
-from tests.conftest import _role_group
-from tests.feeds.server import FixtureServer
-from tests.mailing.conftest import _fresh_cache, _mailing_settings, make_issue, smtp_server  # noqa: F401
+from tests.factories import create_member, role_group
+from tests.support.http_server import FixtureServer
+from tests.support.smtp_server import SMTPServer, apply_mailing_settings, running_smtp_server, use_private_cache
 
 
 @dataclass
@@ -114,7 +114,7 @@ def make_member(django_user_model) -> Callable:  # type: ignore[no-untyped-def]
             is_staff=True,
             first_name=first_name,
         )
-        user.groups.add(_role_group(role))
+        user.groups.add(role_group(role))
         return user
 
     return make
@@ -140,14 +140,6 @@ def page_server(settings) -> Iterator[FixtureServer]:  # type: ignore[no-untyped
     yield server
     server.close()
     limiter.reset()
-
-
-def create_member(django_user_model, username: str, role: str, first_name: str = ""):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.org", f"{username}-password", is_staff=True, first_name=first_name
-    )
-    user.groups.add(_role_group(role))
-    return user
 
 
 @pytest.fixture
@@ -202,3 +194,20 @@ def make_pick(issue: Issue, make_entry: Callable[..., Entry]) -> Callable[..., P
         return Pick.objects.create(**{**values, **fields})
 
     return make
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SMTPServer]:  # type: ignore[no-untyped-def]
+    """A live SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
+    with running_smtp_server(settings) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _mailing_settings(settings) -> None:  # type: ignore[no-untyped-def]
+    apply_mailing_settings(settings)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings) -> None:  # type: ignore[no-untyped-def]
+    use_private_cache(settings)

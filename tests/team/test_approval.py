@@ -14,8 +14,7 @@ from curator.editions.models import Issue, Pick
 from curator.mailing import control, schedule
 from curator.mailing.models import Delivery
 from curator.team import approval
-from tests.mailing.conftest import make_subscribers
-from tests.team.conftest import make_issue
+from tests.factories import make_issue, make_subscribers
 
 pytestmark = pytest.mark.django_db
 

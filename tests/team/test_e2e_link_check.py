@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from curator.editions.models import Issue, Pick
 from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
-from tests.team.conftest import make_issue
+from tests.factories import make_issue
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from curator.feeds.models import Entry, Source
 from curator.feeds.signals import entries_created
 from curator.team.models import Assignment, Member, Suggestion
 from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
-from tests.feeds.server import FixtureServer
+from tests.support.http_server import FixtureServer
 
 pytestmark = pytest.mark.e2e
 

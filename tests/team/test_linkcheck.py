@@ -8,7 +8,7 @@ from django.urls import reverse
 from curator.editions import workflow
 from curator.editions.models import Issue, LinkCheck, Pick
 from curator.team import approval, linkcheck
-from tests.team.conftest import make_issue
+from tests.factories import make_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from curator.mailing.models import ScheduledSend
 from curator.outbox.models import OutboxMessage
 from curator.team import reminders
 from curator.team.models import Assignment
-from tests.conftest import wait_until
-from tests.team.conftest import make_issue
+from tests.factories import make_issue
+from tests.support.waiting import wait_until
 
 NOW = dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
 

@@ -141,7 +141,7 @@ def test_two_members_suggesting_the_same_new_page_at_once_make_one_entry(page_se
 
     from django.db import connection
 
-    from tests.team.conftest import create_member
+    from tests.factories import create_member
 
     members = [create_member(django_user_model, name, "Contributor") for name in ("ann", "bob")]
     barrier, results, errors = threading.Barrier(2), [], []

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from curator.editions.models import Issue, Pick
 from curator.team import claim
-from curator.team.models import Assignment, Member
+from curator.team.models import Member
 from curator.team.voice import draft_in_voice, past_blurbs
 from summarizer import prompts, server
 from summarizer.models import Draft
+from tests.factories import sent_issue_with_blurbs
+from tests.support.sample_texts import ARTICLE
 
 pytestmark = pytest.mark.django_db
-
-ARTICLE = (
-    "Data pruning changes how test error scales with data. "
-    "With a good pruning metric the error can fall exponentially instead of as a power law. "
-    "The authors test twelve pruning metrics on ImageNet. "
-    "Most metrics fail at scale, which is the surprising part. "
-    "A new self-supervised metric works as well as the best supervised ones. "
-    "The paper ends with a call for foundation datasets."
-)
-
-
-def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:  # type: ignore[no-untyped-def]
-    old = Issue.objects.create(title="Old", month=datetime.date(2026, 6, 1))
-    for text in blurbs:
-        entry = make_entry()
-        pick = Pick.objects.create(issue=old, section=old.sections.first(), entry=entry, title=entry.title, blurb=text)
-        Assignment.objects.create(pick=pick, writer=user, state="approved")
-    Issue.objects.filter(pk=old.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
-    return old
 
 
 def test_without_the_profile_setting_nothing_is_read_or_drafted(contributor, make_entry, make_pick):
@@ -85,9 +64,9 @@ def test_the_my_picks_button_drafts_only_the_members_own_pick(client, contributo
 
 @pytest.fixture
 def fake_api(settings):  # type: ignore[no-untyped-def]
-    """The openai backend pointed at the recording fake server (tests/summarizer/fake_openai.py)."""
+    """The openai backend pointed at the recording fake server (tests/support/fake_openai.py)."""
     from summarizer import server
-    from tests.summarizer.fake_openai import Script, fake_server
+    from tests.support.fake_openai import Script, fake_server
 
     settings.SUMMARIZER_BACKEND = "openai"
     settings.SUMMARIZER_API_MODEL = "fake-model"

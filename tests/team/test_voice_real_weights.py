@@ -11,7 +11,8 @@ from curator.team.models import Member
 from curator.team.voice import KNOBS, PROFILE_NAME, draft_in_voice, past_blurbs
 from summarizer import engine, prompts, small_model
 from summarizer.models import Draft
-from tests.team.test_voice import ARTICLE, sent_issue_with_blurbs
+from tests.factories import sent_issue_with_blurbs
+from tests.support.sample_texts import ARTICLE
 
 pytestmark = [pytest.mark.real_weights, pytest.mark.django_db, pytest.mark.timeout(900)]
 

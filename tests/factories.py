@@ -1,0 +1,113 @@
+"""Plain functions that build the rows tests need: issues, sections, picks, subscribers, members.
+
+One signature each; fixtures in the conftest files call these, and test modules import them from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+
+from curator.editions.models import Issue, Pick, Section
+from curator.feeds.models import Entry
+from curator.mailing.models import Subscriber
+from curator.team.models import Assignment
+
+
+def role_group(name: str) -> Group:
+    """The group from the editions migration; re-created when a transactional test flushed it."""
+    if not Group.objects.filter(name=name).exists():
+        call_command("sync_roles", stdout=io.StringIO())
+    return Group.objects.get(name=name)
+
+
+def create_member(django_user_model, username: str, role: str, first_name: str = ""):  # type: ignore[no-untyped-def]
+    """A staff member in one role group, with the password `<username>-password`."""
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", f"{username}-password", is_staff=True, first_name=first_name
+    )
+    user.groups.add(role_group(role))
+    return user
+
+
+def send(issue: Issue) -> Issue:
+    """Mark an issue sent the way the mailing app's sender finally does, skipping the delivery work."""
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+    issue.refresh_from_db()
+    return issue
+
+
+def add_pick(issue: Issue, entry: Entry | None = None, section_title: str = "Recommended reading", **fields) -> Pick:  # type: ignore[no-untyped-def]
+    section = issue.sections.get(title=section_title)
+    defaults = {"title": entry.title if entry else "Hand-added link", "url": "https://example.org/x"}
+    return Pick.objects.create(issue=issue, section=section, entry=entry, **{**defaults, **fields})
+
+
+def section(issue: Issue, title: str, position: int) -> Section:
+    """The issue's default section of that name, or a new one when settings name other defaults."""
+    return issue.sections.filter(title=title).first() or Section.objects.create(
+        issue=issue, title=title, position=position
+    )
+
+
+def make_issue(status: str = Issue.Status.READY, title: str = "Recommended reading, March 2026") -> Issue:
+    issue = Issue.objects.create(
+        title=title,
+        month=dt.date(2026, 3, 1),
+        intro="Welcome to the March issue. This month we read about *sparse attention* and data pruning.",
+        sign_off="That is all for March. See you in April!",
+        status=Issue.Status.DRAFT,
+    )
+    feature = section(issue, "Feature", 0)
+    reading = section(issue, "Recommended reading", 2)
+    Pick.objects.create(
+        issue=issue,
+        section=feature,
+        title="Pruning datasets before you train",
+        url="https://blog.example.net/pruning-datasets",
+        blurb="A careful look at which training examples carry their weight, with [code](https://code.example.net/prune).",
+        byline="Ada",
+        position=0,
+    )
+    Pick.objects.create(
+        issue=issue,
+        section=reading,
+        title="Sparse attention, revisited",
+        url="https://arxiv.org/abs/2603.01234",
+        blurb="The authors show that most heads attend to a handful of tokens, and exploit it.",
+        byline="Grace",
+        position=0,
+    )
+    Pick.objects.create(
+        issue=issue,
+        section=reading,
+        title="Calibration of small language models",
+        url="https://research.example.com/calibration",
+        blurb="Short and practical: temperature scaling still wins.",
+        byline="Alan",
+        position=1,
+    )
+    if status != Issue.Status.DRAFT:
+        Issue.objects.filter(pk=issue.pk).update(status=status)
+        issue.refresh_from_db()
+    return issue
+
+
+def make_subscribers(count: int, status: str = Subscriber.Status.ACTIVE, prefix: str = "reader") -> list[Subscriber]:
+    return Subscriber.objects.bulk_create(
+        [Subscriber(email=f"{prefix}{i}@example.com", name=f"Reader {i}", status=status) for i in range(count)]
+    )
+
+
+def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:  # type: ignore[no-untyped-def]
+    old = Issue.objects.create(title="Old", month=dt.date(2026, 6, 1))
+    for text in blurbs:
+        entry = make_entry()
+        pick = Pick.objects.create(issue=old, section=old.sections.first(), entry=entry, title=entry.title, blurb=text)
+        Assignment.objects.create(pick=pick, writer=user, state="approved")
+    Issue.objects.filter(pk=old.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
+    return old
