@@ -1,8 +1,9 @@
-"""Shared fixtures: named users, eager Celery by default, and a real worker when asked for."""
+"""Shared fixtures: named users and roles, eager Celery by default, a real worker when asked for, local servers."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import os
 import subprocess
@@ -19,8 +20,12 @@ from django.utils import timezone
 
 from curator.celery import app as celery_app
 from curator.feeds.models import Entry, Source
+from summarizer import engine
 from tests.factories import role_group
+from tests.support.http_server import FixtureServer
+from tests.support.link_server import LinkServer, running_link_server
 from tests.support.paths import REPO, database_url_for_subprocess
+from tests.support.tiny_models import build_causal, build_seq2seq
 
 
 @pytest.fixture(autouse=True)
@@ -283,3 +288,77 @@ def without_entries_created_receivers() -> Iterator[None]:
     with entries_created.lock:
         entries_created.receivers[:] = saved
         entries_created.sender_receivers_cache.clear()
+
+
+@pytest.fixture
+def roles(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    """Editor and Publisher groups even after an earlier transactional test flushed the tables."""
+    from django.core.management import call_command
+
+    call_command("sync_roles", stdout=io.StringIO())
+
+
+@pytest.fixture
+def make_member(django_user_model) -> Callable:  # type: ignore[no-untyped-def]
+    def make(username: str, first_name: str, role: str = "Editor", email: str | None = None):  # type: ignore[no-untyped-def]
+        user = django_user_model.objects.create_user(
+            username,
+            f"{username}@example.org" if email is None else email,
+            f"{username}-password",
+            is_staff=True,
+            first_name=first_name,
+        )
+        user.groups.add(role_group(role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def link_server() -> Iterator[LinkServer]:
+    """Pages for the link check on 127.0.0.1 (tests/support/link_server.py)."""
+    with running_link_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("models")
+    return {
+        "seq2seq": build_seq2seq(root / "tiny-bart"),
+        "causal": build_causal(root / "tiny-gpt2-chat"),
+        "causal_plain": build_causal(root / "tiny-gpt2-plain", chat_template=False),
+    }
+
+
+@pytest.fixture
+def use_model(settings, model_dirs: dict[str, Path]) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+    """Point SUMMARIZER_MODEL at one of the tiny models, exactly as a deployment would."""
+
+    def choose(kind: str = "seq2seq") -> Path:
+        settings.SUMMARIZER_MODEL = str(model_dirs[kind])
+        engine.reset()
+        return model_dirs[kind]
+
+    return choose
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FixtureServer]:
+    server = FixtureServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def allow_loopback(settings) -> None:  # type: ignore[no-untyped-def]
+    """The fetcher refuses loopback by default; the tests allow exactly the test server's address."""
+    settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+
+@pytest.fixture
+def make_source(feed_server: FixtureServer):  # type: ignore[no-untyped-def]
+    def make(path: str, name: str = "", **fields) -> Source:  # type: ignore[no-untyped-def]
+        return Source.objects.create(name=name or path, url=feed_server.url(path), **fields)
+
+    return make

@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from curator.editions.models import Issue, Pick, Section
-from curator.feeds.models import Entry
+from curator.feeds.models import Entry, Source
 from curator.mailing.models import Subscriber
 from curator.team.models import Assignment
+from tests.support.sample_texts import PAPER_ABSTRACT, POST_TEXT
 
 
 def role_group(name: str) -> Group:
@@ -111,3 +112,20 @@ def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:  # typ
         Assignment.objects.create(pick=pick, writer=user, state="approved")
     Issue.objects.filter(pk=old.pk).update(status=Issue.Status.SENT, sent_at=timezone.now())
     return old
+
+
+def make_text_entry(source: Source, n: int, kind: str = "paper", **fields: object) -> Entry:
+    """Entry number n of a source, with a paper abstract or a post's full text for the summarizer to read."""
+    values: dict[str, object] = {
+        "source": source,
+        "guid": f"entry-{n}",
+        "url": f"https://lab.example.org/{n}",
+        "kind": kind,
+        "title": "Sparse Ladder Attention for long documents" if kind == "paper" else "Checkpointing, explained",
+    }
+    if kind == "paper":
+        values["abstract"] = PAPER_ABSTRACT
+    else:
+        values["full_text"] = POST_TEXT
+    values.update(fields)
+    return Entry.objects.create(**values)

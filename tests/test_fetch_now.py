@@ -10,7 +10,6 @@ import pytest
 from curator.feeds.models import Entry, IngestRun
 from curator.ranking.models import Relevance
 from summarizer.models import Draft
-from tests.feeds.conftest import allow_loopback, feed_server, make_source  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("allow_loopback")]
 
@@ -23,7 +22,7 @@ def fetch_now(client, *sources) -> str:  # type: ignore[no-untyped-def]
     return response.content.decode()
 
 
-def test_the_eager_demo_says_how_many_new_entries_were_fetched_drafted_and_ranked(admin_client, make_source):  # noqa: F811
+def test_the_eager_demo_says_how_many_new_entries_were_fetched_drafted_and_ranked(admin_client, make_source):
     source = make_source("rss091.xml", name="Sparse Thoughts", fetch_full_text=False)
 
     body = fetch_now(admin_client, source)
@@ -37,7 +36,7 @@ def test_the_eager_demo_says_how_many_new_entries_were_fetched_drafted_and_ranke
     assert IngestRun.objects.get(source=source).trigger == "admin"
 
 
-def test_a_second_fetch_says_nothing_was_new_and_a_failure_is_named(admin_client, make_source):  # noqa: F811
+def test_a_second_fetch_says_nothing_was_new_and_a_failure_is_named(admin_client, make_source):
     good = make_source("rss091.xml", name="Sparse Thoughts", fetch_full_text=False)
     fetch_now(admin_client, good)
     broken = make_source("status/500", name="Broken Blog", fetch_full_text=False)

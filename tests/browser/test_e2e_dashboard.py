@@ -17,7 +17,7 @@ from curator.feeds.models import Entry, IngestRun, Source
 from curator.mailing.models import Subscriber
 from curator.ranking.models import Relevance, Story, StoryMembership
 from summarizer.models import Draft
-from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401  (the page fixture)
+from tests.support.browser import log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -102,7 +102,7 @@ def assert_fits(browser_page, name: str) -> None:  # type: ignore[no-untyped-def
         assert inner[0] <= inner[1], f"{name}: the list scrolls sideways inside its box: {inner}"
 
 
-def test_it_fits_the_dashboard_and_the_busiest_lists_on_a_laptop_screen(busy_desk, live_server, page) -> None:  # noqa: F811
+def test_it_fits_the_dashboard_and_the_busiest_lists_on_a_laptop_screen(busy_desk, live_server, page) -> None:
     log_in(page, live_server.url, "sue", "sue-password")
     entry = Entry.objects.order_by("pk").first()
     pages = {

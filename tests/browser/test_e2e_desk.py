@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
-from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
+from tests.support.browser import log_in, settled, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -55,13 +55,7 @@ def current_id(browser_page) -> int:  # type: ignore[no-untyped-def]
     return int(browser_page.locator(".desk-item.is-current").get_attribute("data-entry-id"))
 
 
-def settled(browser_page) -> None:  # type: ignore[no-untyped-def]
-    """Every decision answered: no request of the desk is on its way."""
-    expect(browser_page.locator("#desk")).to_have_attribute("data-busy", "0")
-    expect(browser_page.locator(".desk-item.is-pending")).to_have_count(0)
-
-
-def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, live_server, page):  # noqa: F811
+def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, live_server, page):
     entries, issue = week_of_entries
     e = [entry.pk for entry in entries]
     page.set_viewport_size({"width": 1366, "height": 768})
@@ -132,7 +126,7 @@ def test_it_triages_ten_entries_by_keyboard_without_reloading(week_of_entries, l
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, live_server, page):  # noqa: F811
+def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, live_server, page):
     entries, issue = week_of_entries
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server.url, "dora", "dora-password")
@@ -159,7 +153,7 @@ def test_it_tells_the_editor_when_someone_else_decided_first(week_of_entries, li
     expect(page.locator(f'.desk-item[data-entry-id="{entries[1].pk}"]')).to_have_class(re.compile("is-failed"))
 
 
-def test_undo_brings_back_the_relevance_and_the_like_line_without_a_reload(week_of_entries, live_server, page):  # noqa: F811
+def test_undo_brings_back_the_relevance_and_the_like_line_without_a_reload(week_of_entries, live_server, page):
     import numpy as np
 
     from curator.ranking import scoring, vectors

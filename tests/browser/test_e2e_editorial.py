@@ -7,13 +7,9 @@ step land in var/e2e/ (kept by CI as artifacts).
 from __future__ import annotations
 
 import datetime
-import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -21,45 +17,9 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
+from tests.support.browser import log_in, shot, submit
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-
-
-@pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: ignore[type-arg]
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test body are
-    # still plain synchronous calls, so Django's async-safety guard is lifted for this test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(15_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            # Inside Playwright's greenlet the ORM may have opened its own connection; close it here,
-            # or the test database cannot be dropped at the end of the session.
-            connections.close_all()
 
 
 @pytest.fixture
@@ -86,10 +46,6 @@ def month_of_entries(roles, django_user_model):  # type: ignore[no-untyped-def]
     return editor, entries, issue
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
 def select_rows(page, titles: list[str]) -> None:  # type: ignore[no-untyped-def]
     for title in titles:
         page.locator("#result_list tbody tr", has_text=title).locator("input.action-select").check()
@@ -98,21 +54,6 @@ def select_rows(page, titles: list[str]) -> None:  # type: ignore[no-untyped-def
 def run_action(page, label: str) -> None:  # type: ignore[no-untyped-def]
     page.select_option("select[name=action]", label=label)
     submit(page, "button[name=index]")
-
-
-def submit(page, selector: str) -> None:  # type: ignore[no-untyped-def]
-    """Click something that posts the page, and wait for the answer to load."""
-    with page.expect_navigation():
-        page.locator(selector).click()
-
-
-def log_in(tab, base_url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the admin's login form and wait for the dashboard."""
-    tab.goto(f"{base_url}{reverse('admin:login')}")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", password)
-    submit(tab, "input[type=submit]")
-    tab.wait_for_url(re.compile(r"/admin/$"))
 
 
 def pick_titles(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from curator.feeds.models import Entry, Source
 from curator.mailing import clicks, control
 from curator.mailing.models import ClickCount, Subscriber
 from summarizer.models import Draft, DraftOutcome
-from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
+from tests.support.browser import log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +67,7 @@ def sent_issue(transactional_db, django_user_model, settings):  # type: ignore[n
     return issue
 
 
-def test_it_draws_the_profile_report_and_the_issue_click_report(sent_issue, live_server, page, settings):  # noqa: F811
+def test_it_draws_the_profile_report_and_the_issue_click_report(sent_issue, live_server, page, settings):
     issue = Issue.objects.get(pk=sent_issue.pk)
     assert issue.status == Issue.Status.SENT
     assert DraftOutcome.objects.count() == 3

@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick, Section
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
-from tests.editions.test_e2e_editorial import SHOTS, log_in, page, shot, submit  # noqa: F401 (fixture)
 from tests.factories import send
+from tests.support.browser import SHOTS, drag, log_in, shot, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -87,28 +87,11 @@ def moved(tab, what: str) -> None:  # type: ignore[no-untyped-def]
     expect(tab.locator("#order-status")).to_have_text(re.compile(rf"^Moved (section )?“{re.escape(what)}”"))
 
 
-def drag(tab, source, target, dy: float = 2) -> None:  # type: ignore[no-untyped-def]
-    """Drag as a person does: grab, start moving, scroll to the target, let go there.
-
-    Playwright's drag_to scrolls to the target before the drag starts, and Chromium then takes
-    whatever sits under the pressed button after that scroll as the dragged element.
-    """
-    source.scroll_into_view_if_needed()
-    start = source.bounding_box()
-    tab.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-    tab.mouse.down()
-    tab.mouse.move(start["x"] + start["width"] / 2 + 8, start["y"] + start["height"] / 2 + 8, steps=3)
-    target.scroll_into_view_if_needed()
-    end = target.bounding_box()
-    tab.mouse.move(end["x"] + 40, end["y"] + dy, steps=4)
-    tab.mouse.up()
-
-
 def no_horizontal_scroll(tab) -> bool:  # type: ignore[no-untyped-def]
     return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_it_reorders_picks_and_sections_in_place(assembled_issue, live_server, page):  # noqa: F811
+def test_it_reorders_picks_and_sections_in_place(assembled_issue, live_server, page):
     issue = assembled_issue
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server.url, "erin", "erin-password")
@@ -173,7 +156,7 @@ def test_it_reorders_picks_and_sections_in_place(assembled_issue, live_server, p
     assert shown(page) == before
 
 
-def test_it_puts_everything_back_when_the_server_refuses(assembled_issue, live_server, page):  # noqa: F811
+def test_it_puts_everything_back_when_the_server_refuses(assembled_issue, live_server, page):
     issue = assembled_issue
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server.url, "erin", "erin-password")
@@ -192,7 +175,7 @@ def test_it_puts_everything_back_when_the_server_refuses(assembled_issue, live_s
 
 
 @pytest.mark.parametrize("width", [1366, 1440, 1600])
-def test_it_fits_the_window_without_horizontal_scrolling(assembled_issue, live_server, page, width):  # noqa: F811
+def test_it_fits_the_window_without_horizontal_scrolling(assembled_issue, live_server, page, width):
     page.set_viewport_size({"width": width, "height": 768})
     log_in(page, live_server.url, "erin", "erin-password")
     page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[assembled_issue.pk])}")
@@ -208,7 +191,7 @@ def test_it_fits_the_window_without_horizontal_scrolling(assembled_issue, live_s
     view_shot(page, f"issue-05-width-{width}-window")
 
 
-def test_it_shows_a_sent_issue_read_only(assembled_issue, live_server, page):  # noqa: F811
+def test_it_shows_a_sent_issue_read_only(assembled_issue, live_server, page):
     send(assembled_issue)
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server.url, "erin", "erin-password")

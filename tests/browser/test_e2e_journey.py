@@ -27,9 +27,7 @@ from curator.feeds.models import Entry, Source
 from curator.mailing import scheduler
 from curator.mailing.models import Delivery, ScheduledSend, Subscriber
 from summarizer.models import Draft
-from tests.editions.test_e2e_desk import settled
-from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
-from tests.editions.test_e2e_issue_page import drag
+from tests.support.browser import drag, log_in, settled, shot, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +78,7 @@ def fits(tab, name: str) -> None:  # type: ignore[no-untyped-def]
         assert inner <= box, f"{name}: the list scrolls sideways inside its box: {inner} > {box}"
 
 
-def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server, page):  # noqa: F811
+def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server, page):
     entries, issue = month
     ids = [entry.pk for entry in entries]
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})

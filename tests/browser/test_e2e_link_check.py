@@ -3,13 +3,33 @@ marks ready with a note, and a second publisher approves."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from curator.editions.models import Issue, Pick
-from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
+from curator.feeds.fetch import limiter
 from tests.factories import make_issue
+from tests.support.browser import log_in, shot, submit
+from tests.support.smtp_server import apply_mailing_settings, use_private_cache
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _link_check_settings(settings, without_entries_created_receivers: None) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The team tests' settings: the fetcher allows exactly the test server's address, the check runs on ready."""
+    apply_mailing_settings(settings)
+    use_private_cache(settings)
+    settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.TEAM_LINKCHECK_BEFORE_READY = True
+    settings.TEAM_LINKCHECK_SLOW_SECONDS = 1.0
+    settings.TEAM_LINKCHECK_TIMEOUT = 5.0
+    limiter.reset()
+    yield
+    limiter.reset()
 
 
 @pytest.fixture
@@ -28,7 +48,7 @@ def test_an_editor_marks_ready_past_a_dead_link_and_a_publisher_approves(  # typ
     issue_with_links,
     link_server,
     live_server,
-    page,  # noqa: F811
+    page,
 ) -> None:
     issue, _editor, _publisher = issue_with_links
     page.set_viewport_size({"width": 1366, "height": 768})

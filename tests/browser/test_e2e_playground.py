@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from curator.feeds.models import Entry, Source
+from summarizer import engine, presets
 from summarizer.models import DecodingProfile
-from tests.editions.test_e2e_editorial import SHOTS, log_in, page, shot, submit  # noqa: F401 (fixture)
+from tests.factories import make_text_entry
+from tests.support.browser import SHOTS, log_in, shot, submit
 
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, live_server, admin_user) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+@pytest.fixture(autouse=True)
+def _summarizer_state(settings, transactional_db) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The shipped presets after earlier flushes, no model until a test chooses one, one torch thread."""
+    settings.SUMMARIZER_MODEL = ""
+    settings.SUMMARIZER_TORCH_THREADS = 1
+    presets.install(DecodingProfile)
+    engine.reset()
+    yield
+    engine.reset()
+
+
+@pytest.fixture
+def make_entry(transactional_db) -> Callable[..., Entry]:  # type: ignore[no-untyped-def]
+    source = Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
+    counter = iter(range(1, 10_000))
+    return lambda kind="paper", **fields: make_text_entry(source, next(counter), kind, **fields)
+
+
+def sign_in(page, live_server, admin_user) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server.url, admin_user.username, "password")
 
 
-def test_it_generates_without_a_name_and_keeps_the_inputs(live_server, page, admin_user, use_model, make_entry):  # noqa: F811
+def test_it_generates_without_a_name_and_keeps_the_inputs(live_server, page, admin_user, use_model, make_entry):
     use_model("seq2seq")
     entry = make_entry("post")
     sign_in(page, live_server, admin_user)
@@ -55,7 +78,7 @@ def test_it_generates_without_a_name_and_keeps_the_inputs(live_server, page, adm
     assert DecodingProfile.objects.get(name="Greedy for blogs").max_new_tokens == 12
 
 
-def test_it_shows_the_first_draft_without_scrolling(live_server, page, admin_user, use_model, make_entry):  # noqa: F811
+def test_it_shows_the_first_draft_without_scrolling(live_server, page, admin_user, use_model, make_entry):
     use_model("seq2seq")
     entry = make_entry("paper")
     sign_in(page, live_server, admin_user)
@@ -76,7 +99,7 @@ def test_it_shows_the_first_draft_without_scrolling(live_server, page, admin_use
     page.screenshot(path=str(SHOTS / "playground-side-by-side.png"))  # the viewport only: what the editor sees
 
 
-def test_it_ticks_the_knobs_column_when_a_knob_changes(live_server, page, admin_user):  # noqa: F811
+def test_it_ticks_the_knobs_column_when_a_knob_changes(live_server, page, admin_user):
     sign_in(page, live_server, admin_user)
     page.goto(f"{live_server.url}{reverse('admin:summarizer_decodingprofile_playground')}")
     knobs = page.locator("input[name=columns][value=knobs]")
@@ -86,7 +109,7 @@ def test_it_ticks_the_knobs_column_when_a_knob_changes(live_server, page, admin_
     expect(knobs).to_be_checked()
 
 
-def test_it_shows_the_offline_extract_once(live_server, page, admin_user, make_entry):  # noqa: F811
+def test_it_shows_the_offline_extract_once(live_server, page, admin_user, make_entry):
     entry = make_entry("paper")
     sign_in(page, live_server, admin_user)
     page.goto(f"{live_server.url}{reverse('admin:summarizer_decodingprofile_playground')}?entry={entry.pk}")

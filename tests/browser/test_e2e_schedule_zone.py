@@ -11,7 +11,7 @@ from django.db import connections
 from django.urls import reverse
 
 from tests.factories import make_issue
-from tests.test_e2e_csp import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 

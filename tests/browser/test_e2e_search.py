@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
-from tests.editions.test_e2e_editorial import log_in, page  # noqa: F401 - `page` is a fixture
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -59,7 +59,7 @@ def archive_with_a_pick(transactional_db, django_user_model):  # type: ignore[no
     return issue, pick
 
 
-def test_a_reader_finds_a_pick_and_an_editor_searches_from_the_desk(archive_with_a_pick, live_server, page):  # noqa: F811
+def test_a_reader_finds_a_pick_and_an_editor_searches_from_the_desk(archive_with_a_pick, live_server, page):
     issue, pick = archive_with_a_pick
 
     page.goto(f"{live_server.url}{reverse('editions:archive')}")

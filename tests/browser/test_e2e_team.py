@@ -19,7 +19,7 @@ from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
 from curator.feeds.signals import entries_created
 from curator.team.models import Assignment, Member, Suggestion
-from tests.editions.test_e2e_editorial import log_in, page, shot, submit  # noqa: F401 - `page` is a fixture
+from tests.support.browser import log_in, shot, submit
 from tests.support.http_server import FixtureServer
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +59,7 @@ def newsroom(transactional_db, django_user_model, settings):  # type: ignore[no-
     server.close()
 
 
-def test_a_contributor_suggests_claims_writes_and_the_editor_sees_it(newsroom, live_server, page):  # noqa: F811
+def test_a_contributor_suggests_claims_writes_and_the_editor_sees_it(newsroom, live_server, page):
     issue, pick, server = newsroom["issue"], newsroom["pick"], newsroom["server"]
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server.url, "chris", "chris-password")

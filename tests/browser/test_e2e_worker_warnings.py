@@ -12,8 +12,8 @@ from curator.celery import app as celery_app
 from curator.mailing import control, deliveries, stalls
 from curator.mailing.models import Delivery
 from curator.outbox import heartbeats
-from tests.editions.test_e2e_editorial import log_in, page, shot  # noqa: F401  (the page fixture)
 from tests.factories import make_issue, make_subscribers
+from tests.support.browser import log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def with_a_broker():  # type: ignore[no-untyped-def]
     celery_app.conf.task_always_eager = False  # restored by the autouse _eager_celery fixture
 
 
-def test_it_says_no_worker_runs_and_names_the_unconsumed_queues(superuser, with_a_broker, live_server, page):  # noqa: F811
+def test_it_says_no_worker_runs_and_names_the_unconsumed_queues(superuser, with_a_broker, live_server, page):
     log_in(page, live_server.url, "otto", "otto-password")
     warning = page.locator("#worker-warning")
     assert "No worker is running: nothing queued will happen" in warning.inner_text()
@@ -46,7 +46,7 @@ def test_it_says_no_worker_runs_and_names_the_unconsumed_queues(superuser, with_
     assert page.locator("#worker-warning").count() == 0
 
 
-def test_it_shows_a_stalled_send_with_a_time_that_does_not_move(superuser, live_server, page, settings):  # noqa: F811
+def test_it_shows_a_stalled_send_with_a_time_that_does_not_move(superuser, live_server, page, settings):
     settings.TIME_ZONE = "UTC"
     every, _ = IntervalSchedule.objects.get_or_create(every=60, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.update_or_create(

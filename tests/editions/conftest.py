@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 import itertools
 from collections.abc import Callable
 
@@ -61,11 +60,3 @@ def make_draft() -> Callable[..., Draft]:
 @pytest.fixture
 def issue(db) -> Issue:  # type: ignore[no-untyped-def]
     return Issue.objects.create(title="Recommended reading", month=datetime.date(2026, 11, 1))
-
-
-@pytest.fixture
-def roles(transactional_db) -> None:  # type: ignore[no-untyped-def]
-    """Editor and Publisher groups even after an earlier transactional test flushed the tables."""
-    from django.core.management import call_command
-
-    call_command("sync_roles", stdout=io.StringIO())

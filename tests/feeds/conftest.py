@@ -1,4 +1,4 @@
-"""Fixtures for feed tests: a real local HTTP server, and the allowlist that lets the fetcher reach it."""
+"""Fixtures for feed tests: a fresh fetch limiter, and no other app's receivers on new entries."""
 
 from __future__ import annotations
 
@@ -8,15 +8,6 @@ from collections.abc import Iterator
 import pytest
 
 from curator.feeds.fetch import limiter
-from curator.feeds.models import Source
-from tests.support.http_server import FixtureServer
-
-
-@pytest.fixture
-def feed_server() -> Iterator[FixtureServer]:
-    server = FixtureServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture(autouse=True)
@@ -33,22 +24,8 @@ def _only_our_receivers(without_entries_created_receivers: None) -> None:
 
 
 @pytest.fixture
-def allow_loopback(settings) -> None:  # type: ignore[no-untyped-def]
-    """The fetcher refuses loopback by default; the tests allow exactly the test server's address."""
-    settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-
-
-@pytest.fixture
 def closed_port() -> int:
     """A port on 127.0.0.1 that nothing listens on: a dead host."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture
-def make_source(feed_server: FixtureServer):  # type: ignore[no-untyped-def]
-    def make(path: str, name: str = "", **fields) -> Source:  # type: ignore[no-untyped-def]
-        return Source.objects.create(name=name or path, url=feed_server.url(path), **fields)
-
-    return make

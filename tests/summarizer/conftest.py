@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from curator.feeds.models import Entry, Source
 from summarizer import engine
-from tests.support.sample_texts import PAPER_ABSTRACT, POST_TEXT
-from tests.support.tiny_models import build_causal, build_seq2seq
-
-
-@pytest.fixture(scope="session")
-def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("models")
-    return {
-        "seq2seq": build_seq2seq(root / "tiny-bart"),
-        "causal": build_causal(root / "tiny-gpt2-chat"),
-        "causal_plain": build_causal(root / "tiny-gpt2-plain", chat_template=False),
-    }
+from tests.factories import make_text_entry
 
 
 @pytest.fixture(autouse=True)
@@ -51,18 +39,6 @@ def _fresh_engine(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def use_model(settings, model_dirs: dict[str, Path]) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
-    """Point SUMMARIZER_MODEL at one of the tiny models, exactly as a deployment would."""
-
-    def choose(kind: str = "seq2seq") -> Path:
-        settings.SUMMARIZER_MODEL = str(model_dirs[kind])
-        engine.reset()
-        return model_dirs[kind]
-
-    return choose
-
-
-@pytest.fixture
 def source(db) -> Source:  # type: ignore[no-untyped-def]
     return Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
 
@@ -70,21 +46,4 @@ def source(db) -> Source:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def make_entry(source: Source) -> Callable[..., Entry]:
     counter = iter(range(1, 10_000))
-
-    def make(kind: str = "paper", **fields: object) -> Entry:
-        n = next(counter)
-        values: dict[str, object] = {
-            "source": source,
-            "guid": f"entry-{n}",
-            "url": f"https://lab.example.org/{n}",
-            "kind": kind,
-            "title": "Sparse Ladder Attention for long documents" if kind == "paper" else "Checkpointing, explained",
-        }
-        if kind == "paper":
-            values["abstract"] = PAPER_ABSTRACT
-        else:
-            values["full_text"] = POST_TEXT
-        values.update(fields)
-        return Entry.objects.create(**values)
-
-    return make
+    return lambda kind="paper", **fields: make_text_entry(source, next(counter), kind, **fields)
