@@ -56,7 +56,8 @@ test: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-# The fast lane: everything but the real Celery workers and the browser (markers in pyproject.toml).
+# The fast lane: everything but the real Celery workers and the browser (markers in pyproject.toml;
+# tests/browser/conftest.py marks its whole folder e2e).
 test-fast: install
 	$(BIN)/ruff check .
 	$(TEST_ENV) $(BIN)/pytest -m "not worker and not e2e" $(PYTEST_ARGS)
