@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from curator.editions import events
 from curator.editions.acceptance import record_issue_acceptance
 from curator.editions.drafts import best_draft_text
 from curator.editions.featured import was_featured
@@ -163,6 +164,7 @@ def add_entries_to_issue(entries: Iterable[Entry], issue: Issue, section: Sectio
     Entry.objects.filter(pk__in=[pick.entry_id for pick in result.added]).update(
         triage=Entry.Triage.PICKED, updated_at=timezone.now()
     )
+    events.picks_added.send(sender=Pick, pick_ids=[pick.pk for pick in result.added])
     return result
 
 

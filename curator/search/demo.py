@@ -18,12 +18,13 @@ TOPICS = [
 @transaction.atomic
 def load_topics_demo() -> int:
     """Tags the sent issues' picks by the words of their titles; idempotent. Returns the picks tagged."""
-    picks = list(Pick.objects.filter(issue__status=Issue.Status.SENT).select_related("entry"))
+    sent = Pick.objects.filter(issue__status=Issue.Status.SENT, entry__isnull=False).select_related("entry")
+    picks = [(pick, pick.entry) for pick in sent if pick.entry is not None]
     tagged = 0
     for name, slug, words in TOPICS:
         topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
-        matching = [pick for pick in picks if any(word in pick.entry.title.lower() for word in words)]
-        topic.picks.add(*matching)
-        topic.entries.add(*(pick.entry for pick in matching))
+        matching = [(pick, entry) for pick, entry in picks if any(word in entry.title.lower() for word in words)]
+        topic.picks.add(*(pick for pick, _ in matching))
+        topic.entries.add(*(entry for _, entry in matching))
         tagged += len(matching)
     return tagged

@@ -34,6 +34,12 @@ def on_pick_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) 
         documents.index_picks([instance.pk])
 
 
+def on_picks_added(sender: Any, pick_ids: list[int], **kwargs: Any) -> None:
+    from curator.search import documents
+
+    documents.index_picks(pick_ids)
+
+
 def on_issue_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     from curator.search import documents
 
@@ -64,12 +70,14 @@ _deleted = {kind: on_deleted(kind) for kind in ("entry", "pick", "issue")}
 
 
 def connect() -> None:
+    from curator.editions.events import picks_added
     from curator.editions.models import Issue, Pick
     from curator.feeds.models import Entry
     from curator.feeds.signals import entries_created
 
     post_save.connect(on_entry_saved, sender=Entry, dispatch_uid="search.entry_saved")
     post_save.connect(on_pick_saved, sender=Pick, dispatch_uid="search.pick_saved")
+    picks_added.connect(on_picks_added, dispatch_uid="search.picks_added")
     post_save.connect(on_issue_saved, sender=Issue, dispatch_uid="search.issue_saved")
     post_delete.connect(_deleted["entry"], sender=Entry, dispatch_uid="search.entry_deleted")
     post_delete.connect(_deleted["pick"], sender=Pick, dispatch_uid="search.pick_deleted")

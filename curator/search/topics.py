@@ -19,7 +19,10 @@ from curator.search import semantic
 from curator.search.models import Document, Topic
 
 NEIGHBOURS = 10
-FLOOR = 0.45
+# MiniLM puts any two ML abstracts about 0.25-0.35 apart, so only the similarity above BASELINE
+# counts as evidence; a topic needs FLOOR of it in all, and at least half the best topic's.
+BASELINE = 0.35
+FLOOR = 0.1
 
 
 def published_picks(topic: Topic) -> QuerySet[Pick]:
@@ -58,10 +61,12 @@ def suggest(entry_id: int, limit: int = 3) -> list[Topic]:
     sims = index.pick_rows[mask] @ vectors.normalize(vectors.from_bytes(blob))
     ids = index.pick_ids[mask]
     order = np.argsort(-sims)[:NEIGHBOURS]
-    nearest = {tagged[int(ids[i])]: float(sims[i]) for i in order if sims[i] > 0}
+    nearest = {tagged[int(ids[i])]: float(sims[i]) - BASELINE for i in order if sims[i] > BASELINE}
     scores: dict[int, float] = {}
     for row in through.objects.filter(pick_id__in=list(nearest)):
         scores[row.topic_id] = scores.get(row.topic_id, 0.0) + nearest[row.pick_id]
-    chosen = [tid for tid, score in sorted(scores.items(), key=lambda kv: -kv[1]) if score >= FLOOR][:limit]
+    best = max(scores.values(), default=0.0)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    chosen = [tid for tid, score in ranked if score >= FLOOR and score >= best / 2][:limit]
     by_id = Topic.objects.in_bulk(chosen)
     return [by_id[tid] for tid in chosen if tid in by_id]

@@ -144,6 +144,16 @@ def test_the_index_follows_edits_and_deletions(make_entry, make_issue):
     assert not Document.objects.filter(kind__in=["pick", "entry"]).exists()
 
 
+def test_picks_added_to_an_issue_in_bulk_are_indexed(make_entry, make_issue):
+    """*Add to issue* and the desk create picks with bulk_create, which sends no post_save."""
+    from curator.editions.workflow import add_entries_to_issue
+
+    entry = make_entry("Serval scheduler", "A learning-rate schedule named after a cat.")
+    issue = make_issue(APRIL, [], sent=False)
+    result = add_entries_to_issue([entry], issue, issue.sections.first(), None)
+    assert [h.id for h in search("serval", scope="staff") if h.kind == "pick"] == [result.added[0].pk]
+
+
 def test_new_entries_from_an_ingest_are_indexed_through_the_outbox(make_entry, django_capture_on_commit_callbacks):
     from curator.feeds.signals import entries_created
     from curator.outbox.models import OutboxMessage

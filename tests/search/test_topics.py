@@ -34,7 +34,13 @@ def test_topics_are_suggested_from_the_nearest_tagged_picks(tagged, make_entry, 
     _, legged, _inside = tagged
     new = make_entry("Bipedal walking over rough terrain learned in simulation", "A humanoid robot learns to walk.")
     embedded()
-    assert suggest(new.pk)[0] == legged
+    assert suggest(new.pk) == [legged]  # the unrelated topic is not offered just because it exists
+    probe = make_entry(
+        "Sparse autoencoder features in a reward model",
+        "Dictionary learning on a reward model's activations finds interpretable features that explain its biases.",
+    )
+    embedded()
+    assert suggest(probe.pk) == [_inside]
     assert suggest(make_entry("Unembedded", "").pk) == []
 
 

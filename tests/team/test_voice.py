@@ -103,12 +103,18 @@ def fake_api(settings):  # type: ignore[no-untyped-def]
     server._clients.clear()
 
 
-def test_on_the_server_backend_the_examples_go_into_the_chat(fake_api, contributor, make_entry, make_pick):
+def claimed_with_history(contributor, make_entry, make_pick, blurbs: list[str]):  # type: ignore[no-untyped-def]
+    """A pick claimed by a member who allows voice drafts and has these published blurbs."""
     Member.objects.create(user=contributor, voice_drafts=True)
-    sent_issue_with_blurbs(contributor, make_entry, ["My own old blurb. Second sentence."])
+    sent_issue_with_blurbs(contributor, make_entry, blurbs)
     pick = claim(make_pick(), contributor)
     pick.entry.full_text = ARTICLE
     pick.entry.save()
+    return pick
+
+
+def test_on_the_server_backend_the_examples_go_into_the_chat(fake_api, contributor, make_entry, make_pick):
+    pick = claimed_with_history(contributor, make_entry, make_pick, ["My own old blurb. Second sentence."])
     draft = draft_in_voice(pick, contributor)
     assert len(fake_api.requests) == 1
     sent = fake_api.requests[0]["messages"]
@@ -128,11 +134,7 @@ def test_on_the_server_backend_nothing_is_sent_without_the_setting(fake_api, con
 
 def test_a_demoted_server_voice_draft_is_not_shown_first(fake_api, contributor, make_entry, make_pick):
     fake_api.steps[:] = [{"status": 200, "text": "Dr. Elena Martinez at the University of Oslo wrote this."}]
-    Member.objects.create(user=contributor, voice_drafts=True)
-    sent_issue_with_blurbs(contributor, make_entry, ["My own old blurb."])
-    pick = claim(make_pick(), contributor)
-    pick.entry.full_text = ARTICLE
-    pick.entry.save()
+    pick = claimed_with_history(contributor, make_entry, make_pick, ["My own old blurb."])
     draft = draft_in_voice(pick, contributor)
     assert len(fake_api.requests) == 1
     assert draft is not None and draft.engine == Draft.Engine.FALLBACK and "Martinez" not in draft.text
@@ -140,11 +142,7 @@ def test_a_demoted_server_voice_draft_is_not_shown_first(fake_api, contributor, 
 
 def test_when_the_server_refuses_the_extract_says_why(fake_api, contributor, make_entry, make_pick):
     fake_api.steps[:] = [{"status": 400}]
-    Member.objects.create(user=contributor, voice_drafts=True)
-    sent_issue_with_blurbs(contributor, make_entry, ["One. Two."])
-    pick = claim(make_pick(), contributor)
-    pick.entry.full_text = ARTICLE
-    pick.entry.save()
+    pick = claimed_with_history(contributor, make_entry, make_pick, ["One. Two."])
     draft = draft_in_voice(pick, contributor)
     assert len(fake_api.requests) == 1 and fake_api.requests[0]["messages"][2]["content"] == "One. Two."
     assert draft is not None and draft.engine == Draft.Engine.FALLBACK and draft.model_id == "fallback:voice"
