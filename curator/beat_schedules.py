@@ -104,7 +104,7 @@ def sync_schedules() -> list[str]:
             wanted = _wanted(schedule)
             task = PeriodicTask.objects.filter(name=schedule.name).first()
             if task is None:
-                PeriodicTask.objects.create(name=schedule.name, **wanted)  # type: ignore[misc]
+                PeriodicTask.objects.create(name=schedule.name, **wanted)
                 changes.append(f"created {schedule.name!r}")
                 continue
             differs = [key for key, value in wanted.items() if getattr(task, key) != value]

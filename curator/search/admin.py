@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from curator.editions.models import Pick
 from curator.feeds.models import Entry
+from curator.lib.admin_permissions import permission_required
 from curator.search import topic_edit
 from curator.search.covered import close_picks
 from curator.search.models import Topic
@@ -55,6 +56,7 @@ class CoveredEntryAdminMixin(_EntryAdminBase):
         back = HttpResponseRedirect(reverse("admin:feeds_entry_change", args=[entry.pk]) + "#topics")
         return entry, back
 
+    @permission_required("change", "search.change_topic")
     def topics_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
         """The topics field: the chosen existing topics plus, optionally, one typed name."""
         entry, back = self._topic_target(request, entry_id)
@@ -71,6 +73,7 @@ class CoveredEntryAdminMixin(_EntryAdminBase):
         self.message_user(request, f"Topics saved: {names}.", messages.SUCCESS)
         return back
 
+    @permission_required("change", "search.change_topic")
     def apply_topics_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
         """One click: add the suggested topics (all, or the one named by `topic`) to the entry."""
         entry, back = self._topic_target(request, entry_id)
