@@ -27,11 +27,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from curator.editions import ordering, workflow
+from curator.editions.actions import issue_page
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
 from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
 from curator.editions.featured import featured_in_month, featured_in_title
-from curator.editions.models import Issue, Pick, Section
+from curator.editions.models import Issue, IssueLocked, Pick, Section
 from curator.editions.naming import month_label
 from curator.editions.pick_groups import PickBadge, group_picks
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
@@ -438,10 +439,20 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
             raise PermissionDenied("Sent issues stay in the archive.")
         super().delete_queryset(request, queryset)
 
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IssueLocked as exc:  # the send started while the editor's save was on its way: nothing was written
+            self.message_user(request, f"{exc} Your changes were not saved.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
     def save_model(self, request: HttpRequest, obj: Issue, form: forms.ModelForm, change: bool) -> None:
         if not change:
             obj.created_by = staff_user(request)
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        concrete = {f.name for f in Issue._meta.concrete_fields}
+        issue_page.save_issue_fields(obj, [name for name in form.fields if name in concrete])
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset, change: bool) -> None:
         if formset.model is Pick:
