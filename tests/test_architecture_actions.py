@@ -40,7 +40,7 @@ def _is_self(node: ast.expr) -> bool:
 
 
 def guarded_writes(path: Path, editions: bool) -> list[str]:
-    """`line: field` for each write of a guarded field; `status` counts in editions, or when it is set to an Issue.Status."""
+    """`line: field` per guarded write; `status` counts in editions, or where it is set to an Issue.Status."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         for target in _targets(node):
