@@ -56,7 +56,7 @@ def test_a_save_that_started_before_the_send_leaves_the_issue_sending(roles, edi
                 locked.set()
                 go.wait(10)
                 workflow.transition(Issue.objects.get(pk=issue.pk), Issue.Status.SENDING, publisher)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
