@@ -66,7 +66,9 @@ def restore_after_removal(entry: Entry, previous: str) -> str:
 
 def mark_picked(entry_ids: list[int | None]) -> None:
     """Entries just added to an issue: choosing them is the strongest signal the ranking gets."""
-    Entry.objects.filter(pk__in=[pk for pk in entry_ids if pk is not None]).update(triage=Entry.Triage.PICKED, updated_at=timezone.now())
+    Entry.objects.filter(pk__in=[pk for pk in entry_ids if pk is not None]).update(
+        triage=Entry.Triage.PICKED, updated_at=timezone.now()
+    )
     if entry_ids:
         request_refit()
 
