@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from curator.editions import workflow
+from curator.editions.actions import triage
 from curator.editions.models import Issue, Section
 from curator.feeds.demo import load_demo_feeds
 from curator.feeds.models import Entry
@@ -168,7 +169,7 @@ def _issues(user, ranking_picks: list[Entry]) -> None:
         title=ISSUE_TITLE, month=this_month, intro=CURRENT_INTRO, created_by=user, due_at=demo_due_date(timezone.now())
     )
     _fill(current, current_picks, user)
-    Entry.objects.filter(pk__in=[e.pk for e in shortlist]).update(triage=Entry.Triage.SHORTLISTED)
+    triage.set_triage(Entry.objects.filter(pk__in=[e.pk for e in shortlist]), Entry.Triage.SHORTLISTED)
 
 
 def _send_past_issue(user) -> None:

@@ -23,23 +23,25 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from curator.editions import ordering, workflow
+from curator.editions.actions import issue_page, positions
+from curator.editions.actions.triage import set_triage
 from curator.editions.admin_filters import FeaturedFilter, HasDraftFilter, PublishedRangeFilter
 from curator.editions.content import markdown_to_html
 from curator.editions.drafts import best_draft_text, first_line, ranked_drafts
 from curator.editions.featured import featured_in_month, featured_in_title
-from curator.editions.models import Issue, Pick, Section
+from curator.editions.models import Issue, IssueLocked, Pick, Section
 from curator.editions.naming import month_label
 from curator.editions.pick_groups import PickBadge, group_picks
 from curator.editions.story_warnings import StoryWarningIssueAdminMixin
-from curator.editions.triage import set_triage
+from curator.editions.triage_messages import tell_triaged
 from curator.feeds.models import Entry
 from curator.ids import parse_id
 from curator.lib.admin_permissions import permission_required, staff_user
 from curator.lib.plural import counted
+from curator.ranking.stories import with_stories
 from summarizer.models import Draft
 
 EDITABLE_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
@@ -133,24 +135,13 @@ class TriageEntryAdminMixin(_EntryAdminBase):
     def has_add_to_issue_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perms(["feeds.change_entry", "editions.add_pick"])
 
-    def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None:
-        result = set_triage(queryset, status)
-        self.message_user(request, f"{counted(result.changed, 'entry', 'entries')} marked {status}.", messages.SUCCESS)
-        if result.skipped_picked:
-            left = ngettext(
-                "%(n)d picked entry left as it is: remove it from its issue first.",
-                "%(n)d picked entries left as they are: remove them from their issue first.",
-                result.skipped_picked,
-            ) % {"n": result.skipped_picked}
-            self.message_user(request, left, messages.WARNING)
-
     @admin.action(description="Shortlist selected entries", permissions=["change"])
     def shortlist_entries(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
-        self._triage(request, queryset, Entry.Triage.SHORTLISTED)
+        tell_triaged(request, set_triage(queryset, Entry.Triage.SHORTLISTED), Entry.Triage.SHORTLISTED)
 
     @admin.action(description="Reject selected entries", permissions=["change"])
     def reject_entries(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
-        self._triage(request, queryset, Entry.Triage.REJECTED)
+        tell_triaged(request, set_triage(queryset, Entry.Triage.REJECTED), Entry.Triage.REJECTED)
 
     @admin.action(description="Add selected entries to issue…", permissions=["add_to_issue"])
     def add_to_issue(self, request: HttpRequest, queryset: QuerySet[Entry]) -> HttpResponse | None:
@@ -162,7 +153,7 @@ class TriageEntryAdminMixin(_EntryAdminBase):
             except workflow.WorkflowError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 return None
-            self._report_added(request, result, section)
+            self._tell_added(request, result, section)
             return None
         if not cast(forms.ChoiceField, form.fields["section"]).choices:
             self.message_user(request, "There is no issue being edited: create one first.", messages.ERROR)
@@ -178,7 +169,7 @@ class TriageEntryAdminMixin(_EntryAdminBase):
         }
         return TemplateResponse(request, "admin/editions/entry/add_to_issue.html", context)
 
-    def _report_added(self, request: HttpRequest, result: workflow.AddResult, section: Section) -> None:
+    def _tell_added(self, request: HttpRequest, result: workflow.AddResult, section: Section) -> None:
         url = reverse("admin:editions_issue_change", args=[section.issue_id])
         self.message_user(
             request,
@@ -197,6 +188,10 @@ class TriageEntryAdminMixin(_EntryAdminBase):
             self.message_user(request, f"Already in this issue, skipped: {titles}.", messages.WARNING)
         for entry in result.featured_before:
             self.message_user(request, f"“{entry}” was already featured in an earlier issue.", messages.WARNING)
+        for entry in same_story(result):
+            self.message_user(
+                request, f"Same story as an entry you just added: “{entry}”. Add or reject it too?", messages.INFO
+            )
 
 
 # --- Issues ---------------------------------------------------------------------------------
@@ -438,10 +433,22 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
             raise PermissionDenied("Sent issues stay in the archive.")
         super().delete_queryset(request, queryset)
 
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context=None
+    ):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IssueLocked as exc:  # the send started while the editor's save was on its way: nothing was written
+            self.message_user(request, f"{exc} Your changes were not saved.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
     def save_model(self, request: HttpRequest, obj: Issue, form: forms.ModelForm, change: bool) -> None:
         if not change:
             obj.created_by = staff_user(request)
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        concrete = {f.name for f in Issue._meta.concrete_fields}
+        issue_page.save_issue_fields(obj, [name for name in form.fields if name in concrete])
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset, change: bool) -> None:
         if formset.model is Pick:
@@ -452,27 +459,10 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
 
     def _save_picks(self, request: HttpRequest, formset) -> None:
-        instances = formset.save(commit=False)
-        for pick in formset.deleted_objects:
-            pick.delete()  # releases its entry back to the shortlist
-        moved = {f.instance.pk for f in formset.initial_forms if "section" in f.changed_data}
-        for pick in instances:
-            if pick.pk is None or pick.pk in moved:
-                pick.position = workflow.next_position(pick.section)  # new or moved: end of its section
-            if pick.pk is None and not pick.byline:
-                pick.byline = workflow.display_name(staff_user(request))
-            pick.save()
+        positions.save_picks(formset, workflow.display_name(staff_user(request)))
 
     def _save_sections(self, formset) -> None:
-        instances = formset.save(commit=False)
-        for section in formset.deleted_objects:
-            section.delete()
-        top = max((s.position for s in Section.objects.filter(issue=formset.instance)), default=-1)
-        for section in instances:
-            if section.pk is None:
-                top += 1
-                section.position = top
-            section.save()
+        positions.save_sections(formset)
 
     def response_add(self, request: HttpRequest, obj: Issue, post_url_continue: str | None = None) -> HttpResponse:
         """Picks are added on the issue page, so Save opens it instead of going back to the list."""
@@ -581,3 +571,10 @@ class IssueAdmin(StoryWarningIssueAdminMixin, admin.ModelAdmin):
     def back_to_draft(self, request: HttpRequest, queryset: QuerySet[Issue]) -> None:
         for issue in queryset:
             self._transition(request, issue, Issue.Status.DRAFT)
+
+
+def same_story(result: workflow.AddResult) -> QuerySet[Entry]:
+    """Entries of the same stories as the ones just added that are not in an issue yet."""
+    added = {pick.entry_id for pick in result.added if pick.entry_id is not None}
+    chosen = Entry.objects.filter(pk__in=added)
+    return with_stories(chosen).exclude(pk__in=added).exclude(triage=Entry.Triage.PICKED).order_by("pk")

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from curator.editions import workflow
+from curator.editions.actions import triage
 from curator.editions.drafts import best_draft_text
 from curator.editions.featured import featured_in_title
 from curator.editions.models import Issue, Pick, Section, WorkflowError
@@ -25,9 +26,7 @@ from curator.feeds.models import Entry
 from curator.feeds.web_urls import NotWebURL, web_url_parts
 from curator.lib.clip import clip
 from curator.outbox import handover
-from curator.ranking import scoring
 from curator.ranking.admin import RELEVANCE_ORDERING
-from curator.ranking.refit import request_refit
 from curator.ranking.stories import related
 from summarizer import tasks as summarizer_tasks
 from summarizer.models import DecodingProfile
@@ -169,8 +168,7 @@ def _set_triage(entry_id: int, target: str, action: str, seen: str) -> Outcome:
         raise _conflict(entry)
     if entry.triage == Entry.Triage.PICKED:
         raise WorkflowError(f"“{_short(entry.title)}” is in an issue: remove it there first.")
-    Entry.objects.filter(pk=entry.pk).update(triage=target, updated_at=timezone.now())
-    request_refit()
+    triage.decide(entry, target)
     return Outcome(
         entry.pk, action, target, f"“{_short(entry.title)}” {target}.", undo={"action": action, "previous": seen}
     )
@@ -191,7 +189,6 @@ def _add(entry_id: int, seen: str, user: User | None) -> Outcome:
     result = workflow.add_entries_to_issue([entry], issue, section, user)
     if not result.added:
         raise WorkflowError(f"“{_short(entry.title)}” is already in “{issue}”.")
-    request_refit()
     text = f"“{_short(entry.title)}” added to “{section}” in “{issue}”."
     if result.featured_before:
         text += " It was already featured in an earlier issue."
@@ -229,9 +226,7 @@ def _undo_triage(entry_id: int, decided: str, previous: str) -> Outcome:
     entry = Entry.objects.select_for_update().get(pk=entry_id)
     if entry.triage != decided:
         raise _conflict(entry)
-    Entry.objects.filter(pk=entry.pk).update(triage=previous, updated_at=timezone.now())
-    scoring.score_entries([entry.pk])  # back to new: its relevance and "like" line at once
-    request_refit()
+    triage.restore(entry, previous)
     return Outcome(entry.pk, "undo", previous, f"Undone: “{_short(entry.title)}” is {previous} again.")
 
 
@@ -243,10 +238,6 @@ def _undo_add(entry_id: int, previous: str, pick_id: int | None) -> Outcome:
         raise Conflict(entry, f"“{_short(entry.title)}” is no longer in that issue: nothing to undo.")
     workflow.remove_pick(pick)  # locks the issue, refuses a sent one; the entry is released to `shortlisted`
     entry = Entry.objects.select_for_update().get(pk=entry_id)
-    if entry.triage == Entry.Triage.SHORTLISTED:
-        Entry.objects.filter(pk=entry.pk).update(triage=previous, updated_at=timezone.now())
-        entry.triage = previous
-    scoring.score_entries([entry.pk])  # only writes when the entry is new again
-    request_refit()
+    triage.restore_after_removal(entry, previous)
     text = f"Undone: “{_short(entry.title)}” removed from the issue, {entry.triage} again."
     return Outcome(entry.pk, "undo", entry.triage, text)

@@ -12,13 +12,12 @@ from typing import TypeGuard
 
 from django.db import transaction
 
+from curator.editions.actions import positions
+from curator.editions.actions.positions import StaleOrder
 from curator.editions.models import Pick, Section, WorkflowError
-from curator.editions.workflow import lock_editable
 from curator.ids import parse_id
 
-
-class StaleOrder(WorkflowError):
-    """The ids sent are not exactly this issue's sections and picks."""
+__all__ = ["IssueOrder", "StaleOrder", "current_order", "parse_order", "set_order"]
 
 
 @dataclass(frozen=True)
@@ -49,35 +48,8 @@ def _int_list(value: object) -> TypeGuard[list[int]]:
 
 @transaction.atomic
 def set_order(issue_id: int, order: IssueOrder) -> IssueOrder:
-    """Store `order` as the issue's order of sections and picks; returns the order now stored.
-
-    Under the issue's row lock (the one the sender takes), so a reorder can neither interleave
-    with another editor's save nor change an issue whose send has just started.
-    """
-    lock_editable(issue_id)
-    sections = {s.pk: s for s in Section.objects.filter(issue_id=issue_id)}
-    picks = {p.pk: p for p in Pick.objects.filter(issue_id=issue_id)}
-    sent_picks = [pk for ids in order.picks.values() for pk in ids]
-    if (
-        sorted(order.sections) != sorted(sections)
-        or not set(order.picks) <= set(sections)
-        or sorted(sent_picks) != sorted(picks)
-    ):
-        raise StaleOrder("The issue has changed since this page was loaded: reload it and try again.")
-    changed_sections = []
-    for position, pk in enumerate(order.sections):
-        if sections[pk].position != position:
-            sections[pk].position = position
-            changed_sections.append(sections[pk])
-    changed_picks = []
-    for section_id, ids in order.picks.items():
-        for position, pk in enumerate(ids):
-            pick = picks[pk]
-            if (pick.section_id, pick.position) != (section_id, position):
-                pick.section_id, pick.position = section_id, position
-                changed_picks.append(pick)
-    Section.objects.bulk_update(changed_sections, ["position"])
-    Pick.objects.bulk_update(changed_picks, ["section", "position"])
+    """Store `order` as the issue's order of sections and picks; returns the order now stored."""
+    positions.set_order(issue_id, order.sections, order.picks)
     return current_order(issue_id)
 
 

@@ -1,22 +1,23 @@
 """The ranking app's parts of the entry admin, composed in curator/admin.py where Entry is registered.
 
 The composed admin orders by `RELEVANCE_ORDERING` and lists `ranking_list_display`,
-`ranking_list_filter` and `ranking_actions`. `RankedEntryAdminMixin` expects its host admin to
-provide `_triage(request, queryset, status)` and `_report_added(request, result, section)` (the
-editions triage part does), so ranking needs to know nothing about issues. It only reads stored
-scores: a request never fits or rescores anything.
+`ranking_list_filter` and `ranking_actions`. Its story actions change triage through
+curator/editions/actions/triage.py like every other triage decision, which also asks for the
+refit. It only reads stored scores: a request never fits or rescores anything.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from curator.editions.actions.triage import set_triage
+from curator.editions.triage_messages import tell_triaged
 from curator.feeds.models import Entry
 from curator.ranking.admin_filters import UNCERTAIN, UNCERTAIN_ORDERING, RankingFilter
 from curator.ranking.models import Interests, Relevance, RelevanceModel, StoryMembership
@@ -30,20 +31,7 @@ RELEVANCE_ORDERING = (
 )
 
 
-if TYPE_CHECKING:
-
-    class _EntryAdminBase(admin.ModelAdmin[Entry]):
-        """The host entry admin, with the two hooks the module docstring names."""
-
-        def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None: ...
-
-        def _report_added(self, request: HttpRequest, result: Any, section: Any) -> None: ...
-
-else:
-    _EntryAdminBase = object
-
-
-class RankedEntryAdminMixin(_EntryAdminBase):
+class RankedEntryAdminMixin(admin.ModelAdmin[Entry] if TYPE_CHECKING else object):  # type: ignore[misc]
     """Relevance order and column, ranking filters, story column and whole-story actions."""
 
     ranking_list_display = ("relevance_column", "story_column")
@@ -100,28 +88,13 @@ class RankedEntryAdminMixin(_EntryAdminBase):
 
     # Actions ---------------------------------------------------------------------------------
 
-    def _triage(self, request: HttpRequest, queryset: QuerySet[Entry], status: str) -> None:
-        super()._triage(request, queryset, status)
-        request_refit()
-
     @admin.action(description="Shortlist selected entries with their whole stories", permissions=["change"])
     def shortlist_stories(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
-        self._triage(request, with_stories(queryset), Entry.Triage.SHORTLISTED)
+        tell_triaged(request, set_triage(with_stories(queryset), Entry.Triage.SHORTLISTED), Entry.Triage.SHORTLISTED)
 
     @admin.action(description="Reject selected entries with their whole stories", permissions=["change"])
     def reject_stories(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
-        self._triage(request, with_stories(queryset), Entry.Triage.REJECTED)
-
-    def _report_added(self, request: HttpRequest, result: Any, section: Any) -> None:
-        super()._report_added(request, result, section)
-        request_refit()
-        added = {pick.entry_id for pick in result.added}
-        chosen = Entry.objects.filter(pk__in=added)
-        others = with_stories(chosen).exclude(pk__in=added).exclude(triage=Entry.Triage.PICKED)
-        for entry in others.order_by("pk"):
-            self.message_user(
-                request, f"Same story as an entry you just added: “{entry}”. Add or reject it too?", messages.INFO
-            )
+        tell_triaged(request, set_triage(with_stories(queryset), Entry.Triage.REJECTED), Entry.Triage.REJECTED)
 
 
 @admin.register(Interests)

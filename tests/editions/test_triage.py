@@ -1,6 +1,6 @@
 import pytest
 
-from curator.editions.triage import set_triage
+from curator.editions.actions.triage import set_triage
 from curator.feeds.models import Entry
 
 pytestmark = pytest.mark.django_db
