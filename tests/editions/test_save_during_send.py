@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from curator.editions import workflow
 from curator.editions.models import Issue, Pick
-from tests.editions.conftest import add_pick
-from tests.editions.forms import change_form_data, inline_prefix
+from tests.factories import add_pick
+from tests.support.forms import change_form_data, inline_prefix
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
