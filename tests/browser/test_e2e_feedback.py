@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
@@ -30,7 +31,7 @@ def sent_issue(transactional_db, django_user_model, settings):  # type: ignore[n
     settings.SITE_URL = "http://testserver"
     django_user_model.objects.create_superuser("ada", "ada@example.org", "ada-password")
     source = Source.objects.create(name="Research blog", url="https://research.example.org/feed")
-    issue = Issue.objects.create(title="Recommended reading", month=workflow.timezone.localdate().replace(day=1))
+    issue = Issue.objects.create(title="Recommended reading", month=timezone.localdate().replace(day=1))
     section = issue.sections.get(title="Recommended reading")
     blurbs = [
         ("Beam", "Experts are routed gently and every expert stays busy.", None),
