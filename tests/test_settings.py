@@ -174,7 +174,8 @@ def test_it_sets_debug_explicitly_for_make_run_and_the_demo() -> None:
         check=True,
     ).stdout
     commands = [line for line in dry.splitlines() if "manage.py" in line]
-    assert [c.split("manage.py ")[1].split()[0] for c in commands] == ["migrate", "sync_schedules", "load_demo", "runserver"]
+    steps = [c.split("manage.py ")[1].split()[0] for c in commands]
+    assert steps == ["migrate", "sync_schedules", "load_demo", "runserver"]
     assert all(c.startswith("DEBUG=${DEBUG:-True} ") for c in commands)
     # The demo's sources are answered from the bundled feed files, so ingest works offline.
     assert all(f"FEEDS_LOCAL_DIR=${{FEEDS_LOCAL_DIR-{REPO}/curator/feeds/demo_data}} " in c for c in commands)
