@@ -6,11 +6,10 @@ import datetime
 import io
 import itertools
 import os
-import subprocess
-import sys
-import time
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import kombu.pools
 import pytest
@@ -19,12 +18,13 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from curator.celery import app as celery_app
+from curator.feeds.fetch import limiter
 from curator.feeds.models import Entry, Source
 from summarizer import engine
-from tests.factories import role_group
+from tests.factories import make_text_entry, role_group
 from tests.support.http_server import FixtureServer
 from tests.support.link_server import LinkServer, running_link_server
-from tests.support.paths import REPO, database_url_for_subprocess
+from tests.support.smtp_server import SMTPServer, apply_mailing_settings, running_smtp_server, use_private_cache
 from tests.support.tiny_models import build_causal, build_seq2seq
 
 
@@ -36,6 +36,12 @@ def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
+    """Named users have passwords; the production hasher would spend a second on each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -64,85 +70,6 @@ def client() -> Client:
 @pytest.fixture(autouse=True)
 def _var_dir(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
-
-
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start real `celery worker` subprocesses against REDIS_URL and the test database.
-
-    Returns a starter: start(queues="ingest", extra_env={...}, broker_url=None, loglevel="info") -> Popen; broker_url
-    points a worker at another Redis than REDIS_URL (a private redis-server a test restarts). Every started worker
-    is killed at teardown. The broker queues and kombu's unacked set are emptied first so a
-    previous test's leftovers cannot leak into this test.
-    """
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        pytest.fail("worker tests need REDIS_URL pointing at a real Redis")
-    procs: list[subprocess.Popen] = []
-
-    def start(
-        queues: str = "default,ingest,summarize,mail",
-        extra_env: dict | None = None,
-        concurrency: int = 1,
-        name: str = "w",
-        broker_url: str | None = None,
-        loglevel: str = "info",
-    ) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url_for_subprocess(),
-            "REDIS_URL": broker_url or redis_url,
-            "CELERY_TASK_ALWAYS_EAGER": "False",
-            "PYTHONUNBUFFERED": "1",
-            **(extra_env or {}),
-        }
-        log = tmp_path / f"worker-{name}-{len(procs)}.log"
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "curator",
-                "worker",
-                "-Q",
-                queues,
-                "-c",
-                str(concurrency),
-                "-n",
-                f"{name}{len(procs)}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                loglevel,
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        proc.log_path = log  # type: ignore[attr-defined]
-        procs.append(proc)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if "ready." in log.read_text():
-                return proc
-            if proc.poll() is not None:
-                pytest.fail(f"worker exited early:\n{log.read_text()}")
-            time.sleep(0.2)
-        pytest.fail(f"worker did not become ready:\n{log.read_text()}")
-
-    with celery_app.connection_for_write() as conn:
-        for queue in ("default", "ingest", "summarize", "mail"):
-            conn.default_channel.queue_purge(queue)
-    # Workers are SIGKILLed at teardown, so tasks they held (a retry waiting for its countdown) stay in
-    # kombu's unacked set, and a later worker restores them at start-up: clear that too.
-    redis.Redis.from_url(redis_url).delete("unacked", "unacked_index", "unacked_mutex")
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
 
 
 @pytest.fixture
@@ -257,20 +184,31 @@ def source(db) -> Source:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_entry(source: Source) -> Callable[..., Entry]:
-    """Entries of `source`, each an hour older than the one before; packages with other needs define their own."""
+def entry_defaults() -> Callable[[int], dict[str, object]]:
+    """What a package's entries carry besides the common fields: packages override this, not make_entry."""
+    return lambda n: {}
+
+
+@pytest.fixture
+def make_entry(source: Source, entry_defaults: Callable[[int], dict[str, object]]) -> Callable[..., Entry]:
+    """Entries of `source` at <its site>/posts/<n>, each an hour older than the one before."""
+    site = "{0.scheme}://{0.netloc}".format(urlsplit(source.url))
 
     def make(title: str | None = None, abstract: str = "", **fields: object) -> Entry:
         n = next(_entry_numbers)
-        defaults: dict[str, object] = {
+        values: dict[str, object] = {
             "source": source,
             "guid": f"guid-{n}",
-            "url": f"https://preprints.example/{n}",
-            "title": title or f"Entry number {n}",
-            "abstract": abstract,
+            "url": f"{site}/posts/{n}",
+            "title": f"Entry number {n}",
+            "abstract": "",
             "published_at": timezone.now() - datetime.timedelta(hours=n),
+            **entry_defaults(n),
+            **({"title": title} if title else {}),
+            **({"abstract": abstract} if abstract else {}),
+            **fields,
         }
-        return Entry.objects.create(**{**defaults, **fields})
+        return Entry.objects.create(**values)
 
     return make
 
@@ -312,6 +250,97 @@ def make_member(django_user_model) -> Callable:  # type: ignore[no-untyped-def]
         return user
 
     return make
+
+
+@pytest.fixture
+def team(make_member):  # type: ignore[no-untyped-def]
+    """Three editors: Chris and Keita write, Edna edits."""
+    return {
+        "chris": make_member("chris", "Chris", role="Editor"),
+        "keita": make_member("keita", "Keita", role="Editor"),
+        "edna": make_member("edna2", "Edna", role="Editor"),
+    }
+
+
+@pytest.fixture
+def send_permissions(editor, publisher):  # type: ignore[no-untyped-def]
+    """Make sure both named users hold what their groups grant, even before group migrations existed."""
+    from django.contrib.auth.models import Permission
+
+    issue_perms = Permission.objects.filter(
+        content_type__app_label="editions", codename__in=["view_issue", "change_issue"]
+    )
+    editor.user_permissions.add(*issue_perms)
+    publisher.user_permissions.add(*issue_perms, Permission.objects.get(codename="send_issue"))
+    return editor, publisher
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SMTPServer]:  # type: ignore[no-untyped-def]
+    """A live SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
+    with running_smtp_server(settings) as server:
+        yield server
+
+
+@pytest.fixture
+def mail_settings(settings) -> None:  # type: ignore[no-untyped-def]
+    """The mailing settings the mail tests share, and a cache namespace of this test's own."""
+    apply_mailing_settings(settings)
+    use_private_cache(settings)
+
+
+@pytest.fixture
+def link_check_settings(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The link check on: the fetcher may reach exactly the local servers' address, a second is slow."""
+    settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.TEAM_LINKCHECK_BEFORE_READY = True
+    settings.TEAM_LINKCHECK_SLOW_SECONDS = 1.0
+    settings.TEAM_LINKCHECK_TIMEOUT = 5.0
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: a dead host."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def from_rows(make_entry) -> Callable[..., list[Entry]]:  # type: ignore[no-untyped-def]
+    """Entries from demo rows (tests/support/demo_topics.py), with a triage status."""
+
+    def make(rows: list[dict], triage: str = Entry.Triage.NEW) -> list[Entry]:
+        return [make_entry(row["title"], row["abstract"], triage=triage) for row in rows]
+
+    return make
+
+
+@pytest.fixture
+def text_entries(db) -> Callable[..., Entry]:  # type: ignore[no-untyped-def]
+    """Entries with a real paper abstract or a post's full text, for the summarizer to read."""
+    source = Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
+    counter = itertools.count(1)
+    return lambda kind="paper", **fields: make_text_entry(source, next(counter), kind, **fields)
+
+
+@pytest.fixture
+def presets(request: pytest.FixtureRequest) -> None:
+    """The shipped decoding presets, also after another test's transactional flush emptied the table."""
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            break
+    else:
+        if not request.node.get_closest_marker("django_db"):
+            return
+    from summarizer import presets as shipped
+    from summarizer.models import DecodingProfile
+
+    shipped.install(DecodingProfile)
 
 
 @pytest.fixture

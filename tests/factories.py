@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from curator.editions.models import Issue, Pick, Section
+from curator.editions.models import Issue, LinkCheck, Pick, Section
 from curator.feeds.models import Entry, Source
 from curator.mailing.models import Subscriber
 from curator.team.models import Assignment
@@ -65,33 +65,21 @@ def make_issue(status: str = Issue.Status.READY, title: str = "Recommended readi
     )
     feature = section(issue, "Feature", 0)
     reading = section(issue, "Recommended reading", 2)
-    Pick.objects.create(
-        issue=issue,
-        section=feature,
-        title="Pruning datasets before you train",
-        url="https://blog.example.net/pruning-datasets",
-        blurb="A careful look at which training examples carry their weight, with [code](https://code.example.net/prune).",
-        byline="Ada",
-        position=0,
-    )
-    Pick.objects.create(
-        issue=issue,
-        section=reading,
-        title="Sparse attention, revisited",
-        url="https://arxiv.org/abs/2603.01234",
-        blurb="The authors show that most heads attend to a handful of tokens, and exploit it.",
-        byline="Grace",
-        position=0,
-    )
-    Pick.objects.create(
-        issue=issue,
-        section=reading,
-        title="Calibration of small language models",
-        url="https://research.example.com/calibration",
-        blurb="Short and practical: temperature scaling still wins.",
-        byline="Alan",
-        position=1,
-    )
+    picks = [
+        (feature, "Pruning datasets before you train", "https://blog.example.net/pruning-datasets",
+         "A careful look at which training examples carry their weight, with [code](https://code.example.net/prune).",
+         "Ada"),
+        (reading, "Sparse attention, revisited", "https://arxiv.org/abs/2603.01234",
+         "The authors show that most heads attend to a handful of tokens, and exploit it.", "Grace"),
+        (reading, "Calibration of small language models", "https://research.example.com/calibration",
+         "Short and practical: temperature scaling still wins.", "Alan"),
+    ]  # fmt: skip
+    positions = {feature.pk: 0, reading.pk: 0}
+    for where, title, url, blurb, byline in picks:
+        Pick.objects.create(
+            issue=issue, section=where, title=title, url=url, blurb=blurb, byline=byline, position=positions[where.pk]
+        )
+        positions[where.pk] += 1
     if status != Issue.Status.DRAFT:
         Issue.objects.filter(pk=issue.pk).update(status=status)
         issue.refresh_from_db()
@@ -129,3 +117,19 @@ def make_text_entry(source: Source, n: int, kind: str = "paper", **fields: objec
         values["full_text"] = POST_TEXT
     values.update(fields)
     return Entry.objects.create(**values)
+
+
+def team_due_issue(team: dict, due: dt.datetime) -> Issue:
+    """Chris claimed two picks and wrote neither; Keita wrote hers; one pick nobody claimed (its link is dead)."""
+    issue = make_issue(status=Issue.Status.DRAFT)
+    Issue.objects.filter(pk=issue.pk).update(due_at=due)
+    first, second, third = Pick.objects.filter(issue=issue).order_by("pk")
+    Assignment.objects.create(pick=first, writer=team["chris"], state=Assignment.State.CLAIMED)
+    Assignment.objects.create(pick=second, writer=team["chris"], state=Assignment.State.CLAIMED)
+    Assignment.objects.create(pick=third, writer=team["keita"], state=Assignment.State.WRITTEN)
+    extra = Pick.objects.create(
+        issue=issue, section=first.section, title="Nobody wrote me yet", url="https://example.org/open", position=5
+    )
+    LinkCheck.objects.create(pick=extra, url=extra.url, ok=False, status=404, error="HTTP 404 from the site")
+    issue.refresh_from_db()
+    return issue

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import itertools
 from collections.abc import Callable
 
 import pytest
-from django.utils import timezone
 
 from curator.editions.models import Issue
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
-
-_counter = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
-    """The named users have passwords; the production hasher would spend a second on each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -33,20 +23,8 @@ def arxiv_source(db) -> Source:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_entry(source: Source) -> Callable[..., Entry]:
-    def make(title: str | None = None, **fields: object) -> Entry:
-        n = next(_counter)
-        defaults: dict[str, object] = {
-            "source": source,
-            "guid": f"guid-{n}",
-            "url": f"https://lab.example.org/posts/{n}",
-            "title": title or f"Entry number {n}",
-            "published_at": timezone.now() - datetime.timedelta(hours=n),
-            "abstract": f"Abstract of entry {n}.",
-        }
-        return Entry.objects.create(**{**defaults, **fields})
-
-    return make
+def entry_defaults() -> Callable[[int], dict[str, object]]:
+    return lambda n: {"abstract": f"Abstract of entry {n}."}
 
 
 @pytest.fixture

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from curator.editions.models import Issue, LinkCheck, Pick, TeamReminder
 from curator.mailing.models import ScheduledSend
-from curator.outbox.models import OutboxMessage
 from curator.team import reminders
 from curator.team.models import Assignment
-from tests.factories import make_issue
-from tests.support.waiting import wait_until
+from tests.factories import team_due_issue
 
 NOW = dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -32,29 +28,8 @@ def send_due(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def
     return run
 
 
-@pytest.fixture
-def team(make_member):  # type: ignore[no-untyped-def]
-    return {
-        "chris": make_member("chris", "Chris", role="Editor"),
-        "keita": make_member("keita", "Keita", role="Editor"),
-        "edna": make_member("edna2", "Edna", role="Editor"),
-    }
-
-
 def due_issue(team, due: dt.datetime = NOW + dt.timedelta(days=2)) -> Issue:  # type: ignore[no-untyped-def]
-    """Chris claimed two picks and wrote neither; Keita wrote hers; one pick nobody claimed."""
-    issue = make_issue(status=Issue.Status.DRAFT)
-    Issue.objects.filter(pk=issue.pk).update(due_at=due)
-    first, second, third = Pick.objects.filter(issue=issue).order_by("pk")
-    Assignment.objects.create(pick=first, writer=team["chris"], state=Assignment.State.CLAIMED)
-    Assignment.objects.create(pick=second, writer=team["chris"], state=Assignment.State.CLAIMED)
-    Assignment.objects.create(pick=third, writer=team["keita"], state=Assignment.State.WRITTEN)
-    extra = Pick.objects.create(
-        issue=issue, section=first.section, title="Nobody wrote me yet", url="https://example.org/open", position=5
-    )
-    LinkCheck.objects.create(pick=extra, url=extra.url, ok=False, status=404, error="HTTP 404 from the site")
-    issue.refresh_from_db()
-    return issue
+    return team_due_issue(team, due)
 
 
 @pytest.mark.django_db
@@ -155,33 +130,6 @@ def test_two_concurrent_runs_send_each_reminder_once(team, smtp_server) -> None:
         "edna2@example.org": 1,
     }
     assert TeamReminder.objects.count() == 4
-
-
-def finished(worker, task_id: str) -> int:  # type: ignore[no-untyped-def]
-    return len(re.findall(rf"\[{task_id}\] succeeded", worker.log_path.read_text()))
-
-
-@pytest.mark.worker
-def test_a_real_worker_sends_the_reminders_once(team, celery_worker_process, smtp_server, settings) -> None:  # type: ignore[no-untyped-def]
-    due_issue(team, due=timezone.now() + dt.timedelta(days=1))
-    env = {
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "SITE_URL": settings.SITE_URL,
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-    }
-    worker = celery_worker_process(queues="default", extra_env=env, name="reminders")
-    assert reminders.send_due() == 4
-    assert reminders.send_due() == 0  # a second beat in the same hour
-    assert wait_until(lambda: len(smtp_server.handler.received) == 4, timeout=60), worker.log_path.read_text()
-    messages = list(OutboxMessage.objects.filter(task="curator.team.tasks.send_reminder"))
-    assert len(messages) == 4
-    from curator.outbox import handover
-
-    handover.publish(messages[0])  # a duplicate hand-over of the same row sends nothing more
-    assert wait_until(lambda: finished(worker, messages[0].task_id) == 2, timeout=60), worker.log_path.read_text()
-    assert len(smtp_server.handler.received) == 4
-    assert not TeamReminder.objects.filter(sent_at=None).exists()
 
 
 @pytest.mark.django_db

@@ -3,8 +3,6 @@ unreachable is mailed exactly once when a worker starts against the recovered br
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -13,11 +11,7 @@ from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
 from curator.outbox.tasks import sweep_outbox
 from tests.factories import make_issue, make_subscribers
-from tests.support.waiting import wait_until
-
-
-def finished(worker, task_id: str) -> int:  # type: ignore[no-untyped-def]
-    return len(re.findall(rf"\[{task_id}\] succeeded", worker.log_path.read_text()))
+from tests.support.waiting import succeeded, wait_until
 
 
 @pytest.mark.worker
@@ -38,12 +32,12 @@ def test_it_confirms_a_sign_up_made_during_an_outage_exactly_once(
         "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
     }
     worker = celery_worker_process(extra_env=env, name="after-outage")  # its start-up sweep hands the row over
-    assert wait_until(lambda: finished(worker, message.task_id) == 1, timeout=60), worker.log_path.read_text()
+    assert wait_until(lambda: succeeded(worker, message.task_id) == 1, timeout=60), worker.log_path.read_text()
     assert smtp_server.handler.per_recipient() == {"ada@example.org": 1}
 
     sweep_outbox.delay()  # what beat does every minute: nothing is left to hand over
     handover.publish(message)  # and a duplicate hand-over of the same row (a crash before it was recorded)
-    assert wait_until(lambda: finished(worker, message.task_id) == 2, timeout=60), worker.log_path.read_text()
+    assert wait_until(lambda: succeeded(worker, message.task_id) == 2, timeout=60), worker.log_path.read_text()
     assert wait_until(lambda: "sweep_outbox" in worker.log_path.read_text() and broker.queued() == 0, timeout=30)
     assert smtp_server.handler.per_recipient() == {"ada@example.org": 1}
     message.refresh_from_db()
