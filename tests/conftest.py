@@ -20,12 +20,24 @@ from django.utils import timezone
 from curator.celery import app as celery_app
 from curator.feeds.fetch import limiter
 from curator.feeds.models import Entry, Source
-from summarizer import engine
-from tests.factories import make_text_entry, role_group
+from summarizer import engine, server
+from tests.factories import create_member, make_text_entry, role_group
+from tests.support.fake_openai import Script, fake_server
 from tests.support.http_server import FixtureServer
 from tests.support.link_server import LinkServer, running_link_server
 from tests.support.smtp_server import SMTPServer, apply_mailing_settings, running_smtp_server, use_private_cache
 from tests.support.tiny_models import build_causal, build_seq2seq
+
+LANES = {"browser": "e2e", "workers": "worker"}  # folder under tests/ -> the marker every test in it carries
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each lane is a folder; its tests carry the lane's marker, which `make test-fast` leaves out."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        folder = item.path.relative_to(here).parts[0] if here in item.path.parents else ""
+        if folder in LANES:
+            item.add_marker(getattr(pytest.mark, LANES[folder]))
 
 
 @pytest.fixture(autouse=True)
@@ -39,13 +51,13 @@ def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_passwords(settings) -> None:
     """Named users have passwords; the production hasher would spend a second on each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _no_link_check_on_ready(settings) -> None:  # type: ignore[no-untyped-def]
+def _no_link_check_on_ready(settings) -> None:
     """Pick links in tests lead nowhere (no internet); the team tests turn the check on against their own server."""
     settings.TEAM_LINKCHECK_BEFORE_READY = False
 
@@ -68,12 +80,12 @@ def client() -> Client:
 
 
 @pytest.fixture(autouse=True)
-def _var_dir(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def _var_dir(tmp_path: Path, settings) -> None:
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
 
 
 @pytest.fixture
-def editor(django_user_model):  # type: ignore[no-untyped-def]
+def editor(django_user_model):
     """A staff member in the Editor group (created by the editions migration)."""
     user = django_user_model.objects.create_user(
         "edna", "edna@example.org", "edna-password", is_staff=True, first_name="Edna", last_name="Editor"
@@ -83,14 +95,14 @@ def editor(django_user_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def editor_client(client, editor):  # type: ignore[no-untyped-def]
+def editor_client(client, editor):
     """The test client signed in as the Editor."""
     client.force_login(editor)
     return client
 
 
 @pytest.fixture
-def publisher(django_user_model):  # type: ignore[no-untyped-def]
+def publisher(django_user_model):
     """A staff member in the Publisher group: may also send."""
     user = django_user_model.objects.create_user(
         "paula", "paula@example.org", "paula-password", is_staff=True, first_name="Paula", last_name="Publisher"
@@ -178,7 +190,7 @@ _entry_numbers = itertools.count(1)
 
 
 @pytest.fixture
-def source(db) -> Source:  # type: ignore[no-untyped-def]
+def source(db) -> Source:
     """A preprint feed; packages whose entries need another source define their own `source`."""
     return Source.objects.create(name="Preprints", url="https://preprints.example/feed.xml", kind=Source.Kind.RSS)
 
@@ -229,7 +241,7 @@ def without_entries_created_receivers() -> Iterator[None]:
 
 
 @pytest.fixture
-def roles(transactional_db) -> None:  # type: ignore[no-untyped-def]
+def roles(transactional_db) -> None:
     """Editor and Publisher groups even after an earlier transactional test flushed the tables."""
     from django.core.management import call_command
 
@@ -237,23 +249,17 @@ def roles(transactional_db) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_member(django_user_model) -> Callable:  # type: ignore[no-untyped-def]
-    def make(username: str, first_name: str, role: str = "Editor", email: str | None = None):  # type: ignore[no-untyped-def]
-        user = django_user_model.objects.create_user(
-            username,
-            f"{username}@example.org" if email is None else email,
-            f"{username}-password",
-            is_staff=True,
-            first_name=first_name,
-        )
-        user.groups.add(role_group(role))
-        return user
+def make_member(django_user_model) -> Callable:
+    """Staff members in a role group: make(username, first_name, role="Editor", email=None)."""
+
+    def make(username: str, first_name: str, role: str = "Editor", email: str | None = None):
+        return create_member(django_user_model, username, role, first_name, email=email)
 
     return make
 
 
 @pytest.fixture
-def team(make_member):  # type: ignore[no-untyped-def]
+def team(make_member):
     """Three editors: Chris and Keita write, Edna edits."""
     return {
         "chris": make_member("chris", "Chris", role="Editor"),
@@ -263,7 +269,7 @@ def team(make_member):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def send_permissions(editor, publisher):  # type: ignore[no-untyped-def]
+def send_permissions(editor, publisher):
     """Make sure both named users hold what their groups grant, even before group migrations existed."""
     from django.contrib.auth.models import Permission
 
@@ -276,21 +282,21 @@ def send_permissions(editor, publisher):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def smtp_server(settings) -> Iterator[SMTPServer]:  # type: ignore[no-untyped-def]
+def smtp_server(settings) -> Iterator[SMTPServer]:
     """A live SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
     with running_smtp_server(settings) as server:
         yield server
 
 
 @pytest.fixture
-def mail_settings(settings) -> None:  # type: ignore[no-untyped-def]
+def mail_settings(settings) -> None:
     """The mailing settings the mail tests share, and a cache namespace of this test's own."""
     apply_mailing_settings(settings)
     use_private_cache(settings)
 
 
 @pytest.fixture
-def link_check_settings(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def link_check_settings(settings) -> Iterator[None]:
     """The link check on: the fetcher may reach exactly the local servers' address, a second is slow."""
     settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     settings.TEAM_LINKCHECK_BEFORE_READY = True
@@ -310,7 +316,7 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def from_rows(make_entry) -> Callable[..., list[Entry]]:  # type: ignore[no-untyped-def]
+def from_rows(make_entry) -> Callable[..., list[Entry]]:
     """Entries from demo rows (tests/support/demo_topics.py), with a triage status."""
 
     def make(rows: list[dict], triage: str = Entry.Triage.NEW) -> list[Entry]:
@@ -320,7 +326,7 @@ def from_rows(make_entry) -> Callable[..., list[Entry]]:  # type: ignore[no-unty
 
 
 @pytest.fixture
-def text_entries(db) -> Callable[..., Entry]:  # type: ignore[no-untyped-def]
+def text_entries(db) -> Callable[..., Entry]:
     """Entries with a real paper abstract or a post's full text, for the summarizer to read."""
     source = Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
     counter = itertools.count(1)
@@ -344,6 +350,31 @@ def presets(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
+def openai_api(settings):
+    """The openai backend at a fake OpenAI-compatible server: start(*steps) -> its Script (support/fake_openai.py)."""
+    settings.SUMMARIZER_BACKEND = "openai"
+    settings.SUMMARIZER_API_MODEL = "fake-model"
+    settings.SUMMARIZER_API_KEY = "test-key"
+    settings.SUMMARIZER_API_TIMEOUT = 5.0
+    settings.SUMMARIZER_API_CONCURRENCY = 4
+    settings.SUMMARIZER_API_EXTRA_KNOBS = []
+    server._clients.clear()
+    contexts = []
+
+    def start(*steps: dict) -> Script:
+        script = Script(steps=list(steps) or [{"status": 200}])
+        context = fake_server(script)
+        settings.SUMMARIZER_API_BASE = context.__enter__()
+        contexts.append(context)
+        return script
+
+    yield start
+    for context in contexts:
+        context.__exit__(None, None, None)
+    server._clients.clear()
+
+
+@pytest.fixture
 def link_server() -> Iterator[LinkServer]:
     """Pages for the link check on 127.0.0.1 (tests/support/link_server.py)."""
     with running_link_server() as server:
@@ -361,7 +392,7 @@ def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def use_model(settings, model_dirs: dict[str, Path]) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+def use_model(settings, model_dirs: dict[str, Path]) -> Callable[[str], Path]:
     """Point SUMMARIZER_MODEL at one of the tiny models, exactly as a deployment would."""
 
     def choose(kind: str = "seq2seq") -> Path:
@@ -380,14 +411,14 @@ def feed_server() -> Iterator[FixtureServer]:
 
 
 @pytest.fixture
-def allow_loopback(settings) -> None:  # type: ignore[no-untyped-def]
+def allow_loopback(settings) -> None:
     """The fetcher refuses loopback by default; the tests allow exactly the test server's address."""
     settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
 @pytest.fixture
-def make_source(feed_server: FixtureServer):  # type: ignore[no-untyped-def]
-    def make(path: str, name: str = "", **fields) -> Source:  # type: ignore[no-untyped-def]
+def make_source(feed_server: FixtureServer):
+    def make(path: str, name: str = "", **fields) -> Source:
         return Source.objects.create(name=name or path, url=feed_server.url(path), **fields)
 
     return make

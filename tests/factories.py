@@ -26,10 +26,17 @@ def role_group(name: str) -> Group:
     return Group.objects.get(name=name)
 
 
-def create_member(django_user_model, username: str, role: str, first_name: str = ""):  # type: ignore[no-untyped-def]
+def create_member(
+    django_user_model, username: str, role: str, first_name: str = "", last_name: str = "", email: str | None = None
+):
     """A staff member in one role group, with the password `<username>-password`."""
     user = django_user_model.objects.create_user(
-        username, f"{username}@example.org", f"{username}-password", is_staff=True, first_name=first_name
+        username,
+        f"{username}@example.org" if email is None else email,
+        f"{username}-password",
+        is_staff=True,
+        first_name=first_name,
+        last_name=last_name,
     )
     user.groups.add(role_group(role))
     return user
@@ -42,7 +49,7 @@ def send(issue: Issue) -> Issue:
     return issue
 
 
-def add_pick(issue: Issue, entry: Entry | None = None, section_title: str = "Recommended reading", **fields) -> Pick:  # type: ignore[no-untyped-def]
+def add_pick(issue: Issue, entry: Entry | None = None, section_title: str = "Recommended reading", **fields) -> Pick:
     section = issue.sections.get(title=section_title)
     defaults = {"title": entry.title if entry else "Hand-added link", "url": "https://example.org/x"}
     return Pick.objects.create(issue=issue, section=section, entry=entry, **{**defaults, **fields})
@@ -92,7 +99,7 @@ def make_subscribers(count: int, status: str = Subscriber.Status.ACTIVE, prefix:
     )
 
 
-def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:  # type: ignore[no-untyped-def]
+def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:
     old = Issue.objects.create(title="Old", month=dt.date(2026, 6, 1))
     for text in blurbs:
         entry = make_entry()

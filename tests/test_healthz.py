@@ -10,7 +10,7 @@ from django.db import connection
 
 
 @pytest.fixture
-def database_down(transactional_db) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def database_down(transactional_db) -> Iterator[None]:
     """The default connection pointed at a port nothing listens on, restored afterwards."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -31,7 +31,7 @@ TLS = [
 
 
 @pytest.fixture
-def start(tmp_path: Path):  # type: ignore[no-untyped-def]
+def start(tmp_path: Path):
     """start(*manage_py_args, **env) -> CompletedProcess of `manage.py` in a clean environment."""
 
     def run(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -59,7 +59,7 @@ def production(**env: str) -> dict[str, str]:
     }
 
 
-def settings_of(start, **env: str) -> dict:  # type: ignore[no-untyped-def]
+def settings_of(start, **env: str) -> dict:
     result = start("shell", "-c", SHOW % TLS, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

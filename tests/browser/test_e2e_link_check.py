@@ -22,7 +22,7 @@ def _link_check_settings(
 
 
 @pytest.fixture
-def issue_with_links(transactional_db, link_server, make_member, settings):  # type: ignore[no-untyped-def]
+def issue_with_links(transactional_db, link_server, make_member, settings):
     settings.TEAM_REQUIRE_APPROVAL = True
     editor = make_member("erin", "Erin", role="Editor")
     publisher = make_member("quinn", "Quinn", role="Publisher")
@@ -33,7 +33,7 @@ def issue_with_links(transactional_db, link_server, make_member, settings):  # t
     return issue, editor, publisher
 
 
-def test_an_editor_marks_ready_past_a_dead_link_and_a_publisher_approves(  # type: ignore[no-untyped-def]
+def test_an_editor_marks_ready_past_a_dead_link_and_a_publisher_approves(
     issue_with_links,
     link_server,
     live_server,

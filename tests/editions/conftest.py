@@ -13,12 +13,12 @@ from summarizer.models import Draft
 
 
 @pytest.fixture
-def source(db) -> Source:  # type: ignore[no-untyped-def]
+def source(db) -> Source:
     return Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml", kind=Source.Kind.RSS)
 
 
 @pytest.fixture
-def arxiv_source(db) -> Source:  # type: ignore[no-untyped-def]
+def arxiv_source(db) -> Source:
     return Source.objects.create(name="arXiv cs.LG", url="https://export.arxiv.org/rss/cs.LG", kind=Source.Kind.ARXIV)
 
 
@@ -36,5 +36,5 @@ def make_draft() -> Callable[..., Draft]:
 
 
 @pytest.fixture
-def issue(db) -> Issue:  # type: ignore[no-untyped-def]
+def issue(db) -> Issue:
     return Issue.objects.create(title="Recommended reading", month=datetime.date(2026, 11, 1))

@@ -25,7 +25,7 @@ HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def viewer(django_user_model):  # type: ignore[no-untyped-def]
+def viewer(django_user_model):
     """Staff who may look at entries but not change them."""
     user = django_user_model.objects.create_user("vera", "vera@example.org", "vera-password", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_entry"))

@@ -14,5 +14,5 @@ def _mail(mail_settings: None) -> None:
 
 
 @pytest.fixture
-def issue(db) -> Issue:  # type: ignore[no-untyped-def]
+def issue(db) -> Issue:
     return make_issue()

@@ -16,7 +16,7 @@ def _presets(presets: None) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_engine(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _fresh_engine(settings) -> Iterator[None]:
     """Each test chooses its model; nothing loaded by one test leaks into the next."""
     settings.SUMMARIZER_MODEL = ""
     # Tiny models gain nothing from threads, and threads spin badly on a busy 2-core machine.

@@ -24,7 +24,7 @@ def column_titles(page: str) -> list[str]:
     ]
 
 
-def generate(client, **fields):  # type: ignore[no-untyped-def]
+def generate(client, **fields):
     response = client.post(reverse(URL), {**PLAYGROUND_KNOBS, "run": "1", **fields})
     assert response.status_code == 200
     return response.content.decode()

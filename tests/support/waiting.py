@@ -17,6 +17,6 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 60, interval: flo
     return predicate()
 
 
-def succeeded(worker, task_id: str) -> int:  # type: ignore[no-untyped-def]
+def succeeded(worker, task_id: str) -> int:
     """How many times a started worker (its log) says this task succeeded: twice means it ran twice."""
     return len(re.findall(rf"\[{task_id}\] succeeded", worker.log_path.read_text()))

@@ -26,7 +26,7 @@ def _no_drafting_on_new_entries(without_entries_created_receivers: None) -> None
 
 
 @pytest.fixture
-def page_server(settings) -> Iterator[FixtureServer]:  # type: ignore[no-untyped-def]
+def page_server(settings) -> Iterator[FixtureServer]:
     """Serves tests/fixtures/feeds; the fetcher may reach exactly its address, as in the feed tests."""
     settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     limiter.reset()
@@ -38,17 +38,17 @@ def page_server(settings) -> Iterator[FixtureServer]:  # type: ignore[no-untyped
 
 
 @pytest.fixture
-def contributor(django_user_model):  # type: ignore[no-untyped-def]
+def contributor(django_user_model):
     return create_member(django_user_model, "chris", "Contributor", "Chris")
 
 
 @pytest.fixture
-def other_contributor(django_user_model):  # type: ignore[no-untyped-def]
+def other_contributor(django_user_model):
     return create_member(django_user_model, "keita", "Contributor", "Keita")
 
 
 @pytest.fixture
-def source(db) -> Source:  # type: ignore[no-untyped-def]
+def source(db) -> Source:
     return Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
 
 
@@ -58,7 +58,7 @@ def entry_defaults() -> Callable[[int], dict[str, object]]:
 
 
 @pytest.fixture
-def issue(db) -> Issue:  # type: ignore[no-untyped-def]
+def issue(db) -> Issue:
     return Issue.objects.create(title="Recommended Reading", month=datetime.date(2026, 12, 1))
 
 

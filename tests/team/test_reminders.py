@@ -18,7 +18,7 @@ NOW = dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def send_due(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def send_due(django_capture_on_commit_callbacks):
     """send_due, with the outbox hand-over that follows each commit run as it would outside a test transaction."""
 
     def run(now: dt.datetime) -> int:
@@ -28,12 +28,12 @@ def send_due(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def
     return run
 
 
-def due_issue(team, due: dt.datetime = NOW + dt.timedelta(days=2)) -> Issue:  # type: ignore[no-untyped-def]
+def due_issue(team, due: dt.datetime = NOW + dt.timedelta(days=2)) -> Issue:
     return team_due_issue(team, due)
 
 
 @pytest.mark.django_db
-def test_each_writer_with_open_picks_gets_one_email_and_editors_one_digest(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_each_writer_with_open_picks_gets_one_email_and_editors_one_digest(team, smtp_server, send_due) -> None:
     issue = due_issue(team)
     assert send_due(NOW) == 4  # Chris's reminder, and a digest for each of the three editors
 
@@ -62,7 +62,7 @@ def test_each_writer_with_open_picks_gets_one_email_and_editors_one_digest(team,
 
 
 @pytest.mark.django_db
-def test_at_most_one_reminder_per_member_issue_and_day(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_at_most_one_reminder_per_member_issue_and_day(team, smtp_server, send_due) -> None:
     due_issue(team)
     assert send_due(NOW) == 4
     assert send_due(NOW + dt.timedelta(hours=5)) == 0
@@ -72,7 +72,7 @@ def test_at_most_one_reminder_per_member_issue_and_day(team, smtp_server, send_d
 
 
 @pytest.mark.django_db
-def test_nothing_is_sent_before_the_reminder_window_or_for_a_sent_issue(team, smtp_server, send_due, settings) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_sent_before_the_reminder_window_or_for_a_sent_issue(team, smtp_server, send_due, settings) -> None:
     settings.TEAM_REMINDER_DAYS = 3
     issue = due_issue(team, due=NOW + dt.timedelta(days=4))
     assert send_due(NOW) == 0
@@ -82,7 +82,7 @@ def test_nothing_is_sent_before_the_reminder_window_or_for_a_sent_issue(team, sm
 
 
 @pytest.mark.django_db
-def test_members_with_nothing_to_do_get_nothing(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_members_with_nothing_to_do_get_nothing(team, smtp_server, send_due) -> None:
     issue = due_issue(team)
     for pick in Pick.objects.filter(issue=issue):
         Assignment.objects.update_or_create(pick=pick, defaults={"writer": team["keita"], "state": "written"})
@@ -92,7 +92,7 @@ def test_members_with_nothing_to_do_get_nothing(team, smtp_server, send_due) -> 
 
 
 @pytest.mark.django_db
-def test_a_scheduled_send_counts_as_the_due_date(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_a_scheduled_send_counts_as_the_due_date(team, smtp_server, send_due) -> None:
     issue = due_issue(team)
     Issue.objects.filter(pk=issue.pk).update(due_at=None)
     assert send_due(NOW) == 0
@@ -102,7 +102,7 @@ def test_a_scheduled_send_counts_as_the_due_date(team, smtp_server, send_due) ->
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_runs_send_each_reminder_once(team, smtp_server) -> None:  # type: ignore[no-untyped-def]
+def test_two_concurrent_runs_send_each_reminder_once(team, smtp_server) -> None:
     due_issue(team)
     start = threading.Barrier(2)
     counts: list[int] = []
@@ -150,7 +150,7 @@ def test_beat_runs_the_reminders_every_hour() -> None:
 
 
 @pytest.mark.django_db
-def test_the_issue_page_shows_the_due_date(team, editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_issue_page_shows_the_due_date(team, editor_client) -> None:
     from django.urls import reverse
 
     issue = due_issue(team, due=dt.datetime(2026, 3, 24, 16, 0, tzinfo=dt.UTC))

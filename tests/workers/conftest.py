@@ -19,14 +19,6 @@ import redis
 from curator.celery import app as celery_app
 from tests.support.paths import REPO, database_url_for_subprocess
 
-HERE = Path(__file__).resolve().parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.worker)
-
 
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
@@ -83,7 +75,7 @@ def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
         )
-        proc.log_path = log  # type: ignore[attr-defined]
+        proc.log_path = log
         procs.append(proc)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -31,7 +31,7 @@ def test_a_real_worker_shows_while_it_runs_and_is_gone_after_a_kill(
             w["queues"] == ["ingest", "mail"] for w in response.json()["workers"]
         )
 
-    assert wait_until(listed, timeout=30), worker.log_path.read_text()  # type: ignore[attr-defined]
+    assert wait_until(listed, timeout=30), worker.log_path.read_text()
     assert client.get(URL).json()["unconsumed_queues"] == ["default", "summarize"]
 
     os.kill(worker.pid, signal.SIGKILL)  # no clean shutdown: only the missing heartbeats tell
@@ -43,7 +43,7 @@ def test_a_real_worker_shows_while_it_runs_and_is_gone_after_a_kill(
 
 
 @pytest.mark.worker
-def test_a_clean_shutdown_removes_the_worker_at_once(client, celery_worker_process):  # type: ignore[no-untyped-def]
+def test_a_clean_shutdown_removes_the_worker_at_once(client, celery_worker_process):
     worker = celery_worker_process(queues="default", name="polite")
     assert wait_until(lambda: client.get(URL).status_code == 200, timeout=30)
     worker.send_signal(signal.SIGTERM)

@@ -12,18 +12,14 @@ from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
 from curator.team import reminders
 from tests.factories import team_due_issue
+from tests.support.smtp_server import worker_mail_env
 from tests.support.waiting import succeeded, wait_until
 
 
 @pytest.mark.worker
-def test_a_real_worker_sends_the_reminders_once(team, celery_worker_process, smtp_server, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_sends_the_reminders_once(team, celery_worker_process, smtp_server, settings) -> None:
     team_due_issue(team, timezone.now() + dt.timedelta(days=1))
-    env = {
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "SITE_URL": settings.SITE_URL,
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-    }
+    env = worker_mail_env(smtp_server, settings)
     worker = celery_worker_process(queues="default", extra_env=env, name="reminders")
     assert reminders.send_due() == 4
     assert reminders.send_due() == 0  # a second beat in the same hour

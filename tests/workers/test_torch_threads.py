@@ -10,7 +10,7 @@ from tests.support.waiting import wait_until
 
 
 @pytest.mark.worker
-def test_a_worker_tells_its_pool_processes_how_many_share_the_cores(celery_worker_process, settings):  # type: ignore[no-untyped-def]
+def test_a_worker_tells_its_pool_processes_how_many_share_the_cores(celery_worker_process, settings):
     cores = len(os.sched_getaffinity(0))
     worker = celery_worker_process(
         queues="summarize", concurrency=2, name="threads", extra_env={"SUMMARIZER_TORCH_THREADS": "0"}
