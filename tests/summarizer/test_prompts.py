@@ -89,7 +89,7 @@ def test_seq2seq_models_ignore_examples(use_model):
 
 
 def test_the_request_names_no_reader_or_role_a_small_model_could_echo_as_its_subject():
-    """ "why a machine learning researcher would care" came back as "The work of a machine-learning researcher"."""
+    """An earlier "why a machine learning researcher would care" came back as "The work of a machine-learning ..."."""
     chat = prompts.chat_messages("We introduce Sparse Ladder Attention.", ())
     words = set(re.findall(r"[a-z-]+", " ".join(m["content"] for m in chat).lower()))
     assert not words & {"researcher", "machine-learning", "reader", "readers", "newsletter", "care", "audience"}
