@@ -117,6 +117,8 @@ def request_parameters(knobs: decoding.Knobs, seed: int | None) -> dict[str, Any
         params["temperature"] = 0.0
     if seed is not None:
         params["seed"] = seed
+    if knobs.stop_sequences:
+        params["stop"] = knobs.stop_sequences
     if knobs.repetition_penalty != 1.0:
         extra["repetition_penalty"] = knobs.repetition_penalty
     if knobs.min_new_tokens:
