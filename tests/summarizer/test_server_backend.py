@@ -250,3 +250,14 @@ def test_a_rejected_request_quotes_the_servers_words_and_is_not_retried(openai_a
     assert len(script.requests) == 1
     reason = Draft.objects.get(entry=entry).fallback_reason
     assert reason.startswith("the server refused the request") and "Unexpected fields" in reason and "top_k" in reason
+
+
+def test_stop_sequences_become_the_requests_stop(api, make_entry):
+    script = api({"text": FAITHFUL})
+    stopping = DecodingProfile.objects.create(
+        name="Stops at a blank line", strategy="greedy", max_new_tokens=80, stop=r"\n\n | Keywords:"
+    )
+    drafting.draft_entries([make_entry("paper").pk], stopping)
+    assert script.requests[0]["stop"] == ["\n\n", "Keywords:"]
+    drafting.draft_entries([make_entry("paper").pk], plain_greedy())
+    assert "stop" not in script.requests[-1]
