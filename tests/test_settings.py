@@ -192,7 +192,7 @@ def test_it_redirects_plain_http_but_not_the_container_healthcheck(settings) -> 
     assert client.get("/healthz").status_code != 301
 
 
-def summarizer_settings(start, **env: str) -> dict:  # type: ignore[no-untyped-def]
+def summarizer_settings(start, **env: str) -> dict:
     names = ["SUMMARIZER_API_KEY", "SUMMARIZER_API_CONCURRENCY", "SUMMARIZER_API_TIMEOUT", "SUMMARIZER_API_EXTRA_KNOBS"]
     result = start("shell", "-c", SHOW % names, DEBUG="True", **env)
     assert result.returncode == 0, result.stderr

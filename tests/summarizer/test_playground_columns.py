@@ -9,9 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from summarizer import server
 from summarizer.models import DecodingProfile, PlaygroundRun
-from tests.support.fake_openai import Script, fake_server
 from tests.support.sample_texts import PLAYGROUND_KNOBS
 
 URL = "admin:summarizer_decodingprofile_playground"
@@ -196,18 +194,13 @@ SERVER_TEXT = "Sparse Ladder Attention reads long documents with 40% less memory
 
 
 @pytest.fixture
-def server_beside(settings):  # type: ignore[no-untyped-def]
+def server_beside(openai_api, settings):
     """A local OpenAI-compatible server configured beside the worker's model (backend transformers)."""
-    script = Script(steps=[{"text": SERVER_TEXT}])
+    script = openai_api({"text": SERVER_TEXT})
     settings.SUMMARIZER_BACKEND = "transformers"
     settings.SUMMARIZER_API_MODEL = "served-model"
     settings.SUMMARIZER_API_TIMEOUT = 10.0
-    settings.SUMMARIZER_API_EXTRA_KNOBS = []
-    server._clients.clear()
-    with fake_server(script) as base:
-        settings.SUMMARIZER_API_BASE = base
-        yield script
-    server._clients.clear()
+    return script
 
 
 def test_it_runs_the_servers_model_next_to_the_workers(admin_client, use_model, make_entry, server_beside):

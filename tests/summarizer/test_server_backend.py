@@ -252,8 +252,8 @@ def test_a_rejected_request_quotes_the_servers_words_and_is_not_retried(openai_a
     assert reason.startswith("the server refused the request") and "Unexpected fields" in reason and "top_k" in reason
 
 
-def test_stop_sequences_become_the_requests_stop(api, make_entry):
-    script = api({"text": FAITHFUL})
+def test_stop_sequences_become_the_requests_stop(openai_api, make_entry):
+    script = openai_api({"text": FAITHFUL})
     stopping = DecodingProfile.objects.create(
         name="Stops at a blank line", strategy="greedy", max_new_tokens=80, stop=r"\n\n | Keywords:"
     )

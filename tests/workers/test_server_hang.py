@@ -16,7 +16,7 @@ FAITHFUL = "Sparse Ladder Attention lets transformers read long documents with 4
 
 
 @pytest.mark.worker
-def test_a_hung_server_never_hangs_the_worker(celery_worker_process, make_entry):
+def test_a_hung_server_never_hangs_the_worker(celery_worker_process, text_entries, presets):
     script = Script(steps=[{"sleep": 60}, {"text": FAITHFUL}])  # the first request hangs, the others answer
     with fake_server(script) as base:
         celery_worker_process(
@@ -30,7 +30,7 @@ def test_a_hung_server_never_hangs_the_worker(celery_worker_process, make_entry)
             },
         )
         greedy = DecodingProfile.objects.create(name="Plain greedy", strategy="greedy", max_new_tokens=80)
-        entries = [make_entry("paper"), make_entry("paper")]
+        entries = [text_entries("paper"), text_entries("paper")]
         began = time.monotonic()
         for entry in entries:
             tasks.draft_blurb.delay(entry.pk, greedy.pk)
