@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
@@ -121,6 +122,17 @@ def test_a_send_scheduled_by_a_since_deactivated_publisher_does_not_go_out(send_
     _, publisher = send_permissions
     issue = scheduled(publisher)
     type(publisher).objects.filter(pk=publisher.pk).update(is_active=False)
+
+    assert schedule.start_due_sends(DUE).refused == [issue.pk]
+    assert not Delivery.objects.exists()
+    assert "may no longer send" in ScheduledSend.objects.get(issue=issue).note
+
+
+def test_a_send_scheduled_by_a_since_demoted_publisher_does_not_go_out(send_permissions):
+    _, publisher = send_permissions
+    issue = scheduled(publisher)
+    publisher.groups.clear()  # an Editor now: the account is active but may not send
+    publisher.user_permissions.remove(Permission.objects.get(codename="send_issue"))
 
     assert schedule.start_due_sends(DUE).refused == [issue.pk]
     assert not Delivery.objects.exists()
