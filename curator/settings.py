@@ -233,7 +233,7 @@ for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
-        raise ImproperlyConfigured(f"TRUSTED_PROXIES entry {_proxy!r}: expected a network such as 10.0.0.0/8") from None
+        refuse(f"TRUSTED_PROXIES entry {_proxy!r}: expected a network such as 10.0.0.0/8")
 AXES_CLIENT_IP_CALLABLE = "curator.lib.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-us"

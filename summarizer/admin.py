@@ -12,6 +12,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from curator.feeds.models import Entry
+from curator.ids import parse_id
 from curator.lib.admin_permissions import permission_required
 from curator.lib.plural import counted
 from curator.outbox import handover
@@ -48,7 +49,8 @@ class EntryDraftsAdminMixin(_EntryAdminBase):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        drafts = list(Draft.objects.filter(entry_id=object_id).select_related("profile"))
+        entry_id = parse_id(object_id)  # junk ids fall through to the admin's own "no such entry"
+        drafts = list(Draft.objects.filter(entry_id=entry_id).select_related("profile")) if entry_id else []
         drafts.sort(key=lambda d: bool(d.demoted_reason))  # demoted drafts last, newest first within each group
         for draft in drafts:
             draft.parameter_summary = (  # type: ignore[attr-defined]  # shown beside the draft, never saved

@@ -28,6 +28,7 @@ from curator.editions.models import Issue, Pick, Section
 from curator.editions.naming import month_label
 from curator.editions.triage_messages import tell_triaged
 from curator.feeds.models import Entry
+from curator.ids import parse_id
 from curator.lib.admin_permissions import staff_user
 from curator.lib.plural import counted
 from curator.ranking.stories import with_stories
@@ -100,8 +101,9 @@ class TriageEntryAdminMixin(_EntryAdminBase):
         return format_html('<strong class="featured-warning">⚠ in “{}”{}</strong>', title, when)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
-        if request.method == "GET":
-            picks = Pick.objects.filter(entry_id=object_id, issue__status__in=Issue.LOCKED_STATUSES)
+        entry_id = parse_id(object_id)  # junk ids fall through to the admin's own "no such entry"
+        if request.method == "GET" and entry_id is not None:
+            picks = Pick.objects.filter(entry_id=entry_id, issue__status__in=Issue.LOCKED_STATUSES)
             for issue in Issue.objects.filter(pk__in=picks.values("issue_id")):
                 self.message_user(request, f"Already featured in “{issue}”.", messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -18,6 +18,7 @@ from curator.feeds.discover import DiscoveryError, discover_feed
 from curator.feeds.fetch import ALLOW_SETTING, Fetcher
 from curator.feeds.models import FETCH_STATE_FIELDS, Entry, IngestRun, Source
 from curator.feeds.sanitize import sanitized_markup
+from curator.ids import parse_id
 from curator.lib.clip import clip
 from curator.lib.plural import counted
 
@@ -258,6 +259,17 @@ class EntryAdmin(admin.ModelAdmin):
     ]
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Entry | None:
+        """None (the admin's "no such entry" redirect) for an id that is not strictly ASCII digits.
+
+        Django's own lookup reads `+3`, ` 3` or `3_0` as entry 3 or 30, while the parts composed into
+        the entry page (drafts, covered picks, featured warnings) parse the id strictly: one reading
+        of the URL for the whole page.
+        """
+        if from_field is None and parse_id(object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
 
     @admin.display(description="source", ordering="source__name")
     def source_name(self, obj: Entry) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from curator.editions.models import Pick
 from curator.feeds.models import Entry
+from curator.ids import parse_id
 from curator.lib.admin_permissions import permission_required
 from curator.search import topic_edit
 from curator.search.covered import close_picks
@@ -60,7 +61,8 @@ class CoveredEntryAdminMixin(_EntryAdminBase):
     def topics_view(self, request: HttpRequest, entry_id: int) -> HttpResponse:
         """The topics field: the chosen existing topics plus, optionally, one typed name."""
         entry, back = self._topic_target(request, entry_id)
-        ids = [int(v) for v in request.POST.getlist("topic") if v.isdigit()]
+        # parse_id, not str.isdigit: "²" passes isdigit and fails int(), a 20-digit id overflows bigint.
+        ids = [i for i in map(parse_id, request.POST.getlist("topic")) if i is not None]
         typed = request.POST.get("new_topic", "")
         if typed and not request.user.has_perm("search.add_topic"):
             raise PermissionDenied
@@ -92,7 +94,7 @@ class CoveredEntryAdminMixin(_EntryAdminBase):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        entry_id = int(object_id) if str(object_id).isdigit() else 0
+        entry_id = parse_id(object_id) or 0  # junk ids fall through to the admin's own "no such entry"
         covered = close_picks([entry_id]).get(entry_id, []) if entry_id else []
         suggested = suggest(entry_id) if entry_id else []
         extra = {**(extra_context or {}), "covered": covered, "suggested_topics": suggested}

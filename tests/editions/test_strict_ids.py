@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from curator.editions.models import Pick
 from curator.ids import MAX_ID, ascii_digits, parse_id
+from curator.search.models import Topic
 from tests.factories import add_pick
 from tests.support.forms import change_form_data
 
@@ -77,3 +78,21 @@ def test_the_playground_answers_for_a_junk_profile_or_entry(admin_client) -> Non
     admin_client.raise_request_exception = False
     for query in ({"profile": "abc"}, {"profile": "²"}, {"entry": "²"}, {"profile": "99999999999999999999"}):
         assert admin_client.get(url, query).status_code == 200, query
+
+
+def test_the_entry_page_answers_no_such_entry_for_a_junk_entry_id(editor_client, make_entry) -> None:
+    entry = make_entry()
+    assert editor_client.get(reverse("admin:feeds_entry_change", args=[str(entry.pk)])).status_code == 200
+    # Django's own lookup would read "+7" or " 7" as entry 7; the page's parts read ids strictly.
+    for value in [*JUNK, f"+{entry.pk}", f" {entry.pk}", f"{entry.pk}\u00b2"]:
+        response = editor_client.get(reverse("admin:feeds_entry_change", args=[value]))
+        assert response.status_code in (302, 404), (value, response.status_code)
+
+
+def test_the_topics_field_ignores_junk_topic_ids(editor_client, make_entry) -> None:
+    entry = make_entry()
+    kept = Topic.objects.create(name="Generative models", slug="generative-models")
+    url = reverse("admin:feeds_entry_topics", args=[entry.pk])
+    response = editor_client.post(url, {"topic": [*JUNK, str(kept.pk)]})
+    assert response.status_code == 302
+    assert list(entry.topics.all()) == [kept]

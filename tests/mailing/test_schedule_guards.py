@@ -4,13 +4,16 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
 from curator.editions import workflow
+from curator.editions.content import issue_content
 from curator.editions.models import Issue, Pick
 from curator.mailing import schedule
 from curator.mailing.models import Delivery, ScheduledSend
+from curator.team.models import Assignment, Member
 from tests.factories import make_issue, make_subscribers
 from tests.support.forms import change_form_data
 
@@ -61,6 +64,43 @@ def test_a_reordered_pick_counts_as_a_change_too(send_permissions):
     assert schedule.start_due_sends(DUE).refused == [issue.pk]
 
 
+def written_by(issue: Issue, writer, link: str = "") -> Pick:  # type: ignore[no-untyped-def]
+    """The issue's first pick, written and approved by `writer`, who has `link` on their profile."""
+    pick = Pick.objects.filter(issue=issue).order_by("section__position", "position").first()
+    assert pick is not None and pick.byline
+    Member.objects.create(user=writer, display_name=pick.byline, link=link)
+    Assignment.objects.create(pick=pick, writer=writer, state=Assignment.State.APPROVED, byline_link=link)
+    return pick
+
+
+def test_a_writer_who_links_their_byline_after_scheduling_sends_nothing(client, send_permissions, make_member):
+    """The byline link reaches every reader's email, so it is part of what the publisher scheduled."""
+    _, publisher = send_permissions
+    writer = make_member("chris", "Chris", role="Contributor")
+    issue = make_issue()
+    pick = written_by(issue, writer)  # claimed while the profile had no link: the email shows the profile's
+    scheduled(publisher, issue)
+    client.force_login(writer)
+    profile = {"display_name": pick.byline, "link": "https://evil.example/prize"}
+    assert client.post(reverse("admin:team_profile"), profile).status_code == 302
+    links = [p.byline_url for s in issue_content(issue).sections for p in s.picks]
+    assert "https://evil.example/prize" in links, "the new link would go out under the publisher's name"
+
+    result = schedule.start_due_sends(DUE)
+
+    assert result.started == [] and result.refused == [issue.pk]
+    assert not Delivery.objects.exists()
+    assert "changed after it was scheduled" in ScheduledSend.objects.get(issue=issue).note
+
+
+def test_a_byline_link_set_before_scheduling_does_not_hold_the_send_up(send_permissions, make_member):
+    _, publisher = send_permissions
+    issue = make_issue()
+    written_by(issue, make_member("chris", "Chris", role="Contributor"), link="https://chris.example.org/")
+    scheduled(publisher, issue)
+    assert schedule.start_due_sends(DUE).started == [issue.pk]
+
+
 def test_the_unchanged_issue_starts(send_permissions):
     _, publisher = send_permissions
     issue = scheduled(publisher)
@@ -82,6 +122,17 @@ def test_a_send_scheduled_by_a_since_deactivated_publisher_does_not_go_out(send_
     _, publisher = send_permissions
     issue = scheduled(publisher)
     type(publisher).objects.filter(pk=publisher.pk).update(is_active=False)
+
+    assert schedule.start_due_sends(DUE).refused == [issue.pk]
+    assert not Delivery.objects.exists()
+    assert "may no longer send" in ScheduledSend.objects.get(issue=issue).note
+
+
+def test_a_send_scheduled_by_a_since_demoted_publisher_does_not_go_out(send_permissions):
+    _, publisher = send_permissions
+    issue = scheduled(publisher)
+    publisher.groups.clear()  # an Editor now: the account is active but may not send
+    publisher.user_permissions.remove(Permission.objects.get(codename="send_issue"))
 
     assert schedule.start_due_sends(DUE).refused == [issue.pk]
     assert not Delivery.objects.exists()
