@@ -186,9 +186,6 @@ def broker() -> Iterator[Broker]:
     celery_app.conf.task_always_eager = old_eager
 
 
-_entry_numbers = itertools.count(1)
-
-
 @pytest.fixture
 def source(db) -> Source:
     """A preprint feed; packages whose entries need another source define their own `source`."""
@@ -205,9 +202,10 @@ def entry_defaults() -> Callable[[int], dict[str, object]]:
 def make_entry(source: Source, entry_defaults: Callable[[int], dict[str, object]]) -> Callable[..., Entry]:
     """Entries of `source` at <its site>/posts/<n>, each an hour older than the one before."""
     site = "{0.scheme}://{0.netloc}".format(urlsplit(source.url))
+    numbers = itertools.count(1)  # per test: the hour offsets stay small whatever ran before
 
     def make(title: str | None = None, abstract: str = "", **fields: object) -> Entry:
-        n = next(_entry_numbers)
+        n = next(numbers)
         values: dict[str, object] = {
             "source": source,
             "guid": f"guid-{n}",
