@@ -22,7 +22,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from curator.editions.admin import TriageEntryAdminMixin
+from curator.editions.admin_triage import TriageEntryAdminMixin
 from curator.editions.drafts import first_line, ranked_drafts
 from curator.editions.featured import featured_picks
 from curator.editions.models import Issue, Pick

@@ -33,8 +33,8 @@ from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
 from curator import operations_admin  # noqa: F401 - registers the operations page
-from curator.editions.admin import IssueAdmin as EditionsIssueAdmin
-from curator.editions.admin import TriageEntryAdminMixin
+from curator.editions.admin_issue import IssueAdmin as EditionsIssueAdmin
+from curator.editions.admin_triage import TriageEntryAdminMixin
 from curator.editions.desk_admin import DeskEntryAdminMixin
 from curator.editions.models import Issue
 from curator.feeds.admin import EntryAdmin as FeedsEntryAdmin

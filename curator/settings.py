@@ -370,11 +370,21 @@ if SUMMARIZER_API_KEY_FILE:
         raise ImproperlyConfigured(f"SUMMARIZER_API_KEY_FILE={SUMMARIZER_API_KEY_FILE!r}: {exc.strerror}") from exc
 # Requests in flight at once when a batch of entries is drafted; servers with continuous batching use them all.
 SUMMARIZER_API_CONCURRENCY = envint("SUMMARIZER_API_CONCURRENCY", "4")
+if SUMMARIZER_API_CONCURRENCY < 1:
+    raise ImproperlyConfigured(f"SUMMARIZER_API_CONCURRENCY={SUMMARIZER_API_CONCURRENCY}: use 1 or more requests")
 # Hard deadline of one draft in seconds, retries and waits included; past it the draft is an extract.
 SUMMARIZER_API_TIMEOUT = envfloat("SUMMARIZER_API_TIMEOUT", "60")
+if SUMMARIZER_API_TIMEOUT <= 0:  # every draft would be an extract "within 0 s", without a single request
+    raise ImproperlyConfigured(f"SUMMARIZER_API_TIMEOUT={SUMMARIZER_API_TIMEOUT:g}: use a deadline above 0 seconds")
 # Knobs beyond the OpenAI API that this server accepts (vLLM, TGI and llama.cpp take top_k, repetition_penalty,
 # min_tokens); any of top_k, repetition_penalty, min_new_tokens. Others are refused on the openai backend.
 SUMMARIZER_API_EXTRA_KNOBS = envlist("SUMMARIZER_API_EXTRA_KNOBS")
+# A misspelt name would leave its knob refused with a hint to list it, while the operator believes it is listed.
+_unknown_knobs = sorted(set(SUMMARIZER_API_EXTRA_KNOBS) - {"top_k", "repetition_penalty", "min_new_tokens"})
+if _unknown_knobs:
+    raise ImproperlyConfigured(
+        f"SUMMARIZER_API_EXTRA_KNOBS names {', '.join(_unknown_knobs)}: use top_k, repetition_penalty, min_new_tokens"
+    )
 # An A/B experiment: two profile names, comma-separated; every new entry is drafted with both instead of the
 # default profile, and the profile report compares them. Empty = the default profile only.
 SUMMARIZER_AB_PROFILES = envlist("SUMMARIZER_AB_PROFILES")

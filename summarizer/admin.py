@@ -104,7 +104,7 @@ class DecodingProfileAdmin(admin.ModelAdmin):
         ("Contrastive search", {"fields": ["penalty_alpha"]}),
         (
             "Length and repetition",
-            {"fields": ["min_new_tokens", "max_new_tokens", "repetition_penalty", "no_repeat_ngram_size"]},
+            {"fields": ["min_new_tokens", "max_new_tokens", "stop", "repetition_penalty", "no_repeat_ngram_size"]},
         ),
         ("Output", {"fields": ["num_return_sequences"]}),
     ]

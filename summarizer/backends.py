@@ -44,6 +44,18 @@ def configured_model(backend: str | None = None) -> str:
     return (settings.SUMMARIZER_MODEL or "").strip()
 
 
+def server_beside_worker() -> str:
+    """The server's model name when a server is configured beside the worker's model, else "".
+
+    The playground can then run the server's model as one more column, to compare it with the model
+    the workers load before switching SUMMARIZER_BACKEND. With the openai backend every column is
+    already drafted on the server, so there is no separate column.
+    """
+    if configured() == OPENAI or not settings.SUMMARIZER_API_BASE.strip():
+        return ""
+    return configured_model(OPENAI)
+
+
 def refusals(values: Mapping[str, Any], backend: str | None = None) -> dict[str, list[str]]:
     """Per field, why the backend cannot honour this knob (empty when every knob maps)."""
     backend = backend or configured()
@@ -105,6 +117,8 @@ def request_parameters(knobs: decoding.Knobs, seed: int | None) -> dict[str, Any
         params["temperature"] = 0.0
     if seed is not None:
         params["seed"] = seed
+    if knobs.stop_sequences:
+        params["stop"] = knobs.stop_sequences
     if knobs.repetition_penalty != 1.0:
         extra["repetition_penalty"] = knobs.repetition_penalty
     if knobs.min_new_tokens:

@@ -1,10 +1,11 @@
 """The playground's side-by-side run: several ways of drafting one text, bounded in time.
 
-A column is one way of drafting: a saved profile, the knobs on the page, and (once a server
-backend exists) a server's model; adding a kind of column means adding one more `Column` with its
-own `generate`. Columns run one after another in the web process. Before each column the budget
-is checked, so a page waits at most the budget plus one column; the columns left over are
-reported as not run, with the reason, rather than holding the page for minutes.
+A column is one way of drafting: a saved profile, the knobs on the page, and, when a server is
+configured beside the worker's model, the server's model with the knobs on the page; adding a kind
+of column means adding one more `Column` with its own `generate`. Columns run one after another in
+the web process. Before each column the budget is checked, so a page waits at most the budget plus
+one column; the columns left over are reported as not run, with the reason, rather than holding
+the page for minutes.
 
 The offline fallback ignores the decoding knobs, so once a column comes back as a fallback
 extract, the other columns drafted the same way would only repeat it: they are reported as not
@@ -13,13 +14,14 @@ run, once, instead of showing the same extract under different names.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from summarizer import decoding, drafting, prompts
+from summarizer import backends, decoding, drafting, prompts
 from summarizer.models import DecodingProfile, Draft
 
 Generate = Callable[[prompts.Source, decoding.Knobs], list[drafting.Generated]]
@@ -31,10 +33,10 @@ KNOBS_LABEL = "The knobs below"
 @dataclass(frozen=True)
 class Column:
     label: str
-    knobs: decoding.Knobs | None  # None: the profile's settings did not validate (see `problem`)
+    knobs: decoding.Knobs | None  # None: the column cannot run (`problem` says why)
     generate: Generate = drafting.preview
     is_default: bool = False
-    problem: str = ""
+    problem: str = ""  # why the column is not run, in the words of the "Not run" line
 
 
 @dataclass
@@ -84,15 +86,33 @@ def profile_column(profile: DecodingProfile) -> Column:
     try:
         knobs = profile.knobs()
     except ValidationError as exc:
-        return Column(profile.name, None, is_default=profile.is_default, problem=" ".join(exc.messages))
+        problem = f"its settings do not hold together ({' '.join(exc.messages)}); fix the profile"
+        return Column(profile.name, None, is_default=profile.is_default, problem=problem)
     return Column(profile.name, knobs, is_default=profile.is_default)
 
 
-def columns_for(profiles: Iterable[DecodingProfile], knobs: decoding.Knobs | None) -> list[Column]:
-    """The saved profiles in the order given, then the page's knobs when they are asked for."""
+def server_label(model: str) -> str:
+    return f"The server's model ({model})"
+
+
+def server_column(knobs: decoding.Knobs) -> Column:
+    """The page's knobs on the server beside the worker's model; refused knobs are said, not dropped."""
+    label = server_label(backends.server_beside_worker())
+    refused = backends.refusal_line(knobs.as_dict(), backends.OPENAI)
+    if refused:
+        return Column(label, None, problem=f"{refused} Change the knobs below to run the server")
+    return Column(label, knobs, generate=functools.partial(drafting.preview, backend=backends.OPENAI))
+
+
+def columns_for(
+    profiles: Iterable[DecodingProfile], knobs: decoding.Knobs | None, server_knobs: decoding.Knobs | None = None
+) -> list[Column]:
+    """The saved profiles in the order given, then the page's knobs, then the server's model, when asked for."""
     columns = [profile_column(profile) for profile in profiles]
     if knobs is not None:
         columns.append(Column(KNOBS_LABEL, knobs))
+    if server_knobs is not None:
+        columns.append(server_column(server_knobs))
     return columns
 
 
@@ -111,7 +131,7 @@ def run(
         result = Result(column)
         results.append(result)
         if column.knobs is None:
-            result.skipped = f"its settings do not hold together ({column.problem}); fix the profile"
+            result.skipped = column.problem
         elif column.generate in fallback_by:
             result.skipped = SAME_EXTRACT
         elif any(r.drafts for r in results) and clock() - began >= budget_seconds:

@@ -43,8 +43,10 @@ KNOBS: dict[str, Any] = {
     "min_new_tokens": 0,
     "max_new_tokens": 96,
     "seed": None,
+    "stop": "",
 }
 MAX_NEW_TOKENS_LIMIT = 1024
+MAX_STOP_SEQUENCES = 4  # what the OpenAI API accepts; servers refuse more
 MAX_RETURN_SEQUENCES = 8
 MAX_BEAMS = 16
 
@@ -57,6 +59,16 @@ def parameters_of(profile: Any) -> dict[str, Any]:
 def normalize(values: Mapping[str, Any]) -> dict[str, Any]:
     """Fill missing knobs with their neutral value; unknown keys are dropped."""
     return {name: values.get(name, default) for name, default in KNOBS.items()}
+
+
+def stop_sequences(value: str | None) -> list[str]:
+    """The texts a profile's `stop` knob names: separated by "|", with "\\n" written for a line break.
+
+    One line of text in a form field cannot hold a line break, and "stop at the first blank line"
+    ("\\n\\n") is the most useful stop sequence for a blurb, hence the escape.
+    """
+    pieces = (piece.strip(" ") for piece in (value or "").split("|"))
+    return [piece.replace("\\n", "\n") for piece in pieces if piece.strip()]
 
 
 def validate(values: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -96,6 +108,8 @@ def validate(values: Mapping[str, Any]) -> dict[str, list[str]]:
         err("temperature", "Temperature only applies to sampling strategies; leave it at 1.0 or choose a sampling one.")
     if p["seed"] is not None and p["seed"] < 0:
         err("seed", "Seed must be a non-negative whole number.")
+    if len(stop_sequences(p["stop"])) > MAX_STOP_SEQUENCES:
+        err("stop", f"At most {MAX_STOP_SEQUENCES} stop sequences (servers refuse more).")
 
     # Beam-only knobs.
     if strategy == BEAM:
@@ -172,6 +186,11 @@ class Knobs:
     min_new_tokens: int | None
     max_new_tokens: int
     seed: int | None
+    stop: str = ""
+
+    @property
+    def stop_sequences(self) -> list[str]:
+        return stop_sequences(self.stop)
 
     @property
     def sampling(self) -> bool:
@@ -228,7 +247,15 @@ def generation_kwargs(knobs: Knobs) -> dict[str, Any]:
         kwargs["min_length"] = 0
     if strategy == CONTRASTIVE:
         kwargs["penalty_alpha"] = p["penalty_alpha"]
+    if knobs.stop_sequences:
+        kwargs["stop_strings"] = knobs.stop_sequences  # `generate` then needs the tokenizer too
     return kwargs
+
+
+def cut_at_stop(text: str, stops: list[str]) -> str:
+    """The text before the first stop sequence, which is left out, as OpenAI-compatible servers do."""
+    cut = min((i for i in (text.find(stop) for stop in stops) if i >= 0), default=len(text))
+    return text[:cut]
 
 
 def to_generation_config(knobs: Knobs) -> Any:

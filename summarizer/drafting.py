@@ -327,16 +327,22 @@ def draft_pending(profile: DecodingProfile | None = None, **kwargs: Any) -> Repo
     return draft_entries(pending_entry_ids(), profile, **kwargs)
 
 
-def open_producer(knobs: decoding.Knobs, batch_size: int | None = None, examples: Sequence[str] = ()) -> Produce:
-    """The configured backend, ready to draft with `knobs`, or ModelUnavailable with the reason.
+def open_producer(
+    knobs: decoding.Knobs,
+    batch_size: int | None = None,
+    examples: Sequence[str] = (),
+    backend: str | None = None,
+) -> Produce:
+    """The configured backend (or `backend`), ready to draft with `knobs`, or ModelUnavailable with the reason.
 
     A knob the backend cannot honour is refused here too (not only when the profile is saved): the
     backend may have changed since, and the drafts then say which knob and which backend.
     """
-    refused = backends.refusal_line(knobs.as_dict())
+    backend = backend or backends.configured()
+    refused = backends.refusal_line(knobs.as_dict(), backend)
     if refused:
         raise engine.ModelUnavailable(refused)
-    if backends.configured() == backends.OPENAI:
+    if backend == backends.OPENAI:
         if not settings.SUMMARIZER_API_BASE.strip():
             raise engine.ModelUnavailable("SUMMARIZER_API_BASE is not set")
         if not backends.configured_model(backends.OPENAI):
@@ -345,10 +351,11 @@ def open_producer(knobs: decoding.Knobs, batch_size: int | None = None, examples
     return producer(engine.load(), batch_size, examples)
 
 
-def preview(source: prompts.Source, knobs: decoding.Knobs) -> list[Generated]:
-    """Drafts for a text without saving anything (the playground), best first, as drafting orders them."""
+def preview(source: prompts.Source, knobs: decoding.Knobs, backend: str | None = None) -> list[Generated]:
+    """Drafts for a text without saving anything (the playground), best first, as drafting orders them;
+    `backend` drafts on another backend than the configured one (the playground's server column)."""
     try:
-        produce = open_producer(knobs)
+        produce = open_producer(knobs, backend=backend)
     except engine.ModelUnavailable as exc:
         return [_from_fallback(source, str(exc))]
     generated = produce([source], knobs)[0]

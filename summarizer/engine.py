@@ -282,12 +282,14 @@ def generate_ids(
 
     tokenizer = loaded.tokenizer
     config = decoding.to_generation_config(knobs)
+    extra: dict[str, Any] = {}
+    if knobs.stop_sequences:
+        extra["tokenizer"] = tokenizer  # stop strings are matched on the tokenizer's text
     if loaded.is_encoder_decoder and not knobs.one_entry_at_a_time:
         with _lock, torch.inference_mode():
-            out = loaded.model.generate(**_encode_unpadded(loaded, batch), generation_config=config)
+            out = loaded.model.generate(**_encode_unpadded(loaded, batch), generation_config=config, **extra)
         return out[:, 1:].tolist()
     padded = tokenizer.pad({"input_ids": list(batch)}, return_tensors="pt").to(loaded.model.device)
-    extra: dict[str, Any] = {}
     if knobs.strategy == decoding.CONTRASTIVE:
         extra["custom_generate"] = contrastive_search
     with _lock, torch.inference_mode():
@@ -347,7 +349,7 @@ def generate(
         seconds = (time.monotonic() - began) / len(chunk)
         for position, index in enumerate(chunk):
             for row in rows[position * n_return : (position + 1) * n_return]:
-                raw = loaded.tokenizer.decode(row, skip_special_tokens=True)
+                raw = decoding.cut_at_stop(loaded.tokenizer.decode(row, skip_special_tokens=True), knobs.stop_sequences)
                 n_out = _count_new_tokens(row, eos_ids, pad_id)
                 results[index].append(
                     Output(

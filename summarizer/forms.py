@@ -8,7 +8,7 @@ from django import forms
 
 from curator.feeds.models import Entry
 from curator.ids import parse_id
-from summarizer import decoding
+from summarizer import backends, decoding
 from summarizer.models import DecodingProfile
 
 KNOB_FIELDS = list(decoding.KNOBS)
@@ -82,9 +82,11 @@ class SaveAsForm(forms.Form):
 
 
 class ColumnsForm(forms.Form):
-    """Which drafts Generate puts side by side: saved profiles, and the knobs on the page."""
+    """Which drafts Generate puts side by side: saved profiles, the knobs on the page, and the server's
+    model with those knobs when a server is configured beside the worker's model."""
 
     KNOBS = "knobs"
+    SERVER = "server"
     PRESELECTED = 3  # the default profile plus two others: a useful comparison that stays quick
 
     columns = forms.MultipleChoiceField(
@@ -100,7 +102,10 @@ class ColumnsForm(forms.Form):
         profiles = sorted(DecodingProfile.objects.all(), key=lambda p: (not p.is_default, p.name))
         self.profiles_by_id = {str(p.pk): p for p in profiles}
         labels = [(str(p.pk), f"{p.name} (default)" if p.is_default else p.name) for p in profiles]
-        cast(forms.ChoiceField, self.fields["columns"]).choices = [*labels, (self.KNOBS, "The knobs below")]
+        choices = [*labels, (self.KNOBS, "The knobs below")]
+        if server_model := backends.server_beside_worker():
+            choices.append((self.SERVER, f"The server's model ({server_model}), with the knobs below"))
+        cast(forms.ChoiceField, self.fields["columns"]).choices = choices
         if not self.is_bound:
             # After Load, compare the tweak with the profile it started from; otherwise a short list.
             chosen = [str(loaded.pk), self.KNOBS] if loaded else [key for key, _ in labels[: self.PRESELECTED]]
@@ -111,3 +116,7 @@ class ColumnsForm(forms.Form):
         ticked = set(self.cleaned_data["columns"])
         profiles = [p for key, p in self.profiles_by_id.items() if key in ticked]
         return profiles, self.KNOBS in ticked or not ticked
+
+    def wants_server(self) -> bool:
+        """Whether the server's model is ticked (offered only beside the worker's model); after is_valid()."""
+        return self.SERVER in self.cleaned_data["columns"]

@@ -98,6 +98,16 @@ class DecodingProfile(models.Model):
         blank=True,
         help_text="Sampling only matters: the same seed gives the same text every time. Empty = new text each run.",
     )
+    stop = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        verbose_name="stop sequences",
+        help_text=(
+            "The draft ends where it would write any of these texts (left out). Several: separate with |; "
+            "write \\n for a line break (\\n\\n ends at the first blank line). Empty = off. At most 4."
+        ),
+    )
     is_default = models.BooleanField(
         default=False,
         verbose_name="default",

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from curator.feeds.models import Entry
 from curator.lib.admin_permissions import permission_required, staff_user
 from curator.outbox import handover
+from summarizer import backends, decoding, experiments, prompts, tasks
 from summarizer import comparison as comparison_run
-from summarizer import decoding, experiments, prompts, tasks
 from summarizer.forms import ColumnsForm, KnobsForm, PlaygroundSourceForm, ProfileChoiceForm, SaveAsForm
 from summarizer.models import DecodingProfile
 from summarizer.status import summarizer_status
@@ -81,8 +81,15 @@ def playground(request: HttpRequest, site: AdminSite) -> HttpResponse:
                 return HttpResponseRedirect(reverse("admin:summarizer_decodingprofile_change", args=[saved.pk]))
         elif source_form.is_valid() and columns_form.is_valid():
             profiles, wants_knobs = columns_form.chosen()
-            if not wants_knobs or knobs_form.is_valid():
-                comparison = _generate(request, source_form, profiles, knobs_form if wants_knobs else None)
+            wants_server = columns_form.wants_server()
+            if not (wants_knobs or wants_server) or knobs_form.is_valid():
+                comparison = _generate(
+                    request,
+                    source_form,
+                    profiles,
+                    knobs_form if wants_knobs else None,
+                    knobs_form if wants_server else None,
+                )
     else:
         source_form = PlaygroundSourceForm(initial={"entry": request.GET.get("entry")})
         columns_form = ColumnsForm(loaded=base if "profile" in request.GET else None)
@@ -111,6 +118,7 @@ def _generate(
     source_form: PlaygroundSourceForm,
     profiles: list[DecodingProfile],
     knobs_form: KnobsForm | None,
+    server_knobs_form: KnobsForm | None = None,
 ) -> comparison_run.Comparison:
     """Run the chosen columns on the entry (or pasted text) and keep each column as a playground run."""
     entry = source_form.cleaned_data["entry"]
@@ -118,7 +126,11 @@ def _generate(
         source = prompts.source_for(entry)
     else:
         source = prompts.Source(source_form.cleaned_data["title"], source_form.cleaned_data["text"])
-    columns = comparison_run.columns_for(profiles, knobs_form.knobs() if knobs_form else None)
+    columns = comparison_run.columns_for(
+        profiles,
+        knobs_form.knobs() if knobs_form else None,
+        server_knobs_form.knobs() if server_knobs_form else None,
+    )
     outcome = comparison_run.run(source, columns, budget_seconds=settings.SUMMARIZER_PLAYGROUND_SECONDS)
     for result in outcome.shown:
         assert result.column.knobs is not None  # a column without knobs is never run
@@ -128,5 +140,7 @@ def _generate(
 
 def _knobs_idle() -> str:
     """Why the knobs cannot change anything now (drafts come from the extract), or empty."""
+    if backends.server_beside_worker():
+        return ""  # the server's column drafts with them, whatever the worker's model
     status = summarizer_status()
     return status.reason if status.uses_fallback else ""

@@ -6,11 +6,10 @@ import datetime
 import io
 import itertools
 import os
-import subprocess
-import sys
-import time
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import kombu.pools
 import pytest
@@ -19,13 +18,26 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from curator.celery import app as celery_app
+from curator.feeds.fetch import limiter
 from curator.feeds.models import Entry, Source
-from summarizer import engine
-from tests.factories import role_group
+from summarizer import engine, server
+from tests.factories import create_member, make_text_entry, role_group
+from tests.support.fake_openai import Script, fake_server
 from tests.support.http_server import FixtureServer
 from tests.support.link_server import LinkServer, running_link_server
-from tests.support.paths import REPO, database_url_for_subprocess
+from tests.support.smtp_server import SMTPServer, apply_mailing_settings, running_smtp_server, use_private_cache
 from tests.support.tiny_models import build_causal, build_seq2seq
+
+LANES = {"browser": "e2e", "workers": "worker"}  # folder under tests/ -> the marker every test in it carries
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each lane is a folder; its tests carry the lane's marker, which `make test-fast` leaves out."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        folder = item.path.relative_to(here).parts[0] if here in item.path.parents else ""
+        if folder in LANES:
+            item.add_marker(getattr(pytest.mark, LANES[folder]))
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +51,13 @@ def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _no_link_check_on_ready(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_passwords(settings) -> None:
+    """Named users have passwords; the production hasher would spend a second on each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_link_check_on_ready(settings) -> None:
     """Pick links in tests lead nowhere (no internet); the team tests turn the check on against their own server."""
     settings.TEAM_LINKCHECK_BEFORE_READY = False
 
@@ -62,91 +80,12 @@ def client() -> Client:
 
 
 @pytest.fixture(autouse=True)
-def _var_dir(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def _var_dir(tmp_path: Path, settings) -> None:
     settings.EMAIL_FILE_PATH = str(tmp_path / "outbox")
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start real `celery worker` subprocesses against REDIS_URL and the test database.
-
-    Returns a starter: start(queues="ingest", extra_env={...}, broker_url=None, loglevel="info") -> Popen; broker_url
-    points a worker at another Redis than REDIS_URL (a private redis-server a test restarts). Every started worker
-    is killed at teardown. The broker queues and kombu's unacked set are emptied first so a
-    previous test's leftovers cannot leak into this test.
-    """
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        pytest.fail("worker tests need REDIS_URL pointing at a real Redis")
-    procs: list[subprocess.Popen] = []
-
-    def start(
-        queues: str = "default,ingest,summarize,mail",
-        extra_env: dict | None = None,
-        concurrency: int = 1,
-        name: str = "w",
-        broker_url: str | None = None,
-        loglevel: str = "info",
-    ) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url_for_subprocess(),
-            "REDIS_URL": broker_url or redis_url,
-            "CELERY_TASK_ALWAYS_EAGER": "False",
-            "PYTHONUNBUFFERED": "1",
-            **(extra_env or {}),
-        }
-        log = tmp_path / f"worker-{name}-{len(procs)}.log"
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "curator",
-                "worker",
-                "-Q",
-                queues,
-                "-c",
-                str(concurrency),
-                "-n",
-                f"{name}{len(procs)}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                loglevel,
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        proc.log_path = log  # type: ignore[attr-defined]
-        procs.append(proc)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if "ready." in log.read_text():
-                return proc
-            if proc.poll() is not None:
-                pytest.fail(f"worker exited early:\n{log.read_text()}")
-            time.sleep(0.2)
-        pytest.fail(f"worker did not become ready:\n{log.read_text()}")
-
-    with celery_app.connection_for_write() as conn:
-        for queue in ("default", "ingest", "summarize", "mail"):
-            conn.default_channel.queue_purge(queue)
-    # Workers are SIGKILLed at teardown, so tasks they held (a retry waiting for its countdown) stay in
-    # kombu's unacked set, and a later worker restores them at start-up: clear that too.
-    redis.Redis.from_url(redis_url).delete("unacked", "unacked_index", "unacked_mutex")
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-
-
-@pytest.fixture
-def editor(django_user_model):  # type: ignore[no-untyped-def]
+def editor(django_user_model):
     """A staff member in the Editor group (created by the editions migration)."""
     user = django_user_model.objects.create_user(
         "edna", "edna@example.org", "edna-password", is_staff=True, first_name="Edna", last_name="Editor"
@@ -156,14 +95,14 @@ def editor(django_user_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def editor_client(client, editor):  # type: ignore[no-untyped-def]
+def editor_client(client, editor):
     """The test client signed in as the Editor."""
     client.force_login(editor)
     return client
 
 
 @pytest.fixture
-def publisher(django_user_model):  # type: ignore[no-untyped-def]
+def publisher(django_user_model):
     """A staff member in the Publisher group: may also send."""
     user = django_user_model.objects.create_user(
         "paula", "paula@example.org", "paula-password", is_staff=True, first_name="Paula", last_name="Publisher"
@@ -253,7 +192,7 @@ class DatabaseOutage:
 
 
 @pytest.fixture
-def database_down(transactional_db) -> Iterator[DatabaseOutage]:  # type: ignore[no-untyped-def]
+def database_down(transactional_db) -> Iterator[DatabaseOutage]:
     """The database is down for the test (`up()` brings it back), and back afterwards."""
     outage = DatabaseOutage()
     outage.down()
@@ -283,26 +222,37 @@ _entry_numbers = itertools.count(1)
 
 
 @pytest.fixture
-def source(db) -> Source:  # type: ignore[no-untyped-def]
+def source(db) -> Source:
     """A preprint feed; packages whose entries need another source define their own `source`."""
     return Source.objects.create(name="Preprints", url="https://preprints.example/feed.xml", kind=Source.Kind.RSS)
 
 
 @pytest.fixture
-def make_entry(source: Source) -> Callable[..., Entry]:
-    """Entries of `source`, each an hour older than the one before; packages with other needs define their own."""
+def entry_defaults() -> Callable[[int], dict[str, object]]:
+    """What a package's entries carry besides the common fields: packages override this, not make_entry."""
+    return lambda n: {}
+
+
+@pytest.fixture
+def make_entry(source: Source, entry_defaults: Callable[[int], dict[str, object]]) -> Callable[..., Entry]:
+    """Entries of `source` at <its site>/posts/<n>, each an hour older than the one before."""
+    site = "{0.scheme}://{0.netloc}".format(urlsplit(source.url))
 
     def make(title: str | None = None, abstract: str = "", **fields: object) -> Entry:
         n = next(_entry_numbers)
-        defaults: dict[str, object] = {
+        values: dict[str, object] = {
             "source": source,
             "guid": f"guid-{n}",
-            "url": f"https://preprints.example/{n}",
-            "title": title or f"Entry number {n}",
-            "abstract": abstract,
+            "url": f"{site}/posts/{n}",
+            "title": f"Entry number {n}",
+            "abstract": "",
             "published_at": timezone.now() - datetime.timedelta(hours=n),
+            **entry_defaults(n),
+            **({"title": title} if title else {}),
+            **({"abstract": abstract} if abstract else {}),
+            **fields,
         }
-        return Entry.objects.create(**{**defaults, **fields})
+        return Entry.objects.create(**values)
 
     return make
 
@@ -323,7 +273,7 @@ def without_entries_created_receivers() -> Iterator[None]:
 
 
 @pytest.fixture
-def roles(transactional_db) -> None:  # type: ignore[no-untyped-def]
+def roles(transactional_db) -> None:
     """Editor and Publisher groups even after an earlier transactional test flushed the tables."""
     from django.core.management import call_command
 
@@ -331,19 +281,129 @@ def roles(transactional_db) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_member(django_user_model) -> Callable:  # type: ignore[no-untyped-def]
-    def make(username: str, first_name: str, role: str = "Editor", email: str | None = None):  # type: ignore[no-untyped-def]
-        user = django_user_model.objects.create_user(
-            username,
-            f"{username}@example.org" if email is None else email,
-            f"{username}-password",
-            is_staff=True,
-            first_name=first_name,
-        )
-        user.groups.add(role_group(role))
-        return user
+def make_member(django_user_model) -> Callable:
+    """Staff members in a role group: make(username, first_name, role="Editor", email=None)."""
+
+    def make(username: str, first_name: str, role: str = "Editor", email: str | None = None):
+        return create_member(django_user_model, username, role, first_name, email=email)
 
     return make
+
+
+@pytest.fixture
+def team(make_member):
+    """Three editors: Chris and Keita write, Edna edits."""
+    return {
+        "chris": make_member("chris", "Chris", role="Editor"),
+        "keita": make_member("keita", "Keita", role="Editor"),
+        "edna": make_member("edna2", "Edna", role="Editor"),
+    }
+
+
+@pytest.fixture
+def send_permissions(editor, publisher):
+    """Make sure both named users hold what their groups grant, even before group migrations existed."""
+    from django.contrib.auth.models import Permission
+
+    issue_perms = Permission.objects.filter(
+        content_type__app_label="editions", codename__in=["view_issue", "change_issue"]
+    )
+    editor.user_permissions.add(*issue_perms)
+    publisher.user_permissions.add(*issue_perms, Permission.objects.get(codename="send_issue"))
+    return editor, publisher
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SMTPServer]:
+    """A live SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
+    with running_smtp_server(settings) as server:
+        yield server
+
+
+@pytest.fixture
+def mail_settings(settings) -> None:
+    """The mailing settings the mail tests share, and a cache namespace of this test's own."""
+    apply_mailing_settings(settings)
+    use_private_cache(settings)
+
+
+@pytest.fixture
+def link_check_settings(settings) -> Iterator[None]:
+    """The link check on: the fetcher may reach exactly the local servers' address, a second is slow."""
+    settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.TEAM_LINKCHECK_BEFORE_READY = True
+    settings.TEAM_LINKCHECK_SLOW_SECONDS = 1.0
+    settings.TEAM_LINKCHECK_TIMEOUT = 5.0
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: a dead host."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def from_rows(make_entry) -> Callable[..., list[Entry]]:
+    """Entries from demo rows (tests/support/demo_topics.py), with a triage status."""
+
+    def make(rows: list[dict], triage: str = Entry.Triage.NEW) -> list[Entry]:
+        return [make_entry(row["title"], row["abstract"], triage=triage) for row in rows]
+
+    return make
+
+
+@pytest.fixture
+def text_entries(db) -> Callable[..., Entry]:
+    """Entries with a real paper abstract or a post's full text, for the summarizer to read."""
+    source = Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
+    counter = itertools.count(1)
+    return lambda kind="paper", **fields: make_text_entry(source, next(counter), kind, **fields)
+
+
+@pytest.fixture
+def presets(request: pytest.FixtureRequest) -> None:
+    """The shipped decoding presets, also after another test's transactional flush emptied the table."""
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            break
+    else:
+        if not request.node.get_closest_marker("django_db"):
+            return
+    from summarizer import presets as shipped
+    from summarizer.models import DecodingProfile
+
+    shipped.install(DecodingProfile)
+
+
+@pytest.fixture
+def openai_api(settings):
+    """The openai backend at a fake OpenAI-compatible server: start(*steps) -> its Script (support/fake_openai.py)."""
+    settings.SUMMARIZER_BACKEND = "openai"
+    settings.SUMMARIZER_API_MODEL = "fake-model"
+    settings.SUMMARIZER_API_KEY = "test-key"
+    settings.SUMMARIZER_API_TIMEOUT = 5.0
+    settings.SUMMARIZER_API_CONCURRENCY = 4
+    settings.SUMMARIZER_API_EXTRA_KNOBS = []
+    server._clients.clear()
+    contexts = []
+
+    def start(*steps: dict) -> Script:
+        script = Script(steps=list(steps) or [{"status": 200}])
+        context = fake_server(script)
+        settings.SUMMARIZER_API_BASE = context.__enter__()
+        contexts.append(context)
+        return script
+
+    yield start
+    for context in contexts:
+        context.__exit__(None, None, None)
+    server._clients.clear()
 
 
 @pytest.fixture
@@ -364,7 +424,7 @@ def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def use_model(settings, model_dirs: dict[str, Path]) -> Callable[[str], Path]:  # type: ignore[no-untyped-def]
+def use_model(settings, model_dirs: dict[str, Path]) -> Callable[[str], Path]:
     """Point SUMMARIZER_MODEL at one of the tiny models, exactly as a deployment would."""
 
     def choose(kind: str = "seq2seq") -> Path:
@@ -383,14 +443,14 @@ def feed_server() -> Iterator[FixtureServer]:
 
 
 @pytest.fixture
-def allow_loopback(settings) -> None:  # type: ignore[no-untyped-def]
+def allow_loopback(settings) -> None:
     """The fetcher refuses loopback by default; the tests allow exactly the test server's address."""
     settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
 @pytest.fixture
-def make_source(feed_server: FixtureServer):  # type: ignore[no-untyped-def]
-    def make(path: str, name: str = "", **fields) -> Source:  # type: ignore[no-untyped-def]
+def make_source(feed_server: FixtureServer):
+    def make(path: str, name: str = "", **fields) -> Source:
         return Source.objects.create(name=name or path, url=feed_server.url(path), **fields)
 
     return make

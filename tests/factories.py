@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from curator.editions.models import Issue, Pick, Section
+from curator.editions.models import Issue, LinkCheck, Pick, Section
 from curator.feeds.models import Entry, Source
 from curator.mailing.models import Subscriber
 from curator.team.models import Assignment
@@ -26,10 +26,17 @@ def role_group(name: str) -> Group:
     return Group.objects.get(name=name)
 
 
-def create_member(django_user_model, username: str, role: str, first_name: str = ""):  # type: ignore[no-untyped-def]
+def create_member(
+    django_user_model, username: str, role: str, first_name: str = "", last_name: str = "", email: str | None = None
+):
     """A staff member in one role group, with the password `<username>-password`."""
     user = django_user_model.objects.create_user(
-        username, f"{username}@example.org", f"{username}-password", is_staff=True, first_name=first_name
+        username,
+        f"{username}@example.org" if email is None else email,
+        f"{username}-password",
+        is_staff=True,
+        first_name=first_name,
+        last_name=last_name,
     )
     user.groups.add(role_group(role))
     return user
@@ -42,7 +49,7 @@ def send(issue: Issue) -> Issue:
     return issue
 
 
-def add_pick(issue: Issue, entry: Entry | None = None, section_title: str = "Recommended reading", **fields) -> Pick:  # type: ignore[no-untyped-def]
+def add_pick(issue: Issue, entry: Entry | None = None, section_title: str = "Recommended reading", **fields) -> Pick:
     section = issue.sections.get(title=section_title)
     defaults = {"title": entry.title if entry else "Hand-added link", "url": "https://example.org/x"}
     return Pick.objects.create(issue=issue, section=section, entry=entry, **{**defaults, **fields})
@@ -65,33 +72,21 @@ def make_issue(status: str = Issue.Status.READY, title: str = "Recommended readi
     )
     feature = section(issue, "Feature", 0)
     reading = section(issue, "Recommended reading", 2)
-    Pick.objects.create(
-        issue=issue,
-        section=feature,
-        title="Pruning datasets before you train",
-        url="https://blog.example.net/pruning-datasets",
-        blurb="A careful look at which training examples carry their weight, with [code](https://code.example.net/prune).",
-        byline="Ada",
-        position=0,
-    )
-    Pick.objects.create(
-        issue=issue,
-        section=reading,
-        title="Sparse attention, revisited",
-        url="https://arxiv.org/abs/2603.01234",
-        blurb="The authors show that most heads attend to a handful of tokens, and exploit it.",
-        byline="Grace",
-        position=0,
-    )
-    Pick.objects.create(
-        issue=issue,
-        section=reading,
-        title="Calibration of small language models",
-        url="https://research.example.com/calibration",
-        blurb="Short and practical: temperature scaling still wins.",
-        byline="Alan",
-        position=1,
-    )
+    picks = [
+        (feature, "Pruning datasets before you train", "https://blog.example.net/pruning-datasets",
+         "A careful look at which training examples carry their weight, with [code](https://code.example.net/prune).",
+         "Ada"),
+        (reading, "Sparse attention, revisited", "https://arxiv.org/abs/2603.01234",
+         "The authors show that most heads attend to a handful of tokens, and exploit it.", "Grace"),
+        (reading, "Calibration of small language models", "https://research.example.com/calibration",
+         "Short and practical: temperature scaling still wins.", "Alan"),
+    ]  # fmt: skip
+    positions = {feature.pk: 0, reading.pk: 0}
+    for where, title, url, blurb, byline in picks:
+        Pick.objects.create(
+            issue=issue, section=where, title=title, url=url, blurb=blurb, byline=byline, position=positions[where.pk]
+        )
+        positions[where.pk] += 1
     if status != Issue.Status.DRAFT:
         Issue.objects.filter(pk=issue.pk).update(status=status)
         issue.refresh_from_db()
@@ -104,7 +99,7 @@ def make_subscribers(count: int, status: str = Subscriber.Status.ACTIVE, prefix:
     )
 
 
-def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:  # type: ignore[no-untyped-def]
+def sent_issue_with_blurbs(user, make_entry, blurbs: list[str]) -> Issue:
     old = Issue.objects.create(title="Old", month=dt.date(2026, 6, 1))
     for text in blurbs:
         entry = make_entry()
@@ -129,3 +124,19 @@ def make_text_entry(source: Source, n: int, kind: str = "paper", **fields: objec
         values["full_text"] = POST_TEXT
     values.update(fields)
     return Entry.objects.create(**values)
+
+
+def team_due_issue(team: dict, due: dt.datetime) -> Issue:
+    """Chris claimed two picks and wrote neither; Keita wrote hers; one pick nobody claimed (its link is dead)."""
+    issue = make_issue(status=Issue.Status.DRAFT)
+    Issue.objects.filter(pk=issue.pk).update(due_at=due)
+    first, second, third = Pick.objects.filter(issue=issue).order_by("pk")
+    Assignment.objects.create(pick=first, writer=team["chris"], state=Assignment.State.CLAIMED)
+    Assignment.objects.create(pick=second, writer=team["chris"], state=Assignment.State.CLAIMED)
+    Assignment.objects.create(pick=third, writer=team["keita"], state=Assignment.State.WRITTEN)
+    extra = Pick.objects.create(
+        issue=issue, section=first.section, title="Nobody wrote me yet", url="https://example.org/open", position=5
+    )
+    LinkCheck.objects.create(pick=extra, url=extra.url, ok=False, status=404, error="HTTP 404 from the site")
+    issue.refresh_from_db()
+    return issue

@@ -2,7 +2,7 @@
 
 A test module or a conftest imported by another module drags its fixtures and its tests along (a fixture
 imported by name shadows the conftest's, a test imported by name runs twice). Browser tests live in
-tests/browser/, so the fast lane can leave the folder out.
+tests/browser/ and real-worker tests in tests/workers/, so the fast lane can leave both folders out.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 BROWSER = TESTS / "browser"
+WORKERS = TESTS / "workers"
 
 
 def module_name(path: Path) -> str:
@@ -63,6 +64,14 @@ def test_every_browser_test_lives_under_tests_browser():
     marked = [path for path in TESTS.rglob("test_*.py") if uses_marker(path.read_text(), "e2e")]
     assert len(marked) >= 10
     assert [str(path.relative_to(TESTS)) for path in marked if BROWSER not in path.parents] == []
+
+
+def test_every_real_worker_test_lives_under_tests_workers():
+    others = [path for path in TESTS.rglob("test_*.py") if path != Path(__file__).resolve()]
+    starters = [path for path in others if "celery_worker_process" in path.read_text()]
+    marked = [path for path in others if uses_marker(path.read_text(), "worker")]
+    assert len(starters) >= 10
+    assert [str(path.relative_to(TESTS)) for path in starters + marked if WORKERS not in path.parents] == []
 
 
 def test_only_browser_tests_and_their_helpers_drive_playwright():

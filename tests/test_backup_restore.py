@@ -61,7 +61,7 @@ def table_counts(dbname: str) -> dict[str, int]:
             ).fetchall()
         ]
         count = sql.SQL("SELECT count(*) FROM {}")
-        return {t: conn.execute(count.format(sql.Identifier(t))).fetchone()[0] for t in tables}  # type: ignore[index]
+        return {t: conn.execute(count.format(sql.Identifier(t))).fetchone()[0] for t in tables}
 
 
 def link_works(database_url: str, token: str, email: str, secret_key: str) -> bool:
@@ -74,7 +74,7 @@ def link_works(database_url: str, token: str, email: str, secret_key: str) -> bo
 
 
 @pytest.fixture
-def scratch_database():  # type: ignore[no-untyped-def]
+def scratch_database():
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         pytest.fail(f"the backup round trip needs PostgreSQL's client tools: {', '.join(missing)} missing")

@@ -25,7 +25,7 @@ def broker() -> redis.Redis:
 
 
 @pytest.fixture
-def index_key(broker: redis.Redis):  # type: ignore[no-untyped-def]
+def index_key(broker: redis.Redis):
     key = f"test:unacked_index:{uuid.uuid4().hex}"
     yield key
     broker.delete(key)

@@ -20,7 +20,7 @@ PROXY, OUTSIDER = "10.1.2.3", "198.51.100.66"
 
 
 @pytest.fixture(autouse=True)
-def _proxies(settings) -> None:  # type: ignore[no-untyped-def]
+def _proxies(settings) -> None:
     settings.TRUSTED_PROXIES = ["10.0.0.0/8", "fd00::/8"]
     settings.TRUSTED_PROXY_COUNT = 1
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipt"}}

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 REQUIRED = ("script-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'")
 
 
-def directives(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def directives(response) -> dict[str, str]:
     policy = response.headers.get("Content-Security-Policy", "")
     return {part.split()[0]: part.strip() for part in policy.split(";") if part.strip()}
 

@@ -47,18 +47,18 @@ REPORTING_API = [
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(settings) -> None:  # type: ignore[no-untyped-def]
+def _own_cache(settings) -> None:
     locmem = "django.core.cache.backends.locmem.LocMemCache"
     settings.CACHES = {"default": {"BACKEND": locmem, "LOCATION": uuid.uuid4().hex}}  # a budget of its own
     settings.TRUSTED_PROXIES = []
 
 
-def post(body: object, content_type: str = "application/csp-report", ip: str = "203.0.113.5", **extra: str):  # type: ignore[no-untyped-def]
+def post(body: object, content_type: str = "application/csp-report", ip: str = "203.0.113.5", **extra: str):
     data = body if isinstance(body, bytes) else json.dumps(body)
     return Client(REMOTE_ADDR=ip).post(URL, data, content_type=content_type, **extra)
 
 
-def logged(caplog) -> list[str]:  # type: ignore[no-untyped-def]
+def logged(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "curator.csp"]
 
 

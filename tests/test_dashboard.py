@@ -30,7 +30,7 @@ NOW = datetime.datetime(2026, 11, 18, 9, 30, tzinfo=datetime.UTC)  # a Wednesday
 
 
 @pytest.fixture
-def superuser(django_user_model):  # type: ignore[no-untyped-def]
+def superuser(django_user_model):
     return django_user_model.objects.create_superuser("sue", "sue@example.org", "sue-password")
 
 
@@ -50,7 +50,7 @@ def make_entry(source: Source) -> Callable[..., Entry]:
 
 
 @pytest.fixture(autouse=True)
-def _no_model_in_memory():  # type: ignore[no-untyped-def]
+def _no_model_in_memory():
     engine.reset()
     yield
     engine.reset()
@@ -67,7 +67,7 @@ def pick(issue: Issue, section_title: str, title: str, blurb: str = "A blurb.") 
     )
 
 
-def index(client, user) -> str:  # type: ignore[no-untyped-def]
+def index(client, user) -> str:
     client.force_login(user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
@@ -196,7 +196,7 @@ def test_it_reports_the_workers_fallback_reason_from_the_newest_draft_without_lo
         fallback_reason="could not load model: OSError",
         created_at=NOW,
     )
-    status = dashboard_for(superuser).drafts.summarizer  # type: ignore[union-attr]
+    status = dashboard_for(superuser).drafts.summarizer
     assert (status.engine, status.reason, status.seen_at) == ("fallback", "could not load model: OSError", NOW)
 
 
@@ -205,7 +205,7 @@ def test_it_reports_the_model_when_the_newest_draft_came_from_it(superuser, make
     Draft.objects.create(
         entry=make_entry("one"), text="New.", engine=Draft.Engine.MODEL, model_id="sshleifer/distilbart-cnn-12-6"
     )
-    status = dashboard_for(superuser).drafts.summarizer  # type: ignore[union-attr]
+    status = dashboard_for(superuser).drafts.summarizer
     assert (status.engine, status.model_id) == ("model", "sshleifer/distilbart-cnn-12-6")
 
 
@@ -295,7 +295,7 @@ def test_it_shows_only_the_schedule_to_a_user_who_may_view_only_the_schedule(dja
 # Menus and the site's name --------------------------------------------------------------------
 
 
-def app_list(user) -> list[dict]:  # type: ignore[no-untyped-def]
+def app_list(user) -> list[dict]:
     request = RequestFactory().get("/admin/")
     request.user = user
     return admin.site.get_app_list(request)
@@ -375,7 +375,7 @@ def grow(n: int, source: Source) -> None:
     IngestRun.objects.bulk_create(IngestRun(source=source, new=i) for i in range(n))
 
 
-def queries_for_index(client) -> int:  # type: ignore[no-untyped-def]
+def queries_for_index(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("admin:index")).status_code == 200
     return len(captured)

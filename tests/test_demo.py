@@ -28,12 +28,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _demo_var_dir(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _demo_var_dir(settings, tmp_path) -> None:
     settings.VAR_DIR = tmp_path
     settings.SUMMARIZER_MODEL = ""  # the demo drafts offline
 
 
-def test_it_loads_entries_drafts_issues_and_subscribers(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_it_loads_entries_drafts_issues_and_subscribers(capsys) -> None:
     call_command("load_demo")
     assert Entry.objects.count() >= 10
     assert Entry.objects.filter(kind=Entry.Kind.PAPER).exists()
@@ -49,7 +49,7 @@ def test_it_loads_entries_drafts_issues_and_subscribers(capsys) -> None:  # type
     assert "Log in at /admin/ as 'demo' with password '" in capsys.readouterr().out
 
 
-def test_it_prints_a_login_that_works(client, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_it_prints_a_login_that_works(client, capsys, tmp_path) -> None:
     call_command("load_demo")
     password = (tmp_path / "demo-login.txt").read_text()
     assert f"password '{password}'" in capsys.readouterr().out
@@ -63,7 +63,7 @@ def counts() -> tuple[int, ...]:
     return (*(model.objects.count() for model in models), Entry.objects.filter(triage=Entry.Triage.NEW).count())
 
 
-def test_it_changes_nothing_when_run_again(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_it_changes_nothing_when_run_again(capsys) -> None:
     call_command("load_demo")
     before, sent_mail = counts(), len(mail.outbox)
     call_command("load_demo")
@@ -98,7 +98,7 @@ def test_the_sent_issue_was_delivered_to_every_demo_subscriber() -> None:
     assert sent.sent_at is not None and all(d.sent_at for d in sent.deliveries.all())
 
 
-def test_the_sent_issue_page_shows_the_true_counts(client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_sent_issue_page_shows_the_true_counts(client, tmp_path) -> None:
     call_command("load_demo")
     assert client.login(username="demo", password=(tmp_path / "demo-login.txt").read_text())
     sent = Issue.objects.get(status=Issue.Status.SENT)
@@ -185,7 +185,7 @@ def test_last_months_issue_holds_nothing_published_this_month_in_the_site_time_z
         assert all(pick.entry.published_at < boundary for pick in sent.picks.select_related("entry"))
 
 
-def test_it_shows_the_sent_demo_issue_in_the_public_archive(client) -> None:  # type: ignore[no-untyped-def]
+def test_it_shows_the_sent_demo_issue_in_the_public_archive(client) -> None:
     call_command("load_demo")
     sent = Issue.objects.get(status=Issue.Status.SENT)
     listing = client.get("/")
@@ -193,7 +193,7 @@ def test_it_shows_the_sent_demo_issue_in_the_public_archive(client) -> None:  # 
     assert sent.short_name in listing.content.decode()
 
 
-def test_the_sent_issue_picks_carry_topics_with_public_pages(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_sent_issue_picks_carry_topics_with_public_pages(client) -> None:
     from curator.search.models import Topic
 
     call_command("load_demo")

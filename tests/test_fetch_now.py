@@ -14,7 +14,7 @@ from summarizer.models import Draft
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("allow_loopback")]
 
 
-def fetch_now(client, *sources) -> str:  # type: ignore[no-untyped-def]
+def fetch_now(client, *sources) -> str:
     response = client.post(
         "/admin/feeds/source/", {"action": "fetch_now", "_selected_action": [s.pk for s in sources]}, follow=True
     )

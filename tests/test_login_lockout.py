@@ -16,20 +16,20 @@ LOGIN = "/admin/login/?next=/admin/"
 
 
 @pytest.fixture(autouse=True)
-def _limit(settings) -> None:  # type: ignore[no-untyped-def]
+def _limit(settings) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
 
 
 @pytest.fixture
-def staff(django_user_model):  # type: ignore[no-untyped-def]
-    def make(name: str):  # type: ignore[no-untyped-def]
+def staff(django_user_model):
+    def make(name: str):
         return django_user_model.objects.create_user(name, f"{name}@example.org", f"{name}-password", is_staff=True)
 
     return make
 
 
-def attempt(username: str, password: str, ip: str = "203.0.113.7", **meta: str):  # type: ignore[no-untyped-def]
+def attempt(username: str, password: str, ip: str = "203.0.113.7", **meta: str):
     """One POST to the admin login form from `ip`; the client and its session are new each time."""
     client = Client(REMOTE_ADDR=ip, **meta)
     response = client.post(LOGIN, {"username": username, "password": password})

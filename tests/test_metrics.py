@@ -28,7 +28,7 @@ def samples(body: str) -> dict[tuple[str, tuple], float]:
 
 
 @pytest.fixture
-def token(settings):  # type: ignore[no-untyped-def]
+def token(settings):
     settings.METRICS_TOKEN = TOKEN
     return TOKEN
 
@@ -81,7 +81,7 @@ def test_it_counts_the_messages_waiting_in_each_redis_queue(settings, django_cap
         with django_capture_on_commit_callbacks(execute=True):  # published when the outbox rows commit
             ingest_source.apply_async((1,))
             ingest_source.apply_async((2,))
-        assert metrics.queue_lengths()["ingest"] == 2  # type: ignore[index]
+        assert metrics.queue_lengths()["ingest"] == 2
     finally:
         client.delete("ingest")
         celery_app.conf.task_always_eager = old

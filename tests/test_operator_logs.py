@@ -13,7 +13,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 from curator import views
@@ -65,45 +64,6 @@ def test_an_expected_fault_is_one_line():
 
 
 ANY_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: (DEBUG|INFO|WARNING|ERROR|CRITICAL)/[\w.]+\] ")
-WORKER_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: (INFO|WARNING|ERROR|DEBUG)/[\w.]+\] ")
-
-
-@pytest.mark.worker
-def test_a_real_worker_logs_housekeeping_only_at_debug_and_every_line_with_time_and_level(celery_worker_process):  # type: ignore[no-untyped-def]
-    """At INFO the 15-second sweep leaves no line in the worker's log; ordinary tasks still do."""
-    from kombu import Connection
-
-    from curator.feeds.tasks import ingest_source
-    from curator.mailing.tasks import resume_sending
-
-    worker = celery_worker_process(queues="mail", name="quiet")
-    log = worker.log_path
-    with Connection(os.environ["REDIS_URL"]) as conn:
-        sweeps = [resume_sending.apply_async(connection=conn).id for _ in range(3)]
-        # Behind the sweeps in the same queue, run by the one process in order: once it is done, so are they.
-        fetch = ingest_source.apply_async((999_101,), connection=conn, queue="mail").id
-    assert wait_until(lambda: f"[{fetch}] succeeded" in log.read_text(), timeout=60), log.read_text()
-    text = log.read_text()
-    assert all(sweep not in text for sweep in sweeps), text  # received and succeeded at DEBUG: not shown
-    lines = [line for line in text.splitlines() if re.match(r"\[\d", line)]  # log lines, not the banner
-    assert any(f"[{fetch}] received" in line for line in lines)
-    assert len(lines) >= 3 and all(WORKER_LINE.match(line) for line in lines), text
-
-
-@pytest.mark.worker
-def test_a_worker_at_debug_shows_the_housekeeping_lines(celery_worker_process):  # type: ignore[no-untyped-def]
-    from kombu import Connection
-
-    from curator.mailing.tasks import resume_sending
-
-    worker = celery_worker_process(queues="mail", name="chatty", loglevel="debug")
-    with Connection(os.environ["REDIS_URL"]) as conn:
-        sweep = resume_sending.apply_async(connection=conn).id
-    assert wait_until(lambda: f"[{sweep}] succeeded" in worker.log_path.read_text(), timeout=60)
-    assert re.search(
-        rf"DEBUG/celery\.\S+\] Task curator\.mailing\.tasks\.resume_sending\[{sweep}\] succeeded",
-        worker.log_path.read_text(),
-    )
 
 
 def free_port() -> int:

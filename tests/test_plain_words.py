@@ -19,7 +19,7 @@ def source() -> Source:
     return Source.objects.create(name="Lab notes", url="https://lab.example.org/feed")
 
 
-def page(client, url: str) -> str:  # type: ignore[no-untyped-def]
+def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()

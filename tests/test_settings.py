@@ -31,7 +31,7 @@ TLS = [
 
 
 @pytest.fixture
-def start(tmp_path: Path):  # type: ignore[no-untyped-def]
+def start(tmp_path: Path):
     """start(*manage_py_args, **env) -> CompletedProcess of `manage.py` in a clean environment."""
 
     def run(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -59,7 +59,7 @@ def production(**env: str) -> dict[str, str]:
     }
 
 
-def settings_of(start, **env: str) -> dict:  # type: ignore[no-untyped-def]
+def settings_of(start, **env: str) -> dict:
     result = start("shell", "-c", SHOW % TLS, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -190,3 +190,40 @@ def test_it_redirects_plain_http_but_not_the_container_healthcheck(settings) -> 
     response = client.get("/")
     assert response.status_code == 301 and response["Location"].startswith("https://")
     assert client.get("/healthz").status_code != 301
+
+
+def summarizer_settings(start, **env: str) -> dict:
+    names = ["SUMMARIZER_API_KEY", "SUMMARIZER_API_CONCURRENCY", "SUMMARIZER_API_TIMEOUT", "SUMMARIZER_API_EXTRA_KNOBS"]
+    result = start("shell", "-c", SHOW % names, DEBUG="True", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_it_reads_the_summarizer_api_key_from_its_file_which_wins_over_the_variable(start, tmp_path: Path) -> None:
+    key_file = tmp_path / "summarizer-api-key"
+    key_file.write_text("sk-from-the-mounted-secret\n")
+    chosen = summarizer_settings(start, SUMMARIZER_API_KEY="sk-from-env", SUMMARIZER_API_KEY_FILE=str(key_file))
+    assert chosen["SUMMARIZER_API_KEY"] == "sk-from-the-mounted-secret"
+    assert summarizer_settings(start, SUMMARIZER_API_KEY="sk-from-env")["SUMMARIZER_API_KEY"] == "sk-from-env"
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"SUMMARIZER_API_KEY_FILE": "/nonexistent/summarizer-api-key"}, ["SUMMARIZER_API_KEY_FILE", "No such file"]),
+        ({"SUMMARIZER_BACKEND": "vllm"}, ["SUMMARIZER_BACKEND", "transformers or openai"]),
+        ({"SUMMARIZER_API_CONCURRENCY": "0"}, ["SUMMARIZER_API_CONCURRENCY", "1 or more"]),
+        ({"SUMMARIZER_API_TIMEOUT": "0"}, ["SUMMARIZER_API_TIMEOUT", "above 0"]),
+        ({"SUMMARIZER_API_EXTRA_KNOBS": "top_k,topp"}, ["SUMMARIZER_API_EXTRA_KNOBS", "topp"]),
+    ],
+)
+def test_it_refuses_summarizer_server_settings_it_cannot_use(start, env: dict[str, str], words: list[str]) -> None:
+    result = start("check", DEBUG="True", **env)
+    assert result.returncode != 0
+    assert all(word in result.stderr for word in words), result.stderr
+
+
+def test_it_takes_the_extra_knobs_the_server_accepts(start) -> None:
+    chosen = summarizer_settings(start, SUMMARIZER_API_EXTRA_KNOBS="top_k, repetition_penalty,min_new_tokens")
+    assert chosen["SUMMARIZER_API_EXTRA_KNOBS"] == ["top_k", "repetition_penalty", "min_new_tokens"]
+    assert (chosen["SUMMARIZER_API_CONCURRENCY"], chosen["SUMMARIZER_API_TIMEOUT"]) == (4, 60.0)

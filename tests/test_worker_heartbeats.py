@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import signal
-import subprocess
 import threading
-from collections.abc import Callable
 
 import pytest
 import time_machine
@@ -71,35 +67,3 @@ def test_the_heartbeat_thread_outlives_a_database_outage(database_down, monkeypa
     assert not thread.is_alive()
     assert not WorkerHeartbeat.objects.filter(name="patient@host").exists()  # the clean stop removed its row
     assert all("\n" not in r.getMessage() for r in caplog.records if "heartbeat not written" in r.getMessage())
-
-
-@pytest.mark.worker
-def test_a_real_worker_shows_while_it_runs_and_is_gone_after_a_kill(
-    client, celery_worker_process: Callable[..., subprocess.Popen]
-):
-    worker = celery_worker_process(queues="ingest,mail", name="beating")
-
-    def listed() -> bool:
-        response = client.get(URL)
-        return response.status_code == 200 and any(
-            w["queues"] == ["ingest", "mail"] for w in response.json()["workers"]
-        )
-
-    assert wait_until(listed, timeout=30), worker.log_path.read_text()  # type: ignore[attr-defined]
-    assert client.get(URL).json()["unconsumed_queues"] == ["default", "summarize"]
-
-    os.kill(worker.pid, signal.SIGKILL)  # no clean shutdown: only the missing heartbeats tell
-    worker.wait(timeout=30)
-    assert WorkerHeartbeat.objects.exists()
-    with time_machine.travel(timezone.now() + heartbeats.ALIVE_FOR + dt.timedelta(seconds=1)):
-        response = client.get(URL)
-    assert response.status_code == 503 and response.json()["workers"] == []
-
-
-@pytest.mark.worker
-def test_a_clean_shutdown_removes_the_worker_at_once(client, celery_worker_process):  # type: ignore[no-untyped-def]
-    worker = celery_worker_process(queues="default", name="polite")
-    assert wait_until(lambda: client.get(URL).status_code == 200, timeout=30)
-    worker.send_signal(signal.SIGTERM)
-    worker.wait(timeout=60)
-    assert client.get(URL).status_code == 503

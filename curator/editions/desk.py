@@ -125,7 +125,7 @@ def detail(entry_id: int) -> EntryDetail:
 
 def issue_in_progress() -> Issue | None:
     """The newest issue still being edited: where "add" puts an entry."""
-    editable = (Issue.Status.DRAFT, Issue.Status.READY)
+    editable = Issue.EDITABLE_STATUSES
     return Issue.objects.filter(status__in=editable).order_by("-month", "-id").first()
 
 

@@ -22,7 +22,7 @@ from curator.lib.admin_permissions import permission_required, staff_user
 
 if TYPE_CHECKING:
     # The entry admin in curator/admin.py has the triage part's permission beside this one.
-    from curator.editions.admin import TriageEntryAdminMixin as _EntryAdminBase
+    from curator.editions.admin_triage import TriageEntryAdminMixin as _EntryAdminBase
 else:
     _EntryAdminBase = object
 

@@ -30,6 +30,7 @@ class Issue(models.Model):
 
     # Once sending starts, every subscriber must get the same content the archive shows.
     LOCKED_STATUSES = (Status.SENDING, Status.SENT)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.READY)
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(

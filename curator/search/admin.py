@@ -22,7 +22,7 @@ from curator.search.topics import suggest, topics_of_picks
 
 if TYPE_CHECKING:
     # Composed onto the entry admin (with the desk) in curator/admin.py.
-    from curator.editions.admin import IssueAdmin as _IssueAdminBase
+    from curator.editions.admin_issue import IssueAdmin as _IssueAdminBase
     from curator.editions.desk_admin import DeskEntryAdminMixin as _EntryAdminBase
 else:
     _EntryAdminBase = _IssueAdminBase = object

@@ -23,7 +23,7 @@ from curator.team import approval, linkcheck, reminders
 
 if TYPE_CHECKING:
     # Composed onto the issue admin in curator/admin.py, above editions' part (whose _transition it extends).
-    from curator.editions.admin import IssueAdmin as _IssueAdminBase
+    from curator.editions.admin_issue import IssueAdmin as _IssueAdminBase
 else:
     _IssueAdminBase = object
 

@@ -29,7 +29,7 @@ from curator.team.models import Assignment, Suggestion, Vote
 
 if TYPE_CHECKING:
     # Composed onto the entry admin (with the desk) and the issue admin in curator/admin.py.
-    from curator.editions.admin import IssueAdmin as _IssueAdminBase
+    from curator.editions.admin_issue import IssueAdmin as _IssueAdminBase
     from curator.editions.desk_admin import DeskEntryAdminMixin as _EntryAdminBase
 else:
     _EntryAdminBase = _IssueAdminBase = object

@@ -84,7 +84,7 @@ def progress(issue: Issue) -> list[Progress]:
 
 def my_picks(user: Any) -> list[Pick]:
     """Picks `user` claimed in issues still being edited, this month's first."""
-    editable = (Issue.Status.DRAFT, Issue.Status.READY)
+    editable = Issue.EDITABLE_STATUSES
     return list(
         Pick.objects.filter(assignment__writer=user, issue__status__in=editable)
         .select_related("issue", "section", "entry", "assignment")

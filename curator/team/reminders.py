@@ -32,7 +32,7 @@ from curator.team.models import Assignment
 
 send_reminder = NamedTask("curator.team.tasks.send_reminder")  # named: the tasks module imports this one
 
-OPEN_STATUSES = (Issue.Status.DRAFT, Issue.Status.READY)
+OPEN_STATUSES = Issue.EDITABLE_STATUSES
 DIGEST_GROUP = "Editor"
 
 

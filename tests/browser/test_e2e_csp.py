@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -27,11 +25,10 @@ from curator.mailing.confirmation import confirm_url
 from curator.mailing.models import Delivery, Subscriber
 from curator.mailing.subscriptions import unsubscribe_url
 from summarizer.models import Draft
+from tests.support.browser import open_page
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WATCH = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -42,27 +39,13 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: ignore[type-arg]
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls in the test body, beside Playwright
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context()
-        context.set_default_timeout(20_000)
-        context.add_init_script(WATCH)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+def browser_page() -> Iterator:
+    with open_page(timeout_ms=20_000, init_script=WATCH) as tab:
+        yield tab
 
 
 @pytest.fixture
-def site(db, django_user_model, settings) -> dict:  # type: ignore[no-untyped-def]
+def site(db, django_user_model, settings) -> dict:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     django_user_model.objects.create_superuser("root", "root@example.org", "root-password")
     source = Source.objects.create(name="Blog", url="https://blog.example.org/feed")
@@ -124,12 +107,12 @@ def public_pages(site: dict) -> list[str]:
 class Watcher:
     """Collects violations from the DOM event and from the console, per page."""
 
-    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, page) -> None:
         self.page = page
         self.console: list[str] = []
         page.on("console", self._console)
 
-    def _console(self, message) -> None:  # type: ignore[no-untyped-def]
+    def _console(self, message) -> None:
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
             self.console.append(message.text)
 
@@ -146,7 +129,7 @@ class Watcher:
         return [*self.page.evaluate("window.__cspViolations || []"), *self.console]
 
 
-def log_in(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, base: str) -> None:
     page.goto(f"{base}{reverse('admin:login')}")
     page.fill("#id_username", "root")
     page.fill("#id_password", "root-password")

@@ -33,7 +33,7 @@ LONG_DRAFT = (
 
 
 @pytest.fixture
-def busy_desk(django_user_model):  # type: ignore[no-untyped-def]
+def busy_desk(django_user_model):
     admin_user = django_user_model.objects.create_superuser("sue", "sue@example.org", "sue-password")
     now = timezone.now()
     sources = [
@@ -91,7 +91,7 @@ def busy_desk(django_user_model):  # type: ignore[no-untyped-def]
     return admin_user
 
 
-def assert_fits(browser_page, name: str) -> None:  # type: ignore[no-untyped-def]
+def assert_fits(browser_page, name: str) -> None:
     """Neither the page nor a change list's own scroll box (Django's .results) scrolls sideways."""
     shot(browser_page, name)
     sizes = browser_page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def week_of_entries(roles, django_user_model, live_server):  # type: ignore[no-untyped-def]
+def week_of_entries(roles, django_user_model, live_server):
     editor = django_user_model.objects.create_user(
         "dora", "dora@example.org", "dora-password", is_staff=True, first_name="Dora", last_name="Desk"
     )
@@ -51,7 +51,7 @@ def week_of_entries(roles, django_user_model, live_server):  # type: ignore[no-u
     return entries, issue
 
 
-def current_id(browser_page) -> int:  # type: ignore[no-untyped-def]
+def current_id(browser_page) -> int:
     return int(browser_page.locator(".desk-item.is-current").get_attribute("data-entry-id"))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -17,17 +16,15 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
+from tests.factories import create_member
 from tests.support.browser import log_in, shot, submit
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def month_of_entries(roles, django_user_model):  # type: ignore[no-untyped-def]
-    editor = django_user_model.objects.create_user(
-        "erin", "erin@example.org", "erin-password", is_staff=True, first_name="Erin", last_name="Editor"
-    )
-    editor.groups.add(Group.objects.get(name="Editor"))
+def month_of_entries(roles, django_user_model):
+    editor = create_member(django_user_model, "erin", "Editor", "Erin", "Editor")
     source = Source.objects.create(name="Research blog", url="https://research.example.org/feed")
     now = timezone.now()
     titles = ["Mixture of experts, routed gently", "Evaluating long context honestly", "A note on label noise"]
@@ -46,17 +43,17 @@ def month_of_entries(roles, django_user_model):  # type: ignore[no-untyped-def]
     return editor, entries, issue
 
 
-def select_rows(page, titles: list[str]) -> None:  # type: ignore[no-untyped-def]
+def select_rows(page, titles: list[str]) -> None:
     for title in titles:
         page.locator("#result_list tbody tr", has_text=title).locator("input.action-select").check()
 
 
-def run_action(page, label: str) -> None:  # type: ignore[no-untyped-def]
+def run_action(page, label: str) -> None:
     page.select_option("select[name=action]", label=label)
     submit(page, "button[name=index]")
 
 
-def pick_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
+def pick_titles(page) -> list[str]:
     return page.locator("#picks-group .inline-related:not(.empty-form) input[name$='-title']").evaluate_all(
         "els => els.map(e => e.value)"
     )

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def sent_issue(transactional_db, django_user_model, settings):  # type: ignore[no-untyped-def]
+def sent_issue(transactional_db, django_user_model, settings):
     """An issue of three drafted picks (one kept as drafted, one edited, one rewritten), sent to two readers."""
     settings.SITE_URL = "http://testserver"
     django_user_model.objects.create_superuser("ada", "ada@example.org", "ada-password")

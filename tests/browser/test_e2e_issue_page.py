@@ -11,7 +11,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -19,7 +18,7 @@ from playwright.sync_api import expect
 from curator.editions.models import Issue, Pick, Section
 from curator.feeds.models import Entry, Source
 from summarizer.models import Draft
-from tests.factories import send
+from tests.factories import create_member, send
 from tests.support.browser import SHOTS, drag, log_in, shot, submit
 
 pytestmark = pytest.mark.e2e
@@ -28,11 +27,8 @@ LONG_TITLE = "Scaling laws for sparse mixture-of-experts language models under a
 
 
 @pytest.fixture
-def assembled_issue(roles, django_user_model):  # type: ignore[no-untyped-def]
-    editor = django_user_model.objects.create_user(
-        "erin", "erin@example.org", "erin-password", is_staff=True, first_name="Erin", last_name="Editor"
-    )
-    editor.groups.add(Group.objects.get(name="Editor"))
+def assembled_issue(roles, django_user_model):
+    create_member(django_user_model, "erin", "Editor", "Erin", "Editor")
     source = Source.objects.create(name="Research blog", url="https://research.example.org/feed")
     issue = Issue.objects.create(title="Recommended reading", month=timezone.localdate().replace(day=1))
     layout = {"Feature": ["F1", LONG_TITLE], "Research updates": ["R1", "R2"], "Recommended reading": ["Q1"]}
@@ -59,7 +55,7 @@ def assembled_issue(roles, django_user_model):  # type: ignore[no-untyped-def]
     return issue
 
 
-def view_shot(tab, name: str) -> None:  # type: ignore[no-untyped-def]
+def view_shot(tab, name: str) -> None:
     """What the editor sees in the window, where a full-tab shot would be too small to read."""
     tab.screenshot(path=str(SHOTS / f"{name}.png"))
 
@@ -69,7 +65,7 @@ def stored(issue: Issue) -> list[tuple[str, str]]:
     return [(pick.section.title, pick.title) for pick in rows]
 
 
-def shown(tab) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def shown(tab) -> list[tuple[str, str]]:
     return [
         tuple(row)
         for row in tab.locator(".issue-pick[data-pick-id]").evaluate_all(
@@ -79,15 +75,15 @@ def shown(tab) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     ]
 
 
-def pick(tab, title: str):  # type: ignore[no-untyped-def]
+def pick(tab, title: str):
     return tab.locator(f".issue-pick[data-pick-id='{Pick.objects.get(title=title).pk}']")
 
 
-def moved(tab, what: str) -> None:  # type: ignore[no-untyped-def]
+def moved(tab, what: str) -> None:
     expect(tab.locator("#order-status")).to_have_text(re.compile(rf"^Moved (section )?“{re.escape(what)}”"))
 
 
-def no_horizontal_scroll(tab) -> bool:  # type: ignore[no-untyped-def]
+def no_horizontal_scroll(tab) -> bool:
     return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

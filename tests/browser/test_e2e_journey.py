@@ -35,7 +35,7 @@ WIDTH, HEIGHT = 1366, 768
 
 
 @pytest.fixture
-def month(transactional_db, django_user_model, live_server, settings):  # type: ignore[no-untyped-def]
+def month(transactional_db, django_user_model, live_server, settings):
     settings.SITE_URL = live_server.url
     person = django_user_model.objects.create_user(
         "jo", "jo@example.org", "jo-password", is_staff=True, first_name="Jo", last_name="Editor"
@@ -67,7 +67,7 @@ def month(transactional_db, django_user_model, live_server, settings):  # type: 
     return entries, issue
 
 
-def fits(tab, name: str) -> None:  # type: ignore[no-untyped-def]
+def fits(tab, name: str) -> None:
     """Neither the page nor a change list's own scroll box scrolls sideways; the shot shows the window."""
     tab.screenshot(path=f"var/e2e/journey-{name}.png")
     width, client = tab.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

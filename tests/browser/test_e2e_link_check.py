@@ -3,37 +3,26 @@ marks ready with a note, and a second publisher approves."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from curator.editions.models import Issue, Pick
-from curator.feeds.fetch import limiter
 from tests.factories import make_issue
 from tests.support.browser import log_in, shot, submit
-from tests.support.smtp_server import apply_mailing_settings, use_private_cache
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(autouse=True)
-def _link_check_settings(settings, without_entries_created_receivers: None) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _link_check_settings(
+    mail_settings: None, link_check_settings: None, without_entries_created_receivers: None
+) -> None:
     """The team tests' settings: the fetcher allows exactly the test server's address, the check runs on ready."""
-    apply_mailing_settings(settings)
-    use_private_cache(settings)
-    settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    settings.TEAM_LINKCHECK_BEFORE_READY = True
-    settings.TEAM_LINKCHECK_SLOW_SECONDS = 1.0
-    settings.TEAM_LINKCHECK_TIMEOUT = 5.0
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 @pytest.fixture
-def issue_with_links(transactional_db, link_server, make_member, settings):  # type: ignore[no-untyped-def]
+def issue_with_links(transactional_db, link_server, make_member, settings):
     settings.TEAM_REQUIRE_APPROVAL = True
     editor = make_member("erin", "Erin", role="Editor")
     publisher = make_member("quinn", "Quinn", role="Publisher")
@@ -44,7 +33,7 @@ def issue_with_links(transactional_db, link_server, make_member, settings):  # t
     return issue, editor, publisher
 
 
-def test_an_editor_marks_ready_past_a_dead_link_and_a_publisher_approves(  # type: ignore[no-untyped-def]
+def test_an_editor_marks_ready_past_a_dead_link_and_a_publisher_approves(
     issue_with_links,
     link_server,
     live_server,

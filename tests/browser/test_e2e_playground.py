@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(autouse=True)
-def _summarizer_state(settings, transactional_db) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _summarizer_state(settings, transactional_db) -> Iterator[None]:
     """The shipped presets after earlier flushes, no model until a test chooses one, one torch thread."""
     settings.SUMMARIZER_MODEL = ""
     settings.SUMMARIZER_TORCH_THREADS = 1
@@ -29,13 +29,13 @@ def _summarizer_state(settings, transactional_db) -> Iterator[None]:  # type: ig
 
 
 @pytest.fixture
-def make_entry(transactional_db) -> Callable[..., Entry]:  # type: ignore[no-untyped-def]
+def make_entry(transactional_db) -> Callable[..., Entry]:
     source = Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
     counter = iter(range(1, 10_000))
     return lambda kind="paper", **fields: make_text_entry(source, next(counter), kind, **fields)
 
 
-def sign_in(page, live_server, admin_user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, live_server, admin_user) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server.url, admin_user.username, "password")
 

@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connections
 from django.urls import reverse
 
 from tests.factories import make_issue
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.browser import open_page
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def chicago_page(monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: ignore[type-arg]
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(timezone_id="America/Chicago")
-        context.set_default_timeout(20_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            connections.close_all()
+def chicago_page() -> Iterator:
+    with open_page(timeout_ms=20_000, timezone_id="America/Chicago") as tab:
+        yield tab
 
 
 @pytest.mark.django_db(transaction=True)

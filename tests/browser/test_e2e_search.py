@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def archive_with_a_pick(transactional_db, django_user_model):  # type: ignore[no-untyped-def]
+def archive_with_a_pick(transactional_db, django_user_model):
     from django.core.management import call_command
 
     call_command("sync_roles", verbosity=0)

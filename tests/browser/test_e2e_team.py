@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def newsroom(transactional_db, django_user_model, settings):  # type: ignore[no-untyped-def]
+def newsroom(transactional_db, django_user_model, settings):
     call_command("sync_roles", stdout=io.StringIO())
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]

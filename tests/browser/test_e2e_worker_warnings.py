@@ -19,12 +19,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def superuser(django_user_model):  # type: ignore[no-untyped-def]
+def superuser(django_user_model):
     return django_user_model.objects.create_superuser("otto", "otto@example.org", "otto-password")
 
 
 @pytest.fixture
-def with_a_broker():  # type: ignore[no-untyped-def]
+def with_a_broker():
     """Tasks go to workers (as in production), not run in-process as the demo does."""
     celery_app.conf.task_always_eager = False  # restored by the autouse _eager_celery fixture
 

@@ -93,3 +93,13 @@ def test_it_uses_the_username_when_the_staff_member_has_no_name(issue, make_entr
     user = django_user_model.objects.create_user("nameless", is_staff=True)
     workflow.add_entries_to_issue([make_entry()], issue, issue.sections.first(), user)
     assert Pick.objects.get().byline == "nameless"
+
+
+def test_it_never_prefills_a_demoted_draft_even_the_newest_model_one(issue, make_entry, make_draft, editor):
+    entry = make_entry()
+    make_draft(
+        entry, "The extract shown first.", engine=Draft.Engine.FALLBACK, profile_name="extract (model drafts demoted)"
+    )
+    make_draft(entry, "Dr. Elena Martinez proposes it.", demoted_reason="invents Elena, Martinez")
+    workflow.add_entries_to_issue([entry], issue, issue.sections.first(), editor)
+    assert Pick.objects.get(entry=entry).blurb == "The extract shown first."

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sent(issue, make_entry, editor):  # type: ignore[no-untyped-def]
+def sent(issue, make_entry, editor):
     issue.intro = "Welcome to the **November** issue."
     issue.sign_off = "Until next month."
     issue.save(update_fields=["intro", "sign_off"])

@@ -15,7 +15,7 @@ from tests.factories import add_pick, send
 pytestmark = pytest.mark.django_db
 
 
-def _populate(count, make_entry, make_draft, earlier):  # type: ignore[no-untyped-def]
+def _populate(count, make_entry, make_draft, earlier):
     entries = []
     for n in range(count):
         entry = make_entry(f"Entry {n}")
@@ -25,7 +25,7 @@ def _populate(count, make_entry, make_draft, earlier):  # type: ignore[no-untype
     return entries
 
 
-def _count(client, url) -> int:  # type: ignore[no-untyped-def]
+def _count(client, url) -> int:
     client.get(url)  # warm per-process caches (content types) so they do not count against size
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

@@ -25,7 +25,7 @@ HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def viewer(django_user_model):  # type: ignore[no-untyped-def]
+def viewer(django_user_model):
     """Staff who may look at entries but not change them."""
     user = django_user_model.objects.create_user("vera", "vera@example.org", "vera-password", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_entry"))
@@ -341,3 +341,14 @@ def test_an_undone_decision_brings_back_the_relevance_and_the_like_line_at_once(
     panel = client.get(reverse("admin:feeds_entry_desk_entry", args=[entry.pk])).content.decode()
     assert "relevance 0.99" in panel or "relevance 1.00" in panel
     assert "Like past picks: “A past pick on routing”" in panel
+
+
+def test_its_add_key_takes_the_faithful_draft_not_a_newer_demoted_one(client, editor, make_entry, make_draft, issue):
+    entry = make_entry("A paper", kind=Entry.Kind.PAPER)
+    make_draft(entry, "A faithful older model draft.")
+    make_draft(entry, "The work of a machine-learning researcher is designed to...", demoted_reason="echoes")
+    client.force_login(editor)
+    desk_page = client.get(reverse("admin:feeds_entry_desk")).content.decode()
+    assert "A faithful older model draft." in desk_page and "machine-learning researcher" not in desk_page
+    assert client.post(decide_url(entry), {"action": "add", "seen": "new"}).json()["ok"]
+    assert Pick.objects.get(entry=entry).blurb == "A faithful older model draft."

@@ -12,7 +12,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def issues(db):  # type: ignore[no-untyped-def]
+def issues(db):
     october = Issue.objects.create(title="October reading", month=datetime.date(2026, 10, 1))
     add_pick(october, None, title="On tokenizers", blurb="Byte-level **wins**.")
     send(october)

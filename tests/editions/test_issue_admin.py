@@ -19,7 +19,7 @@ def _url(issue: Issue) -> str:
 
 
 @pytest.fixture
-def assembled(issue, make_entry, make_draft, editor):  # type: ignore[no-untyped-def]
+def assembled(issue, make_entry, make_draft, editor):
     entries = [make_entry("Alpha"), make_entry("Beta"), make_entry("Gamma")]
     make_draft(entries[0], "First model draft of alpha.")
     make_draft(entries[0], "Second model draft of alpha.")

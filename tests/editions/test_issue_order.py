@@ -26,7 +26,7 @@ def change_url(issue: Issue) -> str:
     return reverse("admin:editions_issue_change", args=[issue.pk])
 
 
-def post_order(client: Client, issue: Issue, body: object, **extra: str):  # type: ignore[no-untyped-def]
+def post_order(client: Client, issue: Issue, body: object, **extra: str):
     return client.post(order_url(issue), json.dumps(body), content_type="application/json", **extra)
 
 
@@ -50,7 +50,7 @@ def layout(issue: Issue) -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture
-def picks(issue):  # type: ignore[no-untyped-def]
+def picks(issue):
     """A and B in Feature, C in Research updates."""
     a = add_pick(issue, section_title="Feature", title="A", position=0)
     b = add_pick(issue, section_title="Feature", title="B", position=1)

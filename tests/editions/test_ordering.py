@@ -7,7 +7,7 @@ from tests.factories import add_pick, send
 pytestmark = pytest.mark.django_db
 
 
-def _titles(issue):  # type: ignore[no-untyped-def]
+def _titles(issue):
     return [(p.section.title, p.title) for p in Pick.objects.filter(issue=issue).select_related("section")]
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 ENTRIES = reverse("admin:feeds_entry_changelist")
 
 
-def _user(django_user_model, name: str, *perms: str, staff: bool = True):  # type: ignore[no-untyped-def]
+def _user(django_user_model, name: str, *perms: str, staff: bool = True):
     user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw", is_staff=staff)
     for perm in perms:
         app_label, codename = perm.split(".")

@@ -10,7 +10,7 @@ from tests.factories import add_pick, send
 pytestmark = pytest.mark.django_db
 
 
-def _picked(issue, make_entry, editor):  # type: ignore[no-untyped-def]
+def _picked(issue, make_entry, editor):
     entry = make_entry()
     workflow.add_entries_to_issue([entry], issue, issue.sections.first(), editor)
     return entry, Pick.objects.get(entry=entry, issue=issue)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("admin:feeds_entry_changelist")
 
 
-def _titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+def _titles(response) -> list[str]:
     assert response.status_code == 200
     return [entry.title for entry in response.context_data["cl"].result_list]
 
@@ -69,7 +69,7 @@ def test_it_warns_about_entries_featured_in_an_earlier_issue(editor_client, make
     ],
 )
 def test_it_filters_and_searches(editor_client, make_entry, make_draft, arxiv_source, query, expected):
-    def at(day: datetime.date):  # type: ignore[no-untyped-def]
+    def at(day: datetime.date):
         return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
 
     paper = make_entry(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -22,10 +21,3 @@ def _fresh_limiter() -> Iterator[None]:
 def _only_our_receivers(without_entries_created_receivers: None) -> None:
     """Feed tests check what feeds does; other apps' reactions to new entries (drafting) are theirs to test."""
 
-
-@pytest.fixture
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on: a dead host."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -16,7 +16,7 @@ from tests.support.forms import add_source
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 
 
-def count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def test_it_stores_the_entry_without_control_characters(make_source):  # type: ignore[no-untyped-def]
+def test_it_stores_the_entry_without_control_characters(make_source):
     source = make_source("control_chars.xml", fetch_full_text=False)
     result = ingest_source(source)
     assert result.new == 1, result

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_loads_the_demo_feeds_without_touching_the_network(monkeypatch):
-    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def no_network(*args, **kwargs):
         raise AssertionError("the demo must not open connections")
 
     monkeypatch.setattr(socket, "create_connection", no_network)

@@ -26,7 +26,7 @@ def entry() -> Entry:
     )
 
 
-def change_page(admin_client, entry: Entry) -> tuple[str, dict[str, list[str]]]:  # type: ignore[no-untyped-def]
+def change_page(admin_client, entry: Entry) -> tuple[str, dict[str, list[str]]]:
     url = reverse("admin:feeds_entry_change", args=[entry.pk])
     return url, form_fields(admin_client.get(url).content.decode(), "entry_form")
 

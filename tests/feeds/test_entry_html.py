@@ -23,7 +23,7 @@ HOSTILE = (
 
 
 @pytest.fixture
-def entry(db) -> Entry:  # type: ignore[no-untyped-def]
+def entry(db) -> Entry:
     source = Source.objects.create(name="Blog", url="https://blog.example.org/feed")
     return Entry.objects.create(source=source, guid="g", title="Title", content_html="<p>Body</p>")
 

@@ -146,7 +146,7 @@ def test_it_limits_concurrency_overall_and_per_host(feed_server, settings, overa
 
     lock = threading.Lock()
 
-    def slow_feed(handler):  # type: ignore[no-untyped-def]
+    def slow_feed(handler):
         nonlocal active, peak
         with lock:
             active += 1

@@ -9,7 +9,7 @@ from curator.feeds.models import IngestRun
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("allow_loopback")]
 
 
-def status_cell(client, source) -> str:  # type: ignore[no-untyped-def]
+def status_cell(client, source) -> str:
     body = client.get("/admin/feeds/source/").content.decode()
     row = body.split(f'/admin/feeds/source/{source.pk}/change/"', 1)[1].split("</tr>", 1)[0]
     return row.split('<td class="field-status">', 1)[1].split("</td>", 1)[0]

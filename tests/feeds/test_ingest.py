@@ -123,7 +123,7 @@ def test_it_never_lets_an_old_version_overwrite_a_newer_one(feed_server, make_so
 def test_it_sends_entries_created_after_commit(make_source, django_capture_on_commit_callbacks):
     received: list[list[int]] = []
 
-    def receiver(sender, entry_ids, **kwargs):  # type: ignore[no-untyped-def]
+    def receiver(sender, entry_ids, **kwargs):
         received.append(entry_ids)
 
     entries_created.connect(receiver)

@@ -28,7 +28,7 @@ def test_a_failing_source_is_logged_once_with_its_name_and_reason(make_source, c
 def test_a_run_starts_when_its_fetch_starts(make_source, feed_server):
     source = make_source("late.xml")
 
-    def late(handler) -> None:  # type: ignore[no-untyped-def]
+    def late(handler) -> None:
         time.sleep(1.0)
         handler.send_file("atom.xml")
 

@@ -14,14 +14,14 @@ from curator.feeds.local_feeds import LocalFeedTransport, local_url
 
 
 @pytest.fixture
-def local_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
+def local_dir(settings, tmp_path):
     settings.FEEDS_LOCAL_DIR = str(tmp_path)
     (tmp_path / "feed.xml").write_bytes(b"<rss version='2.0'><channel><title>t</title></channel></rss>")
     return tmp_path
 
 
 @pytest.fixture
-def no_dns(monkeypatch):  # type: ignore[no-untyped-def]
+def no_dns(monkeypatch):
     def refuse(host: str, port: int) -> list[str]:
         raise AssertionError(f"no lookup expected, got {host}")
 
@@ -76,7 +76,7 @@ def test_the_bundled_demo_directory_holds_every_demo_source(settings, no_dns):
 
 
 @pytest.fixture
-def outside(tmp_path_factory):  # type: ignore[no-untyped-def]
+def outside(tmp_path_factory):
     """A secret next to, not inside, the demo directory (like /etc/passwd or docker/.env)."""
     secret = tmp_path_factory.mktemp("outside") / "env"
     secret.write_text("SECRET_KEY=do-not-serve-me\n")

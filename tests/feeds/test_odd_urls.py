@@ -21,11 +21,11 @@ TEASER_FEED = """<?xml version="1.0"?>
 
 
 @pytest.fixture
-def connections(monkeypatch) -> list[tuple]:  # type: ignore[no-untyped-def]
+def connections(monkeypatch) -> list[tuple]:
     attempts: list[tuple] = []
     real = socket.create_connection
 
-    def spy(address, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(address, *args, **kwargs):
         attempts.append(address)
         return real(address, *args, **kwargs)
 
@@ -126,7 +126,7 @@ def test_it_quotes_the_location_it_could_not_follow(feed_server, settings):
     ],
 )
 def test_it_turns_a_protocol_error_into_a_fetch_error(feed_server, raw):
-    def broken(handler):  # type: ignore[no-untyped-def]
+    def broken(handler):
         handler.wfile.write(raw)
         handler.close_connection = True
 

@@ -11,7 +11,7 @@ from curator.feeds.parse import parse_feed
 from tests.support.http_server import FIXTURES
 
 
-def parse(name: str, url: str = "https://feeds.example/feed.xml"):  # type: ignore[no-untyped-def]
+def parse(name: str, url: str = "https://feeds.example/feed.xml"):
     return parse_feed((FIXTURES / name).read_bytes(), url)
 
 

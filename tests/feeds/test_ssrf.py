@@ -49,12 +49,12 @@ BLOCKED_HOSTS = [
 
 
 @pytest.fixture
-def connections(monkeypatch) -> list[tuple]:  # type: ignore[no-untyped-def]
+def connections(monkeypatch) -> list[tuple]:
     """Every TCP connection attempt the process makes (the real call still happens)."""
     attempts: list[tuple] = []
     real = socket.create_connection
 
-    def spy(address, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(address, *args, **kwargs):
         attempts.append(address)
         return real(address, *args, **kwargs)
 
@@ -63,7 +63,7 @@ def connections(monkeypatch) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def other_server():  # type: ignore[no-untyped-def]
+def other_server():
     """A server on 127.0.0.2: loopback, and not on the tests' allowlist."""
     server = FixtureServer(host="127.0.0.2")
     yield server

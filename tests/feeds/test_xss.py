@@ -20,7 +20,7 @@ EXECUTABLE = re.compile(
 
 
 @pytest.fixture
-def hostile(make_source):  # type: ignore[no-untyped-def]
+def hostile(make_source):
     source = make_source("xss.xml", fetch_full_text=False)
     assert ingest_source(source).new == 2
     return source

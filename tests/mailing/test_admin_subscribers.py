@@ -23,10 +23,10 @@ SECOND@example.com,Same again
 
 
 @pytest.fixture
-def upload(client, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def upload(client, django_capture_on_commit_callbacks):
     """Post a file to the import page, run the queued import (eagerly), and follow to its report."""
 
-    def post(client, text: str, status: str = "active"):  # type: ignore[no-untyped-def]
+    def post(client, text: str, status: str = "active"):
         file = SimpleUploadedFile("subscribers.csv", text.encode(), content_type="text/csv")
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("admin:mailing_subscriber_import"), {"file": file, "status": status})

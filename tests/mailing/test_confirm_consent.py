@@ -12,7 +12,7 @@ from curator.mailing.models import Subscriber
 pytestmark = pytest.mark.django_db
 
 
-def sign_up(client, django_capture_on_commit_callbacks, email: str) -> str:  # type: ignore[no-untyped-def]
+def sign_up(client, django_capture_on_commit_callbacks, email: str) -> str:
     """Post the form and return the confirmation link of the email it sent."""
     before = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
@@ -23,7 +23,7 @@ def sign_up(client, django_capture_on_commit_callbacks, email: str) -> str:  # t
 
 
 @pytest.fixture(autouse=True)
-def _no_resend_window(settings) -> None:  # type: ignore[no-untyped-def]
+def _no_resend_window(settings) -> None:
     settings.MAILING_CONFIRM_RESEND_MINUTES = 0  # these tests sign one address up several times
 
 

@@ -23,7 +23,7 @@ HOSTILE_NAMES = {
 }
 
 
-def exported_rows(admin_client) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def exported_rows(admin_client) -> list[list[str]]:
     response = admin_client.get(reverse("admin:mailing_subscriber_export"))
     return list(csv.reader(io.StringIO(response.content.decode())))
 

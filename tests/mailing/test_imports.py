@@ -1,24 +1,15 @@
 """CSV imports as background jobs: progress, a report at the end, idempotent re-runs, a real worker."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
 from curator.mailing import imports
 from curator.mailing.csvio import ImportFileError
 from curator.mailing.models import Subscriber, SubscriberImport
-from tests.support.waiting import wait_until
+from tests.support.csv_files import csv_file, many_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def csv_file(text: str, name: str = "list.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
-
-
-def many_rows(count: int) -> str:
-    return "email,name\n" + "".join(f"reader{i}@example.com,Reader {i}\n" for i in range(count))
 
 
 def test_it_shows_progress_until_the_worker_finishes_then_a_report(admin_client):
@@ -96,19 +87,6 @@ def test_it_keeps_the_import_pages_to_people_who_may_add_subscribers(client, edi
     job = imports.accept_upload(csv_file("email\na@example.com\n"), "active", admin_user)
     client.force_login(editor)
     assert client.get(reverse("admin:mailing_subscriber_import_status", args=[job.pk])).status_code == 403
-
-
-@pytest.mark.worker
-def test_it_imports_through_a_real_worker(celery_worker_process):
-    from curator.mailing.tasks import import_subscribers
-
-    celery_worker_process(queues="mail")
-    job = imports.accept_upload(csv_file(many_rows(2500) + "bad,row\n"), "active", None)
-    import_subscribers.delay(job.pk)
-    assert wait_until(lambda: SubscriberImport.objects.get(pk=job.pk).finished, timeout=120)
-    job.refresh_from_db()
-    assert (job.state, job.created_count, job.error_count) == ("done", 2500, 1)
-    assert Subscriber.objects.count() == 2500
 
 
 def test_it_stores_chunks_with_multi_row_values_too(admin_user):

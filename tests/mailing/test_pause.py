@@ -26,7 +26,7 @@ def test_it_releases_the_rest_of_a_batch_when_paused_mid_batch(issue, smtp_serve
 
     real_mark_sent = deliveries.mark_sent
 
-    def mark_sent_then_pause(delivery):  # type: ignore[no-untyped-def]
+    def mark_sent_then_pause(delivery):
         real_mark_sent(delivery)
         sent_before_pause.append(delivery.pk)
         if len(sent_before_pause) == 2:

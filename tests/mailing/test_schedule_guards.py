@@ -19,7 +19,7 @@ NOW = dt.datetime(2026, 3, 31, 8, 0, tzinfo=dt.UTC)
 DUE = NOW + dt.timedelta(hours=1)
 
 
-def scheduled(publisher, issue=None):  # type: ignore[no-untyped-def]
+def scheduled(publisher, issue=None):
     issue = issue or make_issue()
     make_subscribers(3)
     with time_machine.travel(NOW, tick=False):

@@ -16,7 +16,7 @@ from tests.factories import make_issue, make_subscribers
 WARNING = "The scheduler is not running: this send will not start."
 
 
-def pages(client, issue):  # type: ignore[no-untyped-def]
+def pages(client, issue):
     return [
         client.get(reverse("admin:index")).content.decode(),
         client.get(reverse("admin:editions_issue_change", args=[issue.pk])).content.decode(),

@@ -14,7 +14,7 @@ from tests.factories import make_subscribers
 pytestmark = pytest.mark.django_db
 
 
-def statuses(issue):  # type: ignore[no-untyped-def]
+def statuses(issue):
     return dict(Delivery.objects.filter(issue=issue).values_list("subscriber__email", "status"))
 
 

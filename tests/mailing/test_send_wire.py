@@ -9,7 +9,7 @@ from curator.mailing.render import build_message, prepare_issue, wire_bytes, wir
 pytestmark = pytest.mark.django_db
 
 
-def parse(data: bytes):  # type: ignore[no-untyped-def]
+def parse(data: bytes):
     import email
     from email import policy
 

@@ -29,12 +29,12 @@ SCANNERS = [
 ]
 
 
-def sign_up(client, django_capture_on_commit_callbacks, email: str, name: str = "", ip: str = "203.0.113.9"):  # type: ignore[no-untyped-def]
+def sign_up(client, django_capture_on_commit_callbacks, email: str, name: str = "", ip: str = "203.0.113.9"):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(reverse("mailing:subscribe"), {"email": email, "name": name}, REMOTE_ADDR=ip)
 
 
-def link_in(message) -> str:  # type: ignore[no-untyped-def]
+def link_in(message) -> str:
     (path,) = re.findall(r"https://news\.example\.org(/subscribe/confirm/[^/\s]+/)", message.body)
     return path
 
@@ -73,7 +73,7 @@ def test_a_lost_insert_race_reads_the_winners_row(monkeypatch):
     real = subscriptions.find_subscriber
     calls = []
 
-    def first_lookup_misses(email: str):  # type: ignore[no-untyped-def]
+    def first_lookup_misses(email: str):
         calls.append(email)  # the other request commits between our lookup and our insert
         return None if len(calls) == 1 else real(email)
 

@@ -21,7 +21,7 @@ from tests.support.paths import REPO
 pytestmark = pytest.mark.django_db
 
 
-def post(client, django_capture_on_commit_callbacks, email, ip="203.0.113.5", **extra):  # type: ignore[no-untyped-def]
+def post(client, django_capture_on_commit_callbacks, email, ip="203.0.113.5", **extra):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(reverse("mailing:subscribe"), {"email": email, "name": "Mia"}, REMOTE_ADDR=ip, **extra)
 

@@ -26,7 +26,7 @@ def sweep() -> PeriodicTask:
 
 
 @pytest.fixture
-def sending(issue, settings):  # type: ignore[no-untyped-def]
+def sending(issue, settings):
     settings.MAILING_CLAIM_TIMEOUT = 30
     make_subscribers(4)
     control.open_send(issue)

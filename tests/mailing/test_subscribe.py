@@ -15,12 +15,12 @@ from curator.mailing.models import Subscriber
 pytestmark = pytest.mark.django_db
 
 
-def sign_up(client, django_capture_on_commit_callbacks, email, name=""):  # type: ignore[no-untyped-def]
+def sign_up(client, django_capture_on_commit_callbacks, email, name=""):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(reverse("mailing:subscribe"), {"email": email, "name": name})
 
 
-def confirm_link(message) -> str:  # type: ignore[no-untyped-def]
+def confirm_link(message) -> str:
     (url,) = re.findall(r"https://news\.example\.org(/subscribe/confirm/[^/\s]+/)", message.body)
     return url
 

@@ -21,7 +21,7 @@ def bare_client() -> Client:
     return Client(enforce_csrf_checks=True)
 
 
-def one_click(client: Client, url: str):  # type: ignore[no-untyped-def]
+def one_click(client: Client, url: str):
     return client.post(url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
 
 

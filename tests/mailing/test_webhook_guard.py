@@ -24,17 +24,17 @@ MAILGUN = "/anymail/mailgun/tracking/"
 AUTH = "Basic " + base64.b64encode(b"hook:s3cret").decode()
 
 
-def complaint(email):  # type: ignore[no-untyped-def]
+def complaint(email):
     return {"RecordType": "SpamComplaint", "ID": 9, "Type": "SpamComplaint", "Email": email,
             "BouncedAt": "2026-11-22T10:00:00Z"}  # fmt: skip
 
 
-def post(client, url, payload, **headers):  # type: ignore[no-untyped-def]
+def post(client, url, payload, **headers):
     return client.post(url, json.dumps(payload), content_type="application/json", **headers)
 
 
 @pytest.fixture
-def postmark(settings):  # type: ignore[no-untyped-def]
+def postmark(settings):
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "server-token"}
     return settings
@@ -66,7 +66,7 @@ def test_webhooks_can_be_turned_off(client, postmark):
     assert post(client, POSTMARK, complaint("a@example.com"), HTTP_AUTHORIZATION=AUTH).status_code == 404
 
 
-def mailgun_complaint(email, key, nonce="nonce-1"):  # type: ignore[no-untyped-def]
+def mailgun_complaint(email, key, nonce="nonce-1"):
     stamp = str(int(time.time()))
     signature = hmac.new(key.encode(), f"{stamp}{nonce}".encode(), hashlib.sha256).hexdigest()
     return {
@@ -102,7 +102,7 @@ def test_check_deploy_reports_webhooks_without_a_secret(postmark):
         call_command("check", deploy=True)
 
 
-def start(tmp_path, **env):  # type: ignore[no-untyped-def]
+def start(tmp_path, **env):
     base = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "CURATOR_VAR_DIR": str(tmp_path / "var")}
     deployment = {
         "SECRET_KEY": secrets.token_urlsafe(50),

@@ -22,7 +22,7 @@ def said(request: HttpRequest) -> list[tuple[int, str]]:
 
 def queue_and_tell(text: str) -> HttpRequest:
     request = RequestFactory().post("/admin/")
-    request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+    request._messages = CookieStorage(request)
     with handover.watch() as queued, transaction.atomic():
         send_confirmation.delay(Subscriber.objects.create(email="ada@example.org").pk)
     queued.tell(request, text)

@@ -20,7 +20,7 @@ URL = reverse("admin:feeds_entry_changelist")
 
 
 @pytest.fixture
-def ranked(from_rows):  # type: ignore[no-untyped-def]
+def ranked(from_rows):
     """Past decisions on real topics, then a week of new entries on all three, embedded and scored."""
     from_rows(INTERPRETABILITY[:5], Entry.Triage.PICKED)
     from_rows(ROBOTS[:5], Entry.Triage.REJECTED)
@@ -30,7 +30,7 @@ def ranked(from_rows):  # type: ignore[no-untyped-def]
     return new
 
 
-def _titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+def _titles(response) -> list[str]:
     assert response.status_code == 200
     return [entry.title for entry in response.context_data["cl"].result_list]
 
@@ -73,7 +73,7 @@ def test_uncertain_first_is_not_empty_when_the_model_is_sure_of_everything(edito
     assert _titles(editor_client.get(URL, {"ranking": "uncertain"})) == ["Sure yes", "Sure no"]
 
 
-def _populate(count: int, make_entry) -> None:  # type: ignore[no-untyped-def]
+def _populate(count: int, make_entry) -> None:
     for n in range(count):
         a, b = make_entry(f"Paper {n}"), make_entry(f"Post {n}")
         story = Story.objects.create()
@@ -114,7 +114,7 @@ def test_it_queues_one_refit_for_a_burst_of_decisions(editor_client, ranked, dja
     assert not Relevance.objects.filter(entry__in=ranked[:3]).exists()
 
 
-def _story(make_entry):  # type: ignore[no-untyped-def]
+def _story(make_entry):
     paper = make_entry("The paper", kind="paper", arxiv_id="2609.00001")
     post = make_entry("A post about it", "Notes on arXiv:2609.00001.")
     assign_stories([post.pk])

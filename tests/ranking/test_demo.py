@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _demo_var_dir(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _demo_var_dir(settings, tmp_path) -> None:
     settings.VAR_DIR = tmp_path
     settings.SUMMARIZER_MODEL = ""
 

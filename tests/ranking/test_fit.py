@@ -50,7 +50,7 @@ def test_it_falls_back_to_cold_start_when_the_fit_itself_fails(from_rows, monkey
     from_rows(ROBOTS[:2], Entry.Triage.REJECTED)
     _embed_all()
 
-    def cannot_fit(matrix, labels):  # type: ignore[no-untyped-def]
+    def cannot_fit(matrix, labels):
         raise ValueError("This solver needs samples of at least 2 classes in the data")
 
     monkeypatch.setattr(fit, "train", cannot_fit)

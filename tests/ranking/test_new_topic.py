@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 RELEASE_NOTES = read_demo_rows(OFF_TOPIC_FILE)
 
 
-def _team(from_rows) -> tuple[list[Entry], list[Entry]]:  # type: ignore[no-untyped-def]
+def _team(from_rows) -> tuple[list[Entry], list[Entry]]:
     Interests.objects.update_or_create(pk=1, defaults={"text": INTERESTS})
     from_rows(INTERPRETABILITY[:5] + INFERENCE[:5], Entry.Triage.PICKED)
     from_rows(ROBOTS[:5], Entry.Triage.REJECTED)

@@ -15,7 +15,7 @@ class BrokerError(Exception):
 def test_it_never_breaks_ingest_when_the_broker_is_down(make_entry, monkeypatch):
     entry = make_entry("Paged attention for serving")
 
-    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def refuse(*args, **kwargs):
         raise BrokerError("Error 111 connecting to redis")
 
     monkeypatch.setattr(tasks.embed_entries, "delay", refuse)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def entries():  # type: ignore[no-untyped-def]
+def entries():
     source = Source.objects.create(name="Lab blog", url="https://lab.example.org/feed")
     return [
         Entry.objects.create(source=source, guid=f"g{n}", url=f"https://lab.example.org/{n}", title=f"Entry {n}")

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def decided(from_rows):  # type: ignore[no-untyped-def]
+def decided(from_rows):
     picks = from_rows(INTERPRETABILITY[:3] + INFERENCE[:3], Entry.Triage.PICKED)
     from_rows(ROBOTS[:5], Entry.Triage.REJECTED)
     return picks

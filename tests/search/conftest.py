@@ -15,16 +15,16 @@ from curator.ranking import embed
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_fresh_limits(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_passwords_and_fresh_limits(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
 
 
 @pytest.fixture
-def make_issue(db) -> Callable[..., Issue]:  # type: ignore[no-untyped-def]
+def make_issue(db) -> Callable[..., Issue]:
     def make(
         month: datetime.date, entries: list[Entry] = (), sent: bool = True, byline: str = "Chris", **picks_extra: object
-    ) -> Issue:  # type: ignore[assignment]
+    ) -> Issue:
         issue = Issue.objects.create(title="Recommended Reading", month=month)
         section = issue.sections.first()
         for position, entry in enumerate(entries):

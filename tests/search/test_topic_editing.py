@@ -23,7 +23,7 @@ MARCH = datetime.date(2026, 3, 1)
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
 
-def topics_url(entry) -> str:  # type: ignore[no-untyped-def]
+def topics_url(entry) -> str:
     return reverse("admin:feeds_entry_topics", args=[entry.pk])
 
 
@@ -71,7 +71,7 @@ def test_a_blank_name_is_refused_with_a_message_and_changes_nothing(editor_clien
 
 
 @pytest.fixture
-def tagged(make_entry, make_issue, embedded):  # type: ignore[no-untyped-def]
+def tagged(make_entry, make_issue, embedded):
     robots = [r for r in read_demo_rows() if r["topic"] == "robot locomotion"][:4]
     issue = make_issue(MARCH, [make_entry(r["title"], r["abstract"]) for r in robots])
     legged = Topic.objects.create(name="Legged robots", slug="legged-robots")
@@ -102,7 +102,7 @@ def test_the_apply_endpoint_needs_post_and_an_existing_entry(editor_client, tagg
 
 
 @pytest.fixture
-def contributor_client(client, django_user_model):  # type: ignore[no-untyped-def]
+def contributor_client(client, django_user_model):
     user = django_user_model.objects.create_user("chris", "c@example.org", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Contributor"))
     client.force_login(user)
@@ -162,16 +162,16 @@ def test_marker_characters_in_stored_text_never_become_marks(make_entry, make_is
         assert not {o, c} & set(stored.title + stored.blurb + stored.body)
 
 
-def issue_admin(issue) -> str:  # type: ignore[no-untyped-def]
+def issue_admin(issue) -> str:
     return reverse("admin:editions_issue_change", args=[issue.pk])
 
 
 @pytest.fixture
-def draft_issue(make_entry, make_issue):  # type: ignore[no-untyped-def]
+def draft_issue(make_entry, make_issue):
     return make_issue(MARCH, [make_entry("Card one", "a"), make_entry("Card two", "b")], sent=False)
 
 
-def card_post(client, issue, **per_pick):  # type: ignore[no-untyped-def]
+def card_post(client, issue, **per_pick):
     """The issue page as a browser posts it, with each pick's topic fields set by its title."""
     page = client.get(issue_admin(issue))
     data = change_form_data(page)

@@ -17,7 +17,7 @@ MARCH = datetime.date(2026, 3, 1)
 
 
 @pytest.fixture
-def tagged(make_entry, make_issue, embedded):  # type: ignore[no-untyped-def]
+def tagged(make_entry, make_issue, embedded):
     rows = read_demo_rows()
     robots = [r for r in rows if r["topic"] == "robot locomotion"][:4]
     probing = [r for r in rows if r["topic"] == "interpretability"][:4]

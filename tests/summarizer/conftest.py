@@ -6,29 +6,17 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from curator.feeds.models import Entry, Source
+from curator.feeds.models import Entry
 from summarizer import engine
-from tests.factories import make_text_entry
 
 
 @pytest.fixture(autouse=True)
-def _presets(request: pytest.FixtureRequest) -> None:
-    """The shipped presets, also after another test's transactional flush emptied the table."""
-    for name in ("transactional_db", "db"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name)
-            break
-    else:
-        if not request.node.get_closest_marker("django_db"):
-            return
-    from summarizer import presets
-    from summarizer.models import DecodingProfile
-
-    presets.install(DecodingProfile)
+def _presets(presets: None) -> None:
+    """Every summarizer test sees the shipped decoding presets."""
 
 
 @pytest.fixture(autouse=True)
-def _fresh_engine(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _fresh_engine(settings) -> Iterator[None]:
     """Each test chooses its model; nothing loaded by one test leaks into the next."""
     settings.SUMMARIZER_MODEL = ""
     # Tiny models gain nothing from threads, and threads spin badly on a busy 2-core machine.
@@ -39,11 +27,6 @@ def _fresh_engine(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def source(db) -> Source:  # type: ignore[no-untyped-def]
-    return Source.objects.create(name="Lab blog", url="https://lab.example.org/feed.xml")
-
-
-@pytest.fixture
-def make_entry(source: Source) -> Callable[..., Entry]:
-    counter = iter(range(1, 10_000))
-    return lambda kind="paper", **fields: make_text_entry(source, next(counter), kind, **fields)
+def make_entry(text_entries: Callable[..., Entry]) -> Callable[..., Entry]:
+    """Summarizer tests read real text: a paper abstract or a post's full text."""
+    return text_entries

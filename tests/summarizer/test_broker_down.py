@@ -11,7 +11,7 @@ from summarizer.models import DecodingProfile, Draft
 LATER = "Queued; workers will pick it up when the queue is back."
 
 
-def recover(broker) -> list[str]:  # type: ignore[no-untyped-def]
+def recover(broker) -> list[str]:
     """The broker is back: a sweep hands over what waited, the worker runs it, a second sweep finds nothing."""
     broker.up()
     assert handover.sweep().waiting == 0

@@ -46,7 +46,7 @@ def test_it_always_runs_the_first_column(db, use_model):
 def test_it_still_runs_another_way_of_drafting_after_an_offline_extract(db):
     """A column drafted another way (a server's model, say) is not the same extract: it still runs."""
 
-    def other_engine(source: prompts.Source, knobs) -> list[drafting.Generated]:  # type: ignore[no-untyped-def]
+    def other_engine(source: prompts.Source, knobs) -> list[drafting.Generated]:
         return drafting.preview(source, knobs)
 
     local = columns("Greedy", "Contrastive")

@@ -34,6 +34,7 @@ def errors_for(**values):
         ({"strategy": "top_k", "top_k": 50, "penalty_alpha": 0.6}, "penalty_alpha", "only applies to contrastive"),
         ({"strategy": "greedy", "repetition_penalty": 0}, "repetition_penalty", "above 0"),
         ({"strategy": "nonsense"}, "strategy", "Unknown strategy"),
+        ({"strategy": "greedy", "stop": "a|b|c|d|e"}, "stop", "At most 4 stop sequences"),
     ],
 )
 def test_it_rejects_incoherent_combinations_with_a_clear_message(values, field, fragment):
@@ -140,3 +141,12 @@ def test_it_resolves_a_deleted_or_missing_profile_to_the_default():
     assert DecodingProfile.chosen_or_default(10**9) == default
     greedy = DecodingProfile.objects.get(name="Greedy")
     assert DecodingProfile.chosen_or_default(greedy.pk) == greedy
+
+
+def test_it_reads_stop_sequences_separated_by_bars_with_escaped_line_breaks():
+    assert decoding.stop_sequences(r"\n\n | Keywords: |  |References") == ["\n\n", "Keywords:", "References"]
+    assert decoding.stop_sequences("") == [] and decoding.stop_sequences(None) == []
+    knobs = decoding.check({"strategy": "greedy", "stop": r"\n\n|Keywords:"})
+    assert decoding.generation_kwargs(knobs)["stop_strings"] == ["\n\n", "Keywords:"]
+    assert "stop_strings" not in decoding.generation_kwargs(decoding.check({"strategy": "greedy"}))
+    assert decoding.cut_at_stop("One. Keywords: x\n\nTwo.", ["\n\n", "Keywords:"]) == "One. "

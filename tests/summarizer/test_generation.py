@@ -101,3 +101,18 @@ def test_it_matches_unbatched_greedy_output_when_batching(use_model):
     batched = engine.generate(loaded, SOURCES, check(params), batch_size=3)
     single = engine.generate(loaded, SOURCES, check(params), batch_size=1)
     assert [o[0].raw for o in batched] == [o[0].raw for o in single]
+
+
+@pytest.mark.parametrize("kind", ["seq2seq", "causal"])
+def test_it_ends_the_draft_before_a_stop_sequence(use_model, kind):
+    use_model(kind)
+    loaded = engine.load()
+    # Seeded sampling: varied text from random weights, and the same text up to wherever it is stopped.
+    # min_new_tokens holds off the end token only, so only the stop sequence can end the second draft early.
+    sampled = {"strategy": "temperature", "max_new_tokens": 24, "min_new_tokens": 24, "seed": 7}
+    (whole,) = engine.generate(loaded, SOURCES[:1], check(sampled))[0]
+    pieces = [loaded.tokenizer.decode([t]).strip() for t in whole.token_ids[8:16]]
+    stop = next(p for p in pieces if p and whole.raw.find(p) > 0)  # first written in the middle of the draft
+    (stopped,) = engine.generate(loaded, SOURCES[:1], check({**sampled, "stop": stop}))[0]
+    assert stopped.raw == whole.raw[: whole.raw.index(stop)]
+    assert whole.tokens_out == 24 and stopped.tokens_out < 24

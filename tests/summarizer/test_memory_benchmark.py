@@ -10,7 +10,7 @@ from benchmarks import model_memory as memory_benchmark
 from tests.support.paths import REPO
 
 
-def test_one_measuring_process_reports_memory_packing_and_time(model_dirs):  # type: ignore[no-untyped-def]
+def test_one_measuring_process_reports_memory_packing_and_time(model_dirs):
     spec = {
         "model": str(model_dirs["seq2seq"]),
         "distilbart": False,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 
+import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
@@ -19,12 +21,12 @@ def profile_id(name: str) -> str:
 
 def column_titles(page: str) -> list[str]:
     return [
-        re.sub(r"<[^>]+>", "", title).strip()
+        html.unescape(re.sub(r"<[^>]+>", "", title)).strip()
         for title in re.findall(r'<article class="column[^"]*">\s*<h3>(.*?)</h3>', page, re.S)
     ]
 
 
-def generate(client, **fields):  # type: ignore[no-untyped-def]
+def generate(client, **fields):
     response = client.post(reverse(URL), {**PLAYGROUND_KNOBS, "run": "1", **fields})
     assert response.status_code == 200
     return response.content.decode()
@@ -175,3 +177,76 @@ def test_it_lets_an_editor_compare_but_not_save_a_profile(editor_client, make_en
     response = editor_client.post(reverse(URL), {**PLAYGROUND_KNOBS, "name": "Mine", "save": "1"})
     assert response.status_code == 403
     assert not DecodingProfile.objects.filter(name="Mine").exists()
+
+
+SERVER_KNOBS = {  # knobs a plain OpenAI-compatible server honours
+    **PLAYGROUND_KNOBS,
+    "strategy": "top_p",
+    "top_p": 0.9,
+    "top_k": "",
+    "temperature": 0.8,
+    "num_return_sequences": 1,
+    "no_repeat_ngram_size": 0,
+    "min_new_tokens": 0,
+    "max_new_tokens": 40,
+}
+SERVER_TEXT = "Sparse Ladder Attention reads long documents with 40% less memory."
+
+
+@pytest.fixture
+def server_beside(openai_api, settings):
+    """A local OpenAI-compatible server configured beside the worker's model (backend transformers)."""
+    script = openai_api({"text": SERVER_TEXT})
+    settings.SUMMARIZER_BACKEND = "transformers"
+    settings.SUMMARIZER_API_MODEL = "served-model"
+    settings.SUMMARIZER_API_TIMEOUT = 10.0
+    return script
+
+
+def test_it_runs_the_servers_model_next_to_the_workers(admin_client, use_model, make_entry, server_beside):
+    use_model("seq2seq")
+    assert 'value="server"' in admin_client.get(reverse(URL)).content.decode()
+    entry = make_entry("paper")
+    page = generate(admin_client, **SERVER_KNOBS, entry=entry.pk, columns=[profile_id("Greedy"), "server"])
+    assert column_titles(page) == ["Greedy", "The server's model (served-model)"]
+    assert SERVER_TEXT in page and "tiny-bart" in page and "served-model" in page
+    (request,) = server_beside.requests
+    assert (request["model"], request["top_p"], request["temperature"], request["seed"]) == (
+        "served-model",
+        0.9,
+        0.8,
+        11,
+    )
+    assert entry.title in request["messages"][-1]["content"]
+    runs = PlaygroundRun.objects.order_by("pk")
+    assert [run.outputs[0]["backend"] for run in runs] == ["transformers", "openai"]
+
+
+def test_it_says_which_knob_the_server_refuses_instead_of_running_it(admin_client, make_entry, server_beside):
+    page = generate(admin_client, entry=make_entry("paper").pk, columns=["server"])  # top-k, no-repeat n-grams
+    assert column_titles(page) == []
+    (line,) = re.findall(r'<p class="skipped">(.*?)</p>', html.unescape(page), re.S)
+    assert line.startswith("Not run: The server's model (served-model): The ")
+    for knob in ("top-k knob", "no-repeat n-gram knob", "min new tokens knob"):
+        assert f"The {knob} cannot be used with the openai backend" in line
+    assert line.endswith("Change the knobs below to run the server.")
+    assert server_beside.requests == []
+
+
+def test_it_runs_the_servers_column_when_the_worker_has_no_model(admin_client, make_entry, server_beside):
+    page = admin_client.get(reverse(URL)).content.decode()
+    assert 'id="knobs-idle"' not in page  # the knobs still matter: the server's column uses them
+    page = generate(
+        admin_client, **SERVER_KNOBS, entry=make_entry("paper").pk, columns=[profile_id("Greedy"), "server"]
+    )
+    assert column_titles(page) == ["Offline extract", "The server's model (served-model)"]
+    assert SERVER_TEXT in page
+
+
+def test_it_offers_the_servers_column_only_beside_the_workers_model(admin_client, settings):
+    settings.SUMMARIZER_API_BASE = ""
+    assert 'value="server"' not in admin_client.get(reverse(URL)).content.decode()
+    settings.SUMMARIZER_API_BASE = "http://inference.internal:8000/v1"
+    settings.SUMMARIZER_API_MODEL = "served-model"
+    settings.SUMMARIZER_BACKEND = "openai"  # every column is drafted on the server already
+    assert 'value="server"' not in admin_client.get(reverse(URL)).content.decode()

@@ -1,3 +1,5 @@
+import re
+
 from summarizer import engine, prompts
 
 LONG = "Attention layers compare every token with every other token. " * 200
@@ -84,3 +86,11 @@ def test_seq2seq_models_ignore_examples(use_model):
     loaded = engine.load()
     source = prompts.Source("Title", "Body text about diffusion.")
     assert engine.encode(loaded, source, 64, ["An earlier blurb."]) == engine.encode(loaded, source, 64)
+
+
+def test_the_request_names_no_reader_or_role_a_small_model_could_echo_as_its_subject():
+    """An earlier "why a machine learning researcher would care" came back as "The work of a machine-learning ..."."""
+    chat = prompts.chat_messages("We introduce Sparse Ladder Attention.", ())
+    words = set(re.findall(r"[a-z-]+", " ".join(m["content"] for m in chat).lower()))
+    assert not words & {"researcher", "machine-learning", "reader", "readers", "newsletter", "care", "audience"}
+    assert chat[-1]["content"].startswith(prompts.INSTRUCTION)

@@ -87,7 +87,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]
 
 
 @pytest.fixture
-def on_server(serve, settings):  # type: ignore[no-untyped-def]
+def on_server(serve, settings):
     base, model = serve
     settings.SUMMARIZER_BACKEND = "openai"
     settings.SUMMARIZER_API_BASE = base

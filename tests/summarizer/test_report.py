@@ -17,7 +17,7 @@ def at(day: int, month: int = 11) -> dt.datetime:
     return dt.datetime(2026, month, day, 12, tzinfo=dt.UTC)
 
 
-def draft(entry, profile, text, seconds, tokens, day=3, month=11, engine="model", model="tiny-t5"):  # type: ignore[no-untyped-def]
+def draft(entry, profile, text, seconds, tokens, day=3, month=11, engine="model", model="tiny-t5"):
     return Draft.objects.create(
         entry=entry,
         profile_name=profile,
@@ -31,7 +31,7 @@ def draft(entry, profile, text, seconds, tokens, day=3, month=11, engine="model"
 
 
 @pytest.fixture
-def month(make_entry):  # type: ignore[no-untyped-def]
+def month(make_entry):
     """Four entries drafted in November by Beam and Sampling (and one fallback), three of them picked."""
     e1, e2, e3, e4, e5 = (make_entry("paper") for _ in range(5))
     beam1 = draft(e1, "Beam", "Experts are routed gently and every expert stays busy.", 2.0, 40)
@@ -55,7 +55,7 @@ def month(make_entry):  # type: ignore[no-untyped-def]
     DraftChoice.objects.create(draft=sampling2)
 
 
-def rows_by_name(rows):  # type: ignore[no-untyped-def]
+def rows_by_name(rows):
     return {row.profile: row for row in rows}
 
 

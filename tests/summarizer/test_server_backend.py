@@ -12,36 +12,10 @@ from curator.editions.drafts import ranked_drafts
 from summarizer import backends, drafting, faithfulness, fallback, server
 from summarizer.models import DecodingProfile, Draft
 from summarizer.report import profile_report
-from tests.support.fake_openai import Script, fake_server
 
 FAITHFUL = "Sparse Ladder Attention lets transformers read long documents with 40% less memory."
 INVENTED = "Dr. Elena Martinez and the team at the University of California, San Diego propose Sparse Ladder Attention."
 ECHO = "The work of a machine-learning researcher is designed to explain the text below."
-
-
-@pytest.fixture
-def api(settings):  # type: ignore[no-untyped-def]
-    """Point the openai backend at a fake server running `script`; yields (script, start)."""
-    settings.SUMMARIZER_BACKEND = "openai"
-    settings.SUMMARIZER_API_MODEL = "fake-model"
-    settings.SUMMARIZER_API_KEY = "test-key"
-    settings.SUMMARIZER_API_TIMEOUT = 5.0
-    settings.SUMMARIZER_API_CONCURRENCY = 4
-    settings.SUMMARIZER_API_EXTRA_KNOBS = []
-    server._clients.clear()
-    contexts = []
-
-    def start(*steps: dict) -> Script:  # type: ignore[type-arg]
-        script = Script(steps=list(steps) or [{"status": 200}])
-        context = fake_server(script)
-        settings.SUMMARIZER_API_BASE = context.__enter__()
-        contexts.append(context)
-        return script
-
-    yield start
-    for context in contexts:
-        context.__exit__(None, None, None)
-    server._clients.clear()
 
 
 def warm_extracts() -> None:
@@ -54,8 +28,8 @@ def plain_greedy() -> DecodingProfile:
     return DecodingProfile.objects.create(name="Plain greedy", strategy="greedy", max_new_tokens=80)
 
 
-def test_it_retries_a_429_after_the_servers_retry_after(api, make_entry):
-    script = api({"status": 429, "headers": {"Retry-After": "1"}}, {"status": 200, "text": FAITHFUL})
+def test_it_retries_a_429_after_the_servers_retry_after(openai_api, make_entry):
+    script = openai_api({"status": 429, "headers": {"Retry-After": "1"}}, {"status": 200, "text": FAITHFUL})
     entry = make_entry("paper")
     report = drafting.draft_entries([entry.pk], plain_greedy())
     assert (report.drafted, report.fallback) == (1, 0)
@@ -65,17 +39,19 @@ def test_it_retries_a_429_after_the_servers_retry_after(api, make_entry):
     assert (draft.tokens_in, draft.tokens_out) == (40, 12)
 
 
-def test_it_retries_a_500_with_backoff(api, make_entry):
-    script = api({"status": 500}, {"status": 503}, {"status": 200, "text": FAITHFUL})
+def test_it_retries_a_500_with_backoff(openai_api, make_entry):
+    script = openai_api({"status": 500}, {"status": 503}, {"status": 200, "text": FAITHFUL})
     entry = make_entry("paper")
     drafting.draft_entries([entry.pk], plain_greedy())
     assert len(script.requests) == 3
     assert Draft.objects.get(entry=entry).engine == Draft.Engine.MODEL
 
 
-def test_a_server_that_keeps_failing_gives_an_extract_with_the_reason_within_the_deadline(api, settings, make_entry):
+def test_a_server_that_keeps_failing_gives_an_extract_with_the_reason_within_the_deadline(
+    openai_api, settings, make_entry
+):
     settings.SUMMARIZER_API_TIMEOUT = 2.0
-    api({"status": 500})
+    openai_api({"status": 500})
     entry = make_entry("paper")
     warm_extracts()
     began = time.monotonic()
@@ -87,9 +63,9 @@ def test_a_server_that_keeps_failing_gives_an_extract_with_the_reason_within_the
     assert "server error" in draft.fallback_reason and "InternalServerError" in draft.fallback_reason
 
 
-def test_a_hung_server_gives_an_extract_at_the_deadline(api, settings, make_entry):
+def test_a_hung_server_gives_an_extract_at_the_deadline(openai_api, settings, make_entry):
     settings.SUMMARIZER_API_TIMEOUT = 1.5
-    api({"sleep": 6})
+    openai_api({"sleep": 6})
     entry = make_entry("paper")
     warm_extracts()
     began = time.monotonic()
@@ -100,9 +76,9 @@ def test_a_hung_server_gives_an_extract_at_the_deadline(api, settings, make_entr
     assert draft.fallback_reason == "the server gave no draft within 1.5 s"
 
 
-def test_a_retry_after_beyond_the_deadline_is_not_waited_for(api, settings, make_entry):
+def test_a_retry_after_beyond_the_deadline_is_not_waited_for(openai_api, settings, make_entry):
     settings.SUMMARIZER_API_TIMEOUT = 2.0
-    script = api({"status": 429, "headers": {"Retry-After": "30"}}, {"status": 200})
+    script = openai_api({"status": 429, "headers": {"Retry-After": "30"}}, {"status": 200})
     entry = make_entry("paper")
     warm_extracts()
     began = time.monotonic()
@@ -111,8 +87,8 @@ def test_a_retry_after_beyond_the_deadline_is_not_waited_for(api, settings, make
     assert "no time left to retry" in Draft.objects.get(entry=entry).fallback_reason
 
 
-def test_malformed_json_gives_an_extract_with_the_reason(api, make_entry):
-    api({"raw": b"{this is not json"})
+def test_malformed_json_gives_an_extract_with_the_reason(openai_api, make_entry):
+    openai_api({"raw": b"{this is not json"})
     entry = make_entry("paper")
     report = drafting.draft_entries([entry.pk], plain_greedy())
     assert report.fallback == 1
@@ -131,18 +107,18 @@ def test_a_dead_server_gives_an_extract(settings, make_entry):
 
 
 @pytest.mark.parametrize("concurrency", [1, 4])
-def test_it_keeps_up_to_the_configured_requests_in_flight(api, settings, make_entry, concurrency):
+def test_it_keeps_up_to_the_configured_requests_in_flight(openai_api, settings, make_entry, concurrency):
     settings.SUMMARIZER_API_CONCURRENCY = concurrency
-    script = api({"sleep": 0.4, "text": FAITHFUL})
+    script = openai_api({"sleep": 0.4, "text": FAITHFUL})
     entries = [make_entry("paper") for _ in range(8)]
     report = drafting.draft_entries([e.pk for e in entries], plain_greedy())
     assert report.drafted == 8
     assert script.most_in_flight == concurrency
 
 
-def test_each_knob_becomes_its_request_parameter(api, settings, make_entry):
+def test_each_knob_becomes_its_request_parameter(openai_api, settings, make_entry):
     settings.SUMMARIZER_API_EXTRA_KNOBS = ["repetition_penalty"]
-    script = api({"text": FAITHFUL})
+    script = openai_api({"text": FAITHFUL})
     nucleus = DecodingProfile.objects.create(
         name="Server nucleus",
         strategy="top_p",
@@ -193,8 +169,8 @@ def test_extras_the_operator_lists_are_sent_instead_of_refused(settings):
     assert backends.refusals(knobs) == {}
 
 
-def test_a_refused_profile_used_on_the_server_gives_extracts_naming_knob_and_backend(api, make_entry):
-    script = api({"text": FAITHFUL})
+def test_a_refused_profile_used_on_the_server_gives_extracts_naming_knob_and_backend(openai_api, make_entry):
+    script = openai_api({"text": FAITHFUL})
     entry = make_entry("paper")
     report = drafting.draft_entries([entry.pk], DecodingProfile.objects.get(name="Faithful (beam search)"))
     assert report.fallback == 1 and script.requests == []
@@ -202,8 +178,8 @@ def test_a_refused_profile_used_on_the_server_gives_extracts_naming_knob_and_bac
     assert "beam search" in reason and "openai backend" in reason
 
 
-def test_an_invented_draft_is_redrafted_once_then_shown_below_the_extract(api, make_entry):
-    script = api({"text": INVENTED})
+def test_an_invented_draft_is_redrafted_once_then_shown_below_the_extract(openai_api, make_entry):
+    script = openai_api({"text": INVENTED})
     entry = make_entry("paper")
     sampled = DecodingProfile.objects.create(name="Server sampling", strategy="top_p", top_p=0.9, seed=5)
     report = drafting.draft_entries([entry.pk], sampled)
@@ -216,8 +192,8 @@ def test_an_invented_draft_is_redrafted_once_then_shown_below_the_extract(api, m
     assert all("Elena" in d.demoted_reason and "Martinez" in d.demoted_reason for d in demoted)
 
 
-def test_a_faithful_retry_is_shown_first(api, make_entry):
-    api({"text": ECHO}, {"text": FAITHFUL})
+def test_a_faithful_retry_is_shown_first(openai_api, make_entry):
+    openai_api({"text": ECHO}, {"text": FAITHFUL})
     entry = make_entry("paper")
     sampled = DecodingProfile.objects.create(name="Server sampling", strategy="top_p", top_p=0.9)
     drafting.draft_entries([entry.pk], sampled)
@@ -227,16 +203,16 @@ def test_a_faithful_retry_is_shown_first(api, make_entry):
     assert "echoes the instruction" in echoed.demoted_reason and "machine-learning researcher" in echoed.demoted_reason
 
 
-def test_a_deterministic_profile_is_not_redrafted(api, make_entry):
-    script = api({"text": INVENTED})
+def test_a_deterministic_profile_is_not_redrafted(openai_api, make_entry):
+    script = openai_api({"text": INVENTED})
     entry = make_entry("paper")
     drafting.draft_entries([entry.pk], plain_greedy())
     assert len(script.requests) == 1
     assert ranked_drafts().filter(entry=entry).first().engine == Draft.Engine.FALLBACK
 
 
-def test_the_profile_report_shows_backend_and_each_profiles_demoted_share(api, make_entry):
-    api({"text": INVENTED}, {"text": FAITHFUL})
+def test_the_profile_report_shows_backend_and_each_profiles_demoted_share(openai_api, make_entry):
+    openai_api({"text": INVENTED}, {"text": FAITHFUL})
     drafting.draft_entries([make_entry("paper").pk, make_entry("paper").pk], plain_greedy())
     row = next(r for r in profile_report() if r.profile == "Plain greedy")
     assert row.backends == ["openai"] and row.models == ["fake-model"]
@@ -244,11 +220,11 @@ def test_the_profile_report_shows_backend_and_each_profiles_demoted_share(api, m
     assert "extract (model drafts demoted)" in {r.profile for r in profile_report()}
 
 
-def test_the_playground_preview_orders_by_faithfulness(api, db):
+def test_the_playground_preview_orders_by_faithfulness(openai_api, db):
     from summarizer import prompts
     from tests.support.sample_texts import PAPER_ABSTRACT
 
-    api({"text": INVENTED})
+    openai_api({"text": INVENTED})
     knobs = plain_greedy().knobs()
     shown = drafting.preview(prompts.Source("Sparse Ladder Attention", PAPER_ABSTRACT), knobs)
     assert [g.engine for g in shown] == ["fallback", "model"]
@@ -267,10 +243,21 @@ def test_the_verdict_names_what_is_invented_and_what_is_echoed():
     assert faithfulness.judge("A newsletter of papers.", "We build a newsletter of papers.").faithful
 
 
-def test_a_rejected_request_quotes_the_servers_words_and_is_not_retried(api, make_entry):
-    script = api({"status": 422, "raw": b'{"detail": "Unexpected fields in the request: {\'top_k\'}"}'})
+def test_a_rejected_request_quotes_the_servers_words_and_is_not_retried(openai_api, make_entry):
+    script = openai_api({"status": 422, "raw": b'{"detail": "Unexpected fields in the request: {\'top_k\'}"}'})
     entry = make_entry("paper")
     drafting.draft_entries([entry.pk], plain_greedy())
     assert len(script.requests) == 1
     reason = Draft.objects.get(entry=entry).fallback_reason
     assert reason.startswith("the server refused the request") and "Unexpected fields" in reason and "top_k" in reason
+
+
+def test_stop_sequences_become_the_requests_stop(openai_api, make_entry):
+    script = openai_api({"text": FAITHFUL})
+    stopping = DecodingProfile.objects.create(
+        name="Stops at a blank line", strategy="greedy", max_new_tokens=80, stop=r"\n\n | Keywords:"
+    )
+    drafting.draft_entries([make_entry("paper").pk], stopping)
+    assert script.requests[0]["stop"] == ["\n\n", "Keywords:"]
+    drafting.draft_entries([make_entry("paper").pk], plain_greedy())
+    assert "stop" not in script.requests[-1]

@@ -8,7 +8,6 @@ import pytest
 
 from curator import celery as curator_celery
 from summarizer import engine
-from tests.support.waiting import wait_until
 
 
 def test_the_worker_and_the_engine_agree_on_the_variable():
@@ -30,14 +29,3 @@ def test_the_setting_wins(monkeypatch, settings):
     settings.SUMMARIZER_TORCH_THREADS = 3
     monkeypatch.setenv(engine.PROCESSES_ENV, "2")
     assert engine.torch_threads() == 3
-
-
-@pytest.mark.worker
-def test_a_worker_tells_its_pool_processes_how_many_share_the_cores(celery_worker_process, settings):  # type: ignore[no-untyped-def]
-    cores = len(os.sched_getaffinity(0))
-    worker = celery_worker_process(
-        queues="summarize", concurrency=2, name="threads", extra_env={"SUMMARIZER_TORCH_THREADS": "0"}
-    )
-    log = worker.log_path
-    expected = f"pool process: {max(1, cores // 2)} torch threads (2 processes share the cores)"
-    assert wait_until(lambda: log.read_text().count(expected) == 2, timeout=30), log.read_text()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def _put(data: dict, form) -> None:  # type: ignore[no-untyped-def]
+def _put(data: dict, form) -> None:
     for bound in form:
         value = bound.value()
         if value is None or value is False:
@@ -11,7 +11,7 @@ def _put(data: dict, form) -> None:  # type: ignore[no-untyped-def]
         data[bound.html_name] = "on" if value is True else value
 
 
-def change_form_data(response) -> dict:  # type: ignore[no-untyped-def]
+def change_form_data(response) -> dict:
     data: dict = {}
     _put(data, response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
@@ -22,14 +22,14 @@ def change_form_data(response) -> dict:  # type: ignore[no-untyped-def]
     return data
 
 
-def inline_prefix(response, model_name: str) -> str:  # type: ignore[no-untyped-def]
+def inline_prefix(response, model_name: str) -> str:
     for inline in response.context["inline_admin_formsets"]:
         if inline.formset.model._meta.model_name == model_name:
             return inline.formset.prefix
     raise LookupError(model_name)
 
 
-def add_source(admin_client, url: str, **fields):  # type: ignore[no-untyped-def]
+def add_source(admin_client, url: str, **fields):
     data = {"name": "Added", "url": url, "kind": "rss", "arxiv_query": "", "active": "on", "section_hint": ""}
     data |= {"tags": "[]", "fetch_full_text": "on", **fields}
     return admin_client.post("/admin/feeds/source/add/", data)

@@ -47,13 +47,13 @@ class RecordingHandler:
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
         with self.lock:
             self.connections += 1
         session.host_name = hostname
         return [responses[0], "250-PIPELINING", *responses[1:]] if self.pipelining else responses
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: no such mailbox"
         with self.lock:
@@ -63,7 +63,7 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             for address in envelope.rcpt_tos:
                 if self.drop.get(address, 0) > 0:
@@ -99,7 +99,7 @@ class SMTPServer:
 
 
 @contextmanager
-def running_smtp_server(settings) -> Iterator[SMTPServer]:  # type: ignore[no-untyped-def]
+def running_smtp_server(settings) -> Iterator[SMTPServer]:
     """A live SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
     handler = RecordingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
@@ -118,7 +118,7 @@ def running_smtp_server(settings) -> Iterator[SMTPServer]:  # type: ignore[no-un
         controller.stop()
 
 
-def apply_mailing_settings(settings) -> None:  # type: ignore[no-untyped-def]
+def apply_mailing_settings(settings) -> None:
     settings.SITE_URL = "https://news.example.org"
     settings.SITE_NAME = "Recommended Reading"
     settings.DEFAULT_FROM_EMAIL = "Recommended Reading <newsletter@example.org>"
@@ -126,7 +126,7 @@ def apply_mailing_settings(settings) -> None:  # type: ignore[no-untyped-def]
     settings.MAILING_BATCH_SIZE = 100
 
 
-def use_private_cache(settings) -> None:  # type: ignore[no-untyped-def]
+def use_private_cache(settings) -> None:
     """Each test gets its own cache namespace (on the real Redis when REDIS_URL is set).
 
     Never cache.clear(): on Redis that flushes the database the Celery broker shares.
@@ -138,3 +138,14 @@ def use_private_cache(settings) -> None:  # type: ignore[no-untyped-def]
     else:
         backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
     settings.CACHES = {"default": {**backend, "KEY_PREFIX": prefix}}
+
+
+def worker_mail_env(smtp_server: SMTPServer, settings, **extra: str) -> dict[str, str]:
+    """The environment a worker subprocess needs to mail through this SMTP server, as the test process does."""
+    return {
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
+        "SITE_URL": settings.SITE_URL,
+        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
+        **extra,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -14,3 +15,8 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 60, interval: flo
             return True
         time.sleep(interval)
     return predicate()
+
+
+def succeeded(worker, task_id: str) -> int:
+    """How many times a started worker (its log) says this task succeeded: twice means it ran twice."""
+    return len(re.findall(rf"\[{task_id}\] succeeded", worker.log_path.read_text()))

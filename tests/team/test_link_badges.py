@@ -18,7 +18,7 @@ def card_head(page: str, pick: Pick) -> str:
     return page[start : page.index("</h3>", start)]
 
 
-def issue_page(client, issue: Issue) -> str:  # type: ignore[no-untyped-def]
+def issue_page(client, issue: Issue) -> str:
     response = client.get(reverse("admin:editions_issue_change", args=[issue.pk]))
     assert response.status_code == 200
     return response.content.decode()

@@ -17,7 +17,7 @@ def by_url(results: list[linkcheck.LinkResult]) -> dict[str, linkcheck.LinkResul
     return {r.url: r for r in results}
 
 
-def test_it_tells_live_dead_moved_slow_and_refused_links_apart(link_server) -> None:  # type: ignore[no-untyped-def]
+def test_it_tells_live_dead_moved_slow_and_refused_links_apart(link_server) -> None:
     live, missing, moved, slow = (link_server.url(p) for p in ("/live", "/missing", "/moved", "/slow"))
     refused = "http://169.254.169.254/latest/meta-data/"
     results = by_url(linkcheck.check_urls([live, missing, moved, slow, refused]))
@@ -33,13 +33,13 @@ def test_it_tells_live_dead_moved_slow_and_refused_links_apart(link_server) -> N
     assert ("GET", "/live") not in link_server.seen  # HEAD was enough: nothing downloaded
 
 
-def test_it_falls_back_to_get_when_a_server_refuses_head(link_server) -> None:  # type: ignore[no-untyped-def]
+def test_it_falls_back_to_get_when_a_server_refuses_head(link_server) -> None:
     [result] = linkcheck.check_urls([link_server.url("/no-head")])
     assert result.ok and result.status == 200
     assert link_server.methods("/no-head") == ["HEAD", "GET"]
 
 
-def test_a_closed_port_is_a_dead_link(link_server, closed_port: int) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_port_is_a_dead_link(link_server, closed_port: int) -> None:
     [result] = linkcheck.check_urls([f"http://127.0.0.1:{closed_port}/"])
     assert not result.ok and result.error
 
@@ -53,14 +53,14 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def issue_with_links(link_server, paths: list[str]) -> Issue:  # type: ignore[no-untyped-def]
+def issue_with_links(link_server, paths: list[str]) -> Issue:
     issue = make_issue(status=Issue.Status.DRAFT)
     for pick, path in zip(Pick.objects.filter(issue=issue).order_by("pk"), paths, strict=False):
         Pick.objects.filter(pk=pick.pk).update(url=link_server.url(path))
     return issue
 
 
-def test_check_issue_keeps_one_result_per_pick(link_server) -> None:  # type: ignore[no-untyped-def]
+def test_check_issue_keeps_one_result_per_pick(link_server) -> None:
     issue = issue_with_links(link_server, ["/live", "/missing", "/moved"])
     results = linkcheck.check_issue(issue)
     assert sorted((r.url.rsplit("/", 1)[1], r.ok) for r in results) == [
@@ -74,7 +74,7 @@ def test_check_issue_keeps_one_result_per_pick(link_server) -> None:  # type: ig
     assert LinkCheck.objects.filter(pick__issue=issue).count() == 3
 
 
-def test_mark_ready_refuses_dead_links_unless_an_editor_gives_a_note(link_server, editor) -> None:  # type: ignore[no-untyped-def]
+def test_mark_ready_refuses_dead_links_unless_an_editor_gives_a_note(link_server, editor) -> None:
     issue = issue_with_links(link_server, ["/live", "/missing", "/live"])
     with pytest.raises(linkcheck.DeadLinks, match=r"1 link is dead: “Sparse attention, revisited” \(HTTP 404\)"):
         approval.mark_ready(issue, editor)
@@ -88,7 +88,7 @@ def test_mark_ready_refuses_dead_links_unless_an_editor_gives_a_note(link_server
     assert issue.link_override_note == "The page is back on Monday, the author says."
 
 
-def test_mark_ready_with_live_links_needs_no_note(link_server, editor) -> None:  # type: ignore[no-untyped-def]
+def test_mark_ready_with_live_links_needs_no_note(link_server, editor) -> None:
     issue = issue_with_links(link_server, ["/live", "/moved", "/live"])
     results = approval.mark_ready(issue, editor)
     assert len(results) == 3 and all(r.ok for r in results)
@@ -96,7 +96,7 @@ def test_mark_ready_with_live_links_needs_no_note(link_server, editor) -> None: 
     assert issue.status == Issue.Status.READY and issue.link_override_note == ""
 
 
-def test_a_redirected_link_can_take_its_final_address(link_server, editor) -> None:  # type: ignore[no-untyped-def]
+def test_a_redirected_link_can_take_its_final_address(link_server, editor) -> None:
     issue = issue_with_links(link_server, ["/moved"])
     linkcheck.check_issue(issue)
     pick = Pick.objects.filter(issue=issue).order_by("pk").first()
@@ -108,7 +108,7 @@ def test_a_redirected_link_can_take_its_final_address(link_server, editor) -> No
         linkcheck.replace_with_final_url(pick, editor)
 
 
-def test_the_issue_page_checks_links_and_marks_them(link_server, editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_issue_page_checks_links_and_marks_them(link_server, editor_client) -> None:
     issue = issue_with_links(link_server, ["/live", "/missing", "/moved"])
     response = editor_client.post(reverse("admin:editions_issue_links", args=[issue.pk]), follow=True)
     assert response.status_code == 200
@@ -133,7 +133,7 @@ def test_the_issue_page_checks_links_and_marks_them(link_server, editor_client) 
     assert "Archived copy is fine &lt;b&gt;really&lt;/b&gt;" in page
 
 
-def test_a_member_who_may_not_change_the_issue_cannot_check_its_links(  # type: ignore[no-untyped-def]
+def test_a_member_who_may_not_change_the_issue_cannot_check_its_links(
     link_server, client, django_user_model
 ) -> None:
     issue = issue_with_links(link_server, ["/live"])
@@ -147,7 +147,7 @@ def test_a_member_who_may_not_change_the_issue_cannot_check_its_links(  # type: 
     assert not LinkCheck.objects.exists()
 
 
-def test_without_the_check_before_ready_mark_ready_ignores_dead_links(link_server, editor, settings) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_check_before_ready_mark_ready_ignores_dead_links(link_server, editor, settings) -> None:
     settings.TEAM_LINKCHECK_BEFORE_READY = False
     issue = issue_with_links(link_server, ["/missing"])
     assert approval.mark_ready(issue, editor) == []

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from curator.editions.models import Issue, LinkCheck, Pick, TeamReminder
 from curator.mailing.models import ScheduledSend
-from curator.outbox.models import OutboxMessage
 from curator.team import reminders
 from curator.team.models import Assignment
-from tests.factories import make_issue
-from tests.support.waiting import wait_until
+from tests.factories import team_due_issue
 
 NOW = dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def send_due(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def send_due(django_capture_on_commit_callbacks):
     """send_due, with the outbox hand-over that follows each commit run as it would outside a test transaction."""
 
     def run(now: dt.datetime) -> int:
@@ -32,33 +28,12 @@ def send_due(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def
     return run
 
 
-@pytest.fixture
-def team(make_member):  # type: ignore[no-untyped-def]
-    return {
-        "chris": make_member("chris", "Chris", role="Editor"),
-        "keita": make_member("keita", "Keita", role="Editor"),
-        "edna": make_member("edna2", "Edna", role="Editor"),
-    }
-
-
-def due_issue(team, due: dt.datetime = NOW + dt.timedelta(days=2)) -> Issue:  # type: ignore[no-untyped-def]
-    """Chris claimed two picks and wrote neither; Keita wrote hers; one pick nobody claimed."""
-    issue = make_issue(status=Issue.Status.DRAFT)
-    Issue.objects.filter(pk=issue.pk).update(due_at=due)
-    first, second, third = Pick.objects.filter(issue=issue).order_by("pk")
-    Assignment.objects.create(pick=first, writer=team["chris"], state=Assignment.State.CLAIMED)
-    Assignment.objects.create(pick=second, writer=team["chris"], state=Assignment.State.CLAIMED)
-    Assignment.objects.create(pick=third, writer=team["keita"], state=Assignment.State.WRITTEN)
-    extra = Pick.objects.create(
-        issue=issue, section=first.section, title="Nobody wrote me yet", url="https://example.org/open", position=5
-    )
-    LinkCheck.objects.create(pick=extra, url=extra.url, ok=False, status=404, error="HTTP 404 from the site")
-    issue.refresh_from_db()
-    return issue
+def due_issue(team, due: dt.datetime = NOW + dt.timedelta(days=2)) -> Issue:
+    return team_due_issue(team, due)
 
 
 @pytest.mark.django_db
-def test_each_writer_with_open_picks_gets_one_email_and_editors_one_digest(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_each_writer_with_open_picks_gets_one_email_and_editors_one_digest(team, smtp_server, send_due) -> None:
     issue = due_issue(team)
     assert send_due(NOW) == 4  # Chris's reminder, and a digest for each of the three editors
 
@@ -87,7 +62,7 @@ def test_each_writer_with_open_picks_gets_one_email_and_editors_one_digest(team,
 
 
 @pytest.mark.django_db
-def test_at_most_one_reminder_per_member_issue_and_day(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_at_most_one_reminder_per_member_issue_and_day(team, smtp_server, send_due) -> None:
     due_issue(team)
     assert send_due(NOW) == 4
     assert send_due(NOW + dt.timedelta(hours=5)) == 0
@@ -97,7 +72,7 @@ def test_at_most_one_reminder_per_member_issue_and_day(team, smtp_server, send_d
 
 
 @pytest.mark.django_db
-def test_nothing_is_sent_before_the_reminder_window_or_for_a_sent_issue(team, smtp_server, send_due, settings) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_sent_before_the_reminder_window_or_for_a_sent_issue(team, smtp_server, send_due, settings) -> None:
     settings.TEAM_REMINDER_DAYS = 3
     issue = due_issue(team, due=NOW + dt.timedelta(days=4))
     assert send_due(NOW) == 0
@@ -107,7 +82,7 @@ def test_nothing_is_sent_before_the_reminder_window_or_for_a_sent_issue(team, sm
 
 
 @pytest.mark.django_db
-def test_members_with_nothing_to_do_get_nothing(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_members_with_nothing_to_do_get_nothing(team, smtp_server, send_due) -> None:
     issue = due_issue(team)
     for pick in Pick.objects.filter(issue=issue):
         Assignment.objects.update_or_create(pick=pick, defaults={"writer": team["keita"], "state": "written"})
@@ -117,7 +92,7 @@ def test_members_with_nothing_to_do_get_nothing(team, smtp_server, send_due) -> 
 
 
 @pytest.mark.django_db
-def test_a_scheduled_send_counts_as_the_due_date(team, smtp_server, send_due) -> None:  # type: ignore[no-untyped-def]
+def test_a_scheduled_send_counts_as_the_due_date(team, smtp_server, send_due) -> None:
     issue = due_issue(team)
     Issue.objects.filter(pk=issue.pk).update(due_at=None)
     assert send_due(NOW) == 0
@@ -127,7 +102,7 @@ def test_a_scheduled_send_counts_as_the_due_date(team, smtp_server, send_due) ->
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_runs_send_each_reminder_once(team, smtp_server) -> None:  # type: ignore[no-untyped-def]
+def test_two_concurrent_runs_send_each_reminder_once(team, smtp_server) -> None:
     due_issue(team)
     start = threading.Barrier(2)
     counts: list[int] = []
@@ -157,33 +132,6 @@ def test_two_concurrent_runs_send_each_reminder_once(team, smtp_server) -> None:
     assert TeamReminder.objects.count() == 4
 
 
-def finished(worker, task_id: str) -> int:  # type: ignore[no-untyped-def]
-    return len(re.findall(rf"\[{task_id}\] succeeded", worker.log_path.read_text()))
-
-
-@pytest.mark.worker
-def test_a_real_worker_sends_the_reminders_once(team, celery_worker_process, smtp_server, settings) -> None:  # type: ignore[no-untyped-def]
-    due_issue(team, due=timezone.now() + dt.timedelta(days=1))
-    env = {
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "SITE_URL": settings.SITE_URL,
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-    }
-    worker = celery_worker_process(queues="default", extra_env=env, name="reminders")
-    assert reminders.send_due() == 4
-    assert reminders.send_due() == 0  # a second beat in the same hour
-    assert wait_until(lambda: len(smtp_server.handler.received) == 4, timeout=60), worker.log_path.read_text()
-    messages = list(OutboxMessage.objects.filter(task="curator.team.tasks.send_reminder"))
-    assert len(messages) == 4
-    from curator.outbox import handover
-
-    handover.publish(messages[0])  # a duplicate hand-over of the same row sends nothing more
-    assert wait_until(lambda: finished(worker, messages[0].task_id) == 2, timeout=60), worker.log_path.read_text()
-    assert len(smtp_server.handler.received) == 4
-    assert not TeamReminder.objects.filter(sent_at=None).exists()
-
-
 @pytest.mark.django_db
 def test_beat_runs_the_reminders_every_hour() -> None:
     from django_celery_beat.models import PeriodicTask
@@ -202,7 +150,7 @@ def test_beat_runs_the_reminders_every_hour() -> None:
 
 
 @pytest.mark.django_db
-def test_the_issue_page_shows_the_due_date(team, editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_issue_page_shows_the_due_date(team, editor_client) -> None:
     from django.urls import reverse
 
     issue = due_issue(team, due=dt.datetime(2026, 3, 24, 16, 0, tzinfo=dt.UTC))

@@ -146,7 +146,7 @@ def test_two_members_suggesting_the_same_new_page_at_once_make_one_entry(page_se
     members = [create_member(django_user_model, name, "Contributor") for name in ("ann", "bob")]
     barrier, results, errors = threading.Barrier(2), [], []
 
-    def run(user) -> None:  # type: ignore[no-untyped-def]
+    def run(user) -> None:
         try:
             barrier.wait()
             results.append(suggest(page_server.url("article.html"), user, f"by {user.username}").pk)

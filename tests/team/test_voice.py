@@ -63,26 +63,12 @@ def test_the_my_picks_button_drafts_only_the_members_own_pick(client, contributo
 
 
 @pytest.fixture
-def fake_api(settings):  # type: ignore[no-untyped-def]
-    """The openai backend pointed at the recording fake server (tests/support/fake_openai.py)."""
-    from summarizer import server
-    from tests.support.fake_openai import Script, fake_server
-
-    settings.SUMMARIZER_BACKEND = "openai"
-    settings.SUMMARIZER_API_MODEL = "fake-model"
-    settings.SUMMARIZER_API_KEY = "test-key"
-    settings.SUMMARIZER_API_TIMEOUT = 5.0
-    settings.SUMMARIZER_API_EXTRA_KNOBS = []
-    server._clients.clear()
-    script = Script(steps=[{"status": 200, "text": "With a good pruning metric the error can fall exponentially."}])
-    context = fake_server(script)
-    settings.SUMMARIZER_API_BASE = context.__enter__()
-    yield script
-    context.__exit__(None, None, None)
-    server._clients.clear()
+def fake_api(openai_api):
+    """The openai backend pointed at the recording fake server, answering one blurb."""
+    return openai_api({"status": 200, "text": "With a good pruning metric the error can fall exponentially."})
 
 
-def claimed_with_history(contributor, make_entry, make_pick, blurbs: list[str]):  # type: ignore[no-untyped-def]
+def claimed_with_history(contributor, make_entry, make_pick, blurbs: list[str]):
     """A pick claimed by a member who allows voice drafts and has these published blurbs."""
     Member.objects.create(user=contributor, voice_drafts=True)
     sent_issue_with_blurbs(contributor, make_entry, blurbs)

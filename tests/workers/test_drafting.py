@@ -9,15 +9,15 @@ from tests.support.waiting import wait_until
 
 
 @pytest.mark.worker
-def test_it_drafts_queued_entries_in_a_real_worker(celery_worker_process, model_dirs, make_entry):
+def test_it_drafts_queued_entries_in_a_real_worker(celery_worker_process, model_dirs, text_entries, presets):
     model_dir = model_dirs["seq2seq"]
     celery_worker_process(
         queues="summarize", extra_env={"SUMMARIZER_MODEL": str(model_dir), "SUMMARIZER_TORCH_THREADS": "1"}, name="summ"
     )
-    new = [make_entry("paper"), make_entry("post")]
+    new = [text_entries("paper"), text_entries("post")]
     entries_created.send(sender=None, entry_ids=[e.pk for e in new])  # as ingest does after its commit
     greedy = DecodingProfile.objects.get(name="Greedy")
-    again = make_entry("post")
+    again = text_entries("post")
     tasks.draft_blurb.delay(again.pk, greedy.pk)
 
     expected = {e.pk for e in [*new, again]}

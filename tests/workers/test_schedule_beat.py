@@ -14,12 +14,13 @@ from curator.mailing import schedule
 from curator.mailing.models import ScheduledSend
 from tests.factories import make_issue, make_subscribers
 from tests.support.paths import REPO, database_url_for_subprocess
+from tests.support.smtp_server import worker_mail_env
 from tests.support.waiting import wait_until
 
 TASK = "curator.mailing.tasks.start_scheduled_sends"
 
 
-def start_beat(tmp_path, name: str) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+def start_beat(tmp_path, name: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_TASK_ALWAYS_EAGER": "False"}
     log = tmp_path / f"beat-{name}.log"
     proc = subprocess.Popen(
@@ -42,7 +43,7 @@ def start_beat(tmp_path, name: str) -> subprocess.Popen:  # type: ignore[no-unty
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    proc.log_path = log  # type: ignore[attr-defined]
+    proc.log_path = log
     return proc
 
 
@@ -51,12 +52,7 @@ def test_it_starts_a_scheduled_send_once_with_two_beat_processes(
     celery_worker_process, smtp_server, send_permissions, settings, tmp_path
 ):
     _, publisher = send_permissions
-    env = {
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "SITE_URL": settings.SITE_URL,
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-    }
+    env = worker_mail_env(smtp_server, settings)
     # Earlier transactional tests flush the migration's rows: keep exactly our beat entry, every 2 s here.
     PeriodicTask.objects.all().delete()
     every, _ = IntervalSchedule.objects.get_or_create(every=2, period="seconds")

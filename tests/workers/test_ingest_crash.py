@@ -19,7 +19,7 @@ def test_it_reruns_a_killed_ingest_within_a_minute_and_only_once(celery_worker_p
     requests: list[float] = []
     release = threading.Event()
 
-    def first_answer_hangs(handler) -> None:  # type: ignore[no-untyped-def]
+    def first_answer_hangs(handler) -> None:
         requests.append(time.monotonic())
         if len(requests) == 1:
             release.wait(20)  # the first worker is killed while it waits for this answer

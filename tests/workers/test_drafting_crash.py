@@ -10,8 +10,8 @@ from tests.support.waiting import wait_until
 
 
 @pytest.mark.worker
-def test_it_drafts_the_entry_of_a_killed_worker_within_a_minute_once(celery_worker_process, make_entry):
-    entry = make_entry("paper")
+def test_it_drafts_the_entry_of_a_killed_worker_within_a_minute_once(celery_worker_process, text_entries, presets):
+    entry = text_entries("paper")
     doomed = celery_worker_process(queues="summarize", name="doomed")
     result = tasks.draft_blurb.apply_async((entry.pk,), countdown=5)  # as a retry with backoff is queued
     assert wait_until(lambda: f"{result.id}] received" in doomed.log_path.read_text(), timeout=60)

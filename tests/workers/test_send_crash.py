@@ -20,17 +20,8 @@ from curator.editions.models import Issue
 from curator.mailing import control, deliveries
 from curator.mailing.models import Delivery
 from tests.factories import make_issue, make_subscribers
+from tests.support.smtp_server import worker_mail_env
 from tests.support.waiting import wait_until
-
-
-def mail_env(smtp_server, settings, **extra: str) -> dict:
-    return {
-        "EMAIL_HOST": smtp_server.host,
-        "EMAIL_PORT": str(smtp_server.port),
-        "SITE_URL": settings.SITE_URL,
-        "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
-        **extra,
-    }
 
 
 def assert_exactly_once_but_the_one_in_flight(smtp_server, readers) -> None:
@@ -47,7 +38,7 @@ def assert_exactly_once_but_the_one_in_flight(smtp_server, readers) -> None:
 @pytest.mark.worker
 def test_it_resumes_within_a_minute_after_a_worker_is_killed_mid_send(celery_worker_process, smtp_server, settings):
     smtp_server.handler.delay = 0.1  # slow server: the kill lands while a batch is going out
-    env = mail_env(smtp_server, settings, MAILING_BATCH_SIZE="5")  # default leases: the production numbers
+    env = worker_mail_env(smtp_server, settings, MAILING_BATCH_SIZE="5")  # default leases: the production numbers
     issue = make_issue()
     readers = make_subscribers(30)
     first = celery_worker_process(queues="mail", extra_env=env, name="doomed")
@@ -81,7 +72,9 @@ def test_it_never_takes_a_slow_batch_from_a_live_worker(celery_worker_process, s
     # One batch of twelve at a second each outlasts both leases several times over.
     settings.MAILING_CLAIM_TIMEOUT = 3
     smtp_server.handler.delay = 1.0
-    env = mail_env(smtp_server, settings, MAILING_BATCH_SIZE="12", MAILING_CLAIM_TIMEOUT="3", WORKER_LEASE_SECONDS="6")
+    env = worker_mail_env(
+        smtp_server, settings, MAILING_BATCH_SIZE="12", MAILING_CLAIM_TIMEOUT="3", WORKER_LEASE_SECONDS="6"
+    )
     issue = make_issue()
     readers = make_subscribers(12)
     # Two workers: whichever does not get the task would be handed it if the broker thought it lost.
@@ -123,7 +116,9 @@ def process_tree(pid: int) -> list[int]:
 def test_it_stops_a_frozen_workers_batch_when_it_wakes(celery_worker_process, smtp_server, settings):
     settings.MAILING_CLAIM_TIMEOUT = 3
     smtp_server.handler.delay = 0.3
-    env = mail_env(smtp_server, settings, MAILING_BATCH_SIZE="20", MAILING_CLAIM_TIMEOUT="3", WORKER_LEASE_SECONDS="6")
+    env = worker_mail_env(
+        smtp_server, settings, MAILING_BATCH_SIZE="20", MAILING_CLAIM_TIMEOUT="3", WORKER_LEASE_SECONDS="6"
+    )
     issue = make_issue()
     readers = make_subscribers(20)
     frozen = celery_worker_process(queues="mail", extra_env=env, name="frozen")
