@@ -23,6 +23,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from curator.celery import app as celery_app
 from curator.feeds.models import Source
+from curator.lib.faults import one_line
 from curator.mailing.models import Delivery, ScheduledSend
 from curator.outbox import heartbeats
 from curator.outbox.models import OutboxMessage
@@ -66,7 +67,7 @@ def queue_lengths() -> dict[str, int] | None:
                 pipe.llen(prefix + queue)
             return dict(zip(QUEUES, pipe.execute(), strict=True))
     except redis.RedisError as exc:
-        log.warning("metrics: broker unreachable: %s", exc)
+        log.warning("metrics: broker unreachable: %s", one_line(exc))
         return None
 
 

@@ -10,14 +10,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from curator.celery import app
+from curator.lib.faults import one_line
 
 log = logging.getLogger(__name__)
 BROKER_TIMEOUT = 2  # seconds: a load balancer's probe must not hang on a black-holed broker
-
-
-def one_line(exc: BaseException) -> str:
-    """An expected fault as one log line: a probe every few seconds must not print a traceback each time."""
-    return f"{exc.__class__.__name__}: {' '.join(str(exc).split())}"
 
 
 def database_up() -> bool:
@@ -69,7 +65,7 @@ def healthz_workers(request: HttpRequest) -> JsonResponse:
     try:
         workers = live_workers(now)
     except DatabaseError as exc:
-        log.warning("healthz/workers: database unreachable: %s", exc)
+        log.warning("healthz/workers: database unreachable: %s", one_line(exc))
         return JsonResponse({"status": "error", "down": ["database"]}, status=503)
     body = workers.as_dict(now)
     if workers.any_alive:

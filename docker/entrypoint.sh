@@ -1,5 +1,5 @@
 #!/bin/sh
-# Roles: web (migrate, sync schedules, collect static, gunicorn), worker [queues], beat, or any command.
+# Roles: web (migrate, sync schedules, collect static, gunicorn), worker [queues [processes]], beat, or any command.
 set -eu
 
 wait_for_db() {
@@ -37,7 +37,7 @@ case "$role" in
     wait_for_db
     exec celery -A curator worker \
       -Q "${2:-${CELERY_QUEUES:-default,ingest,summarize,mail}}" \
-      --concurrency "${CELERY_CONCURRENCY:-2}" \
+      --concurrency "${3:-${CELERY_CONCURRENCY:-2}}" \
       --loglevel "${LOG_LEVEL:-INFO}"
     ;;
   beat)

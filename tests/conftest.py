@@ -168,6 +168,38 @@ class Broker:
             ran.append(headers["id"])
 
 
+class DatabaseOutage:
+    """The database made unreachable for every thread: its port swapped for one nothing listens on."""
+
+    def __init__(self) -> None:
+        import socket
+
+        from django.db import connection
+
+        self.connection = connection
+        self.port = connection.settings_dict["PORT"]  # the dict every thread's connection is made from
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.closed_port = probe.getsockname()[1]
+
+    def down(self) -> None:
+        self.connection.close()
+        self.connection.settings_dict["PORT"] = self.closed_port
+
+    def up(self) -> None:
+        self.connection.close()
+        self.connection.settings_dict["PORT"] = self.port
+
+
+@pytest.fixture
+def database_down(transactional_db) -> Iterator[DatabaseOutage]:
+    """The database is down for the test (`up()` brings it back), and back afterwards."""
+    outage = DatabaseOutage()
+    outage.down()
+    yield outage
+    outage.up()
+
+
 @pytest.fixture
 def broker() -> Iterator[Broker]:
     """The real Redis as the broker (non-eager), with `down()` / `up()` to simulate an outage."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from curator.outbox import heartbeats
 from tests.support.settings_names import settings_variables
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +41,32 @@ def test_it_runs_every_role_with_a_healthcheck() -> None:
     assert services["web"]["command"] == ["web"]
     assert services["worker"]["command"][0] == "worker"
     assert services["beat"]["command"] == ["beat"]
+
+
+def worker_commands(stub_bin: Path, command: list[str]) -> list[str]:
+    """The celery command line the entrypoint execs for a compose `command`, with celery and python on a stub PATH."""
+    record = stub_bin / "celery-args"
+    (stub_bin / "celery").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}\n')
+    (stub_bin / "python").write_text("#!/bin/sh\ncat > /dev/null\n")  # wait_for_db: the database is there
+    for stub in ("celery", "python"):
+        (stub_bin / stub).chmod(0o755)
+    env = {"PATH": f"{stub_bin}:/usr/bin:/bin"}
+    subprocess.run(["sh", str(DOCKER / "entrypoint.sh"), *command], env=env, check=True)
+    return record.read_text().splitlines()
+
+
+def test_drafting_has_a_worker_of_its_own_with_one_process(tmp_path: Path) -> None:
+    """Each worker process loads its own model copy: the summarize queue gets one process, nothing else on it."""
+    workers = {name: s["command"] for name, s in compose()["services"].items() if s.get("command", [""])[0] == "worker"}
+    started = {name: worker_commands(tmp_path, command) for name, command in workers.items()}
+    queues = {name: args[args.index("-Q") + 1].split(",") for name, args in started.items()}
+    assert sorted(q for qs in queues.values() for q in qs) == sorted(heartbeats.ALL_QUEUES)  # each queue, once
+    drafting = [name for name, qs in queues.items() if "summarize" in qs]
+    assert len(drafting) == 1 and queues[drafting[0]] == ["summarize"]
+    args = started[drafting[0]]
+    assert args[args.index("--concurrency") + 1] == "1"
+    other = started["worker"]
+    assert other[other.index("--concurrency") + 1] == "2"  # CELERY_CONCURRENCY's default for the rest
 
 
 def test_it_points_the_app_at_the_compose_database_and_broker() -> None:

@@ -2,26 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-
-import pytest
-from django.db import connection
-
-
-@pytest.fixture
-def database_down(transactional_db) -> Iterator[None]:
-    """The default connection pointed at a port nothing listens on, restored afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    old = connection.settings_dict["PORT"]
-    connection.close()
-    connection.settings_dict["PORT"] = port
-    yield
-    connection.close()
-    connection.settings_dict["PORT"] = old
-
 
 def test_it_answers_ok_when_the_database_and_the_broker_answer(client, db, broker):
     response = client.get("/healthz")

@@ -87,6 +87,22 @@ def test_it_counts_the_messages_waiting_in_each_redis_queue(settings, django_cap
         celery_app.conf.task_always_eager = old
 
 
+def test_a_scrape_while_the_broker_is_down_says_so_and_still_answers(client, token, broker, caplog):
+    broker.down()
+    heartbeats.beat("mailer@host", ["mail"])
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    found = samples(response.content.decode())
+    assert found[("curator_broker_up", ())] == 0
+    assert not [name for name, _ in found if name == "curator_queue_length"]  # unknown, not zero
+    assert found[("curator_workers_alive", ())] == 1  # the database's figures are still there
+    lines = [r for r in caplog.records if r.getMessage().startswith("metrics: broker unreachable: ")]
+    assert len(lines) == 1 and lines[0].exc_info is None and "\n" not in lines[0].getMessage()
+    broker.up()
+    up = samples(client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode())
+    assert up[("curator_broker_up", ())] == 1 and up[("curator_queue_length", (("queue", "mail"),))] == 0
+
+
 def test_the_operations_page_is_for_superusers(django_user_model, editor_client):
     assert editor_client.get("/admin/outbox/workerheartbeat/").status_code == 403
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "root-password")

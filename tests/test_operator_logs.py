@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 
 from curator import views
 from curator.log_filters import HousekeepingAtDebug
-from tests.support.paths import REPO
+from tests.support.paths import REPO, database_url_for_subprocess
+from tests.support.waiting import wait_until
 
 LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: WARNING/curator\.probe\] the web says so$")
 
@@ -55,3 +61,67 @@ def test_an_expected_fault_is_one_line():
     assert views.one_line(ConnectionRefusedError(111, "Connection\n refused")) == (
         "ConnectionRefusedError: [Errno 111] Connection refused"
     )
+
+
+ANY_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: (DEBUG|INFO|WARNING|ERROR|CRITICAL)/[\w.]+\] ")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_prints_its_own_lines_and_the_access_log_in_the_same_format(transactional_db, tmp_path):
+    """`gunicorn curator.wsgi:application` from the project directory reads gunicorn.conf.py by itself."""
+    port, log = free_port(), tmp_path / "gunicorn.log"
+    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "LOG_LEVEL": "INFO"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [
+                str(gunicorn),
+                "curator.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "-w",
+                "1",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            assert wait_until(lambda: "Booting worker" in log.read_text(), timeout=30), log.read_text()
+            assert wait_until(lambda: _status(port, "/healthz") == 200, timeout=30), log.read_text()
+            assert wait_until(lambda: '"GET /healthz HTTP/1.1" 200' in log.read_text(), timeout=10), log.read_text()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    assert all(ANY_LINE.match(line) for line in lines), log.read_text()
+    assert any(
+        re.match(r"^\[[^]]+: INFO/gunicorn\.access\] 127\.0\.0\.1 \"GET /healthz HTTP/1\.1\" 200 ", line)
+        for line in lines
+    )
+    booting = [line for line in lines if "Booting worker" in line]
+    assert len(booting) == 1 and "INFO/gunicorn.error]" in booting[0]  # once, not once per handler
+
+
+def _status(port: int, path: str) -> int | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status
+    except (OSError, urllib.error.HTTPError):
+        return None
+
+
+def test_gunicorns_format_is_the_projects():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", REPO / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    assert module.LOG_FORMAT == settings.LOG_FORMAT
+    assert "%(t)s" not in module.access_log_format  # the time is the line's, not twice

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from curator.lib.faults import one_line
 from curator.outbox.models import WorkerHeartbeat
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def beat_forever(name: str, queues: list[str], stop: threading.Event) -> None:
         try:
             beat(name, queues)
         except DatabaseError as exc:
-            log.warning("worker heartbeat not written: %s", exc)
+            log.warning("worker heartbeat not written: %s", one_line(exc))
             connection.close()
         if stop.wait(HEARTBEAT_SECONDS):
             break
