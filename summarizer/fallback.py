@@ -160,9 +160,33 @@ def _pick(sentences: list[str], scores: list[float]) -> str:
     return " ".join(sentences[i] for i in sorted(chosen))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_HAS_SENTENCE_END = re.compile(r"[.!?\u2026:;]")
+HEADING_WORDS = 15
+
+
+def _is_heading(paragraph: str) -> bool:
+    """A short paragraph without any sentence punctuation: a subheading or a label, not prose."""
+    return len(paragraph.split()) < HEADING_WORDS and not _HAS_SENTENCE_END.search(paragraph)
+
+
+def candidate_sentences(text: str) -> list[str]:
+    """The sentences of `text` paragraph by paragraph, subheadings left out.
+
+    A post's body comes with its paragraphs (blank lines, see html_to_text) and its subheadings as
+    paragraphs of their own; run together, a subheading such as "What we would do differently" has no
+    full stop and would be glued to the front of the next paragraph's first sentence.
+    """
+    paragraphs = [normalize_whitespace(p) for p in _PARAGRAPH_BREAK.split(text or "")]
+    paragraphs = [p for p in paragraphs if p]
+    prose = [p for p in paragraphs if not _is_heading(p)] or paragraphs
+    sentences = [s for p in prose for s in split_sentences(p) if len(s.split()) >= 3]
+    return sentences[:MAX_CANDIDATES]
+
+
 def summarize(text: str, *, use_embeddings: bool = True) -> Extract:
     """A short extract of `text`: the few sentences most representative of the whole."""
-    sentences = [s for s in split_sentences(normalize_whitespace(text)) if len(s.split()) >= 3][:MAX_CANDIDATES]
+    sentences = candidate_sentences(text)
     if not sentences:
         return Extract(normalize_whitespace(text)[:600], "lexical")
     sentences = _standalone_start(sentences)
