@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from curator.feeds import announcements
+from curator.feeds.boilerplate import strip_boilerplate
 from curator.feeds.bounds import bound_document
 from curator.feeds.identifiers import normalize_doi, split_arxiv_id
 from curator.feeds.sanitize import (
@@ -68,7 +69,7 @@ class ParsedEntry:
         Posts put a teaser in <description> and the article in content:encoded: the teaser stays the
         abstract, the body is what drafts, embeddings and ranking read (see curator/feeds/text.py).
         """
-        return html_to_text(self.content_html) if self.full_content and self.content_html else ""
+        return strip_boilerplate(html_to_text(self.content_html)) if self.full_content and self.content_html else ""
 
     @property
     def is_teaser(self) -> bool:
@@ -158,6 +159,7 @@ def _entry(raw: feedparser.FeedParserDict, base: str, from_arxiv: bool = False) 
     title = plain_line(raw.get("title", ""))
     content_html, full = _content(raw, link or base)
     summary = html_to_text(raw.get("summary", "")) if raw.get("summary") else html_to_text(content_html)
+    summary = strip_boilerplate(summary)
     if not (title or link or summary):
         return None
     arxiv_id, version = _arxiv(raw, link)
