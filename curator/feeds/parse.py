@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from curator.feeds import announcements
+from curator.feeds import announcements, jsonfeed
 from curator.feeds.boilerplate import strip_boilerplate
 from curator.feeds.bounds import bound_document
 from curator.feeds.identifiers import normalize_doi, split_arxiv_id
@@ -109,9 +109,11 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
     headers = {"content-type": content_type} if content_type else {}
     # A stream, never bytes or str: feedparser treats a string as a URL or a local file name to open.
     # Both off: nh3 sanitizes and resolves links (clean_html) at a fraction of feedparser's cost.
-    parsed = feedparser.parse(
-        io.BytesIO(data or b""), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    parsed = jsonfeed.read(data) if jsonfeed.looks_like_json_feed(data or b"") else None
+    if parsed is None:
+        parsed = feedparser.parse(
+            io.BytesIO(data or b""), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
     _strip_controls(parsed)
     notes = bound_document(parsed)
     feed = parsed.get("feed", {})
