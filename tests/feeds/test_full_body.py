@@ -8,9 +8,9 @@ import pytest
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Entry
 from curator.ranking import embed
-from summarizer import drafting, prompts
+from summarizer import drafting, fallback, prompts
 from summarizer.models import Draft
-from summarizer.postprocess import normalize_whitespace, split_sentences
+from summarizer.postprocess import normalize_whitespace
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 
@@ -76,6 +76,11 @@ def test_a_post_that_carries_no_body_is_still_drafted_from_its_teaser(make_sourc
             "Warum kleine Sprachmodelle häufiger halluzinieren",
             "Kleine Sprachmodelle erfinden deutlich häufiger Fakten als große.",
         ),
+        (
+            "japanese_blog.xml",
+            "小さな言語モデルはなぜ事実を作り出すのか",
+            "小さな言語モデルは大きなモデルよりも事実を作り出すことが多い。",
+        ),
     ],
 )
 def test_substack_atom_and_non_english_posts_are_drafted_from_their_body(
@@ -90,7 +95,7 @@ def test_substack_atom_and_non_english_posts_are_drafted_from_their_body(
     drafting.draft_entries([post.pk])
     draft = Draft.objects.get(entry=post).text
     # Every sentence of the extract is the body's own, none the teaser's.
-    for sentence in split_sentences(draft):
+    for sentence in fallback.candidate_sentences(draft):
         assert sentence in normalize_whitespace(post.full_text), sentence
     assert post.abstract not in draft
     # A figure's caption describes a picture the reader never sees: it is not text to draft from.

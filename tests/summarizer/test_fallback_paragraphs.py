@@ -35,3 +35,20 @@ def test_one_paragraph_splits_into_sentences_as_before():
         "They do not stop at a full stop.",
         "Editors fix neither by hand.",
     ]
+
+
+def test_japanese_sentences_are_split_at_their_full_stops():
+    """No spaces and full-width marks: without the split the whole text was one cut-off "sentence"."""
+    text = (
+        "小さな言語モデルは大きなモデルよりも事実を作り出すことが多い。私たちは七つのモデルを評価した。\n\n"
+        "結果\n\n"
+        "誤り率は三十億パラメータ未満で急に上がる。小さなモデルは「わからない」と答えることが少ない。"
+    )
+    assert fallback.candidate_sentences(text) == [
+        "小さな言語モデルは大きなモデルよりも事実を作り出すことが多い。",
+        "私たちは七つのモデルを評価した。",
+        "誤り率は三十億パラメータ未満で急に上がる。",
+        "小さなモデルは「わからない」と答えることが少ない。",
+    ]
+    extract = fallback.summarize(text, use_embeddings=False).text
+    assert extract.endswith("。") and "結果" not in extract
