@@ -16,7 +16,7 @@ from curator.ids import parse_id
 from curator.lib.admin_permissions import permission_required
 from curator.lib.plural import counted
 from curator.outbox import handover
-from summarizer import report_views, tasks, views
+from summarizer import plain_reasons, report_views, tasks, views
 from summarizer.forms import ProfileChoiceForm
 from summarizer.models import DecodingProfile, Draft
 
@@ -59,10 +59,14 @@ class EntryDraftsAdminMixin(_EntryAdminBase):
                 else summarize_parameters(draft.parameters)
             )
         reasons = sorted({d.fallback_reason for d in drafts if d.engine == Draft.Engine.FALLBACK and d.fallback_reason})
+        # Plain words for editors, each with the operator's exact reason as its tooltip.
+        plain: dict[str, list[str]] = {}
+        for reason in reasons:
+            plain.setdefault(plain_reasons.for_editors(reason), []).append(reason)
         context = {
             **(extra_context or {}),
             "drafts": drafts,
-            "fallback_reasons": reasons,
+            "fallback_reasons": [(words, "; ".join(raw)) for words, raw in plain.items()],
             "draft_profile_form": ProfileChoiceForm(),
             "can_draft": request.user.has_perm("summarizer.add_draft"),
         }

@@ -160,9 +160,54 @@ def _pick(sentences: list[str], scores: list[float]) -> str:
     return " ".join(sentences[i] for i in sorted(chosen))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_HAS_SENTENCE_END = re.compile(r"[.!?\u2026:;\u3002\uff01\uff1f]")
+HEADING_WORDS = 15
+# Chinese and Japanese end sentences with full-width marks and no space after them, and have no spaces
+# between words: split after the marks, and count characters where words cannot be counted.
+_CJK_SENTENCE_END = re.compile("(?<=[\u3002\uff01\uff1f])[\u300d\u300f\uff09]*")
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+MIN_WORDS, MIN_CJK_CHARS = 3, 8
+
+
+def _split_cjk(sentence: str) -> list[str]:
+    pieces, start = [], 0
+    for match in _CJK_SENTENCE_END.finditer(sentence):
+        if match.end() > start:
+            pieces.append(sentence[start : match.end()].strip())
+            start = match.end()
+    pieces.append(sentence[start:].strip())
+    return [p for p in pieces if p]
+
+
+def _long_enough(sentence: str) -> bool:
+    return len(sentence.split()) >= MIN_WORDS or len(_CJK_CHAR.findall(sentence)) >= MIN_CJK_CHARS
+
+
+def _is_heading(paragraph: str) -> bool:
+    """A short paragraph without any sentence punctuation: a subheading or a label, not prose."""
+    return len(paragraph.split()) < HEADING_WORDS and not _HAS_SENTENCE_END.search(paragraph)
+
+
+def candidate_sentences(text: str) -> list[str]:
+    """The sentences of `text` paragraph by paragraph, subheadings left out.
+
+    A post's body comes with its paragraphs (blank lines, see html_to_text) and its subheadings as
+    paragraphs of their own; run together, a subheading such as "What we would do differently" has no
+    full stop and would be glued to the front of the next paragraph's first sentence. Chinese and
+    Japanese sentences are split at their full-width marks (a Japanese post was otherwise cut at 600
+    characters, mid-sentence).
+    """
+    paragraphs = [normalize_whitespace(p) for p in _PARAGRAPH_BREAK.split(text or "")]
+    paragraphs = [p for p in paragraphs if p]
+    prose = [p for p in paragraphs if not _is_heading(p)] or paragraphs
+    sentences = [c for p in prose for s in split_sentences(p) for c in _split_cjk(s) if _long_enough(c)]
+    return sentences[:MAX_CANDIDATES]
+
+
 def summarize(text: str, *, use_embeddings: bool = True) -> Extract:
     """A short extract of `text`: the few sentences most representative of the whole."""
-    sentences = [s for s in split_sentences(normalize_whitespace(text)) if len(s.split()) >= 3][:MAX_CANDIDATES]
+    sentences = candidate_sentences(text)
     if not sentences:
         return Extract(normalize_whitespace(text)[:600], "lexical")
     sentences = _standalone_start(sentences)

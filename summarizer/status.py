@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from summarizer import backends, engine
+from summarizer import backends, engine, plain_reasons
 from summarizer.models import Draft
 
 
@@ -29,6 +29,11 @@ class SummarizerStatus:
     @property
     def uses_fallback(self) -> bool:
         return self.engine == Draft.Engine.FALLBACK
+
+    @property
+    def editor_reason(self) -> str:
+        """The reason in plain words for the dashboard; the operator's wording goes in its tooltip."""
+        return plain_reasons.for_editors(self.reason) if self.uses_fallback else self.reason
 
 
 def summarizer_status() -> SummarizerStatus:

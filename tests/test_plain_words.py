@@ -10,6 +10,7 @@ from django.urls import reverse
 from curator.editions.models import Issue
 from curator.feeds.models import Entry, Source
 from curator.ranking.models import RelevanceModel
+from summarizer import drafting, plain_reasons
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,21 @@ def test_a_sent_issue_shows_its_month_and_send_time_in_plain_words(admin_client)
     form = page(admin_client, reverse("admin:editions_issue_change", args=[issue.pk]))
     assert "November 2026" in form and "Nov. 1, 2026" not in form
     assert "4 December 2026, 15:42" in form and "p.m." not in form
+
+
+def test_editors_read_why_drafts_are_extracts_in_plain_words(editor_client, make_entry, settings) -> None:
+    """The operator's wording ("SUMMARIZER_MODEL is not set") stays in a tooltip, never in the text."""
+    settings.SUMMARIZER_MODEL = ""
+    entry = make_entry("paper")
+    drafting.draft_entries([entry.pk])
+    for url in (reverse("admin:index"), reverse("admin:feeds_entry_change", args=[entry.pk])):
+        html = page(editor_client, url)
+        assert "no drafting model is set up yet (an operator setting)" in html, url
+        assert 'title="SUMMARIZER_MODEL is not set"' in html, url
+        assert ">SUMMARIZER_MODEL" not in html and "(SUMMARIZER_MODEL" not in html and ": SUMMARIZER_MODEL" not in html
+
+
+def test_other_fallback_reasons_read_as_the_model_being_unavailable() -> None:
+    assert plain_reasons.for_editors("SUMMARIZER_API_BASE is not set") == plain_reasons.NOT_SET_UP
+    assert plain_reasons.for_editors("OSError: cannot load /models/x") == plain_reasons.UNAVAILABLE
+    assert plain_reasons.for_editors("") == ""

@@ -13,10 +13,12 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import feedparser
 
-from curator.feeds import announcements
+from curator.feeds import announcements, jsonfeed
+from curator.feeds.boilerplate import strip_boilerplate
 from curator.feeds.bounds import bound_document
 from curator.feeds.identifiers import normalize_doi, split_arxiv_id
 from curator.feeds.sanitize import (
@@ -67,7 +69,7 @@ class ParsedEntry:
         Posts put a teaser in <description> and the article in content:encoded: the teaser stays the
         abstract, the body is what drafts, embeddings and ranking read (see curator/feeds/text.py).
         """
-        return html_to_text(self.content_html) if self.full_content and self.content_html else ""
+        return strip_boilerplate(html_to_text(self.content_html)) if self.full_content and self.content_html else ""
 
     @property
     def is_teaser(self) -> bool:
@@ -107,9 +109,11 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
     headers = {"content-type": content_type} if content_type else {}
     # A stream, never bytes or str: feedparser treats a string as a URL or a local file name to open.
     # Both off: nh3 sanitizes and resolves links (clean_html) at a fraction of feedparser's cost.
-    parsed = feedparser.parse(
-        io.BytesIO(data or b""), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    parsed = jsonfeed.read(data) if jsonfeed.looks_like_json_feed(data or b"") else None
+    if parsed is None:
+        parsed = feedparser.parse(
+            io.BytesIO(data or b""), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
     _strip_controls(parsed)
     notes = bound_document(parsed)
     feed = parsed.get("feed", {})
@@ -129,8 +133,9 @@ def _parse(data: bytes, url: str, content_type: str) -> ParsedFeed:
     total = feed.get("opensearch_totalresults")
     if total and (count := ascii_digits(str(total).strip())) is not None:
         result.total_results = count
+    from_arxiv = _on_arxiv(result.link) or _on_arxiv(url)
     for raw in parsed.entries:
-        entry = _entry(raw, result.link or url)
+        entry = _entry(raw, result.link or url, from_arxiv)
         if entry is not None:
             result.entries.append(entry)
     return result
@@ -151,17 +156,19 @@ def _strip_controls(node: object) -> object:
     return node
 
 
-def _entry(raw: feedparser.FeedParserDict, base: str) -> ParsedEntry | None:
+def _entry(raw: feedparser.FeedParserDict, base: str, from_arxiv: bool = False) -> ParsedEntry | None:
     link = safe_url(raw.get("link", ""), base)
     title = plain_line(raw.get("title", ""))
     content_html, full = _content(raw, link or base)
     summary = html_to_text(raw.get("summary", "")) if raw.get("summary") else html_to_text(content_html)
+    summary = strip_boilerplate(summary)
     if not (title or link or summary):
         return None
     arxiv_id, version = _arxiv(raw, link)
-    if arxiv_id and _links_elsewhere(raw, arxiv_id):
-        # A post with its own id that links a paper (a blog's write-up of it) is a post, not the paper:
-        # the paper's own title, authors and abstract come from arXiv, and stories join the two by the link.
+    if arxiv_id and not _is_the_paper(raw, from_arxiv):
+        # An item of someone else's feed that links a paper (a blog's write-up, a link roundup) is a post,
+        # not the paper: the paper's own title, authors and abstract come from arXiv, and stories join the
+        # two by the link.
         arxiv_id, version = "", 0
     announce_type = ""
     if arxiv_id:
@@ -239,14 +246,21 @@ def _arxiv(raw: feedparser.FeedParserDict, link: str) -> tuple[str, int]:
     return "", 0
 
 
-def _links_elsewhere(raw: feedparser.FeedParserDict, arxiv_id: str) -> bool:
-    """True for an item whose own id is not an arXiv id but whose link is a paper's: a post about it.
+def _on_arxiv(url: str) -> bool:
+    host = (urlsplit(url or "").hostname or "").lower()
+    return host == "arxiv.org" or host.endswith(".arxiv.org")
 
-    arXiv's API and listing feeds identify items by the paper (an abs URL, oai:arXiv.org:...); an
-    aggregator without ids of its own is taken to be listing the paper too.
+
+def _is_the_paper(raw: feedparser.FeedParserDict, from_arxiv: bool) -> bool:
+    """True when an item linking an arXiv paper is the paper's own record, with arXiv's metadata.
+
+    That is every item of arXiv's own feeds (the API and rss.arxiv.org, whose feed links are on
+    arxiv.org) and an item identified by arXiv's OAI id (a copy of a listing feed). Any other feed's
+    item is a post about the paper, whatever its guid: link blogs often use the arXiv link itself as the
+    guid, and their title and teaser must never stand in for the paper's.
     """
-    own_id = str(raw.get("id", "") or "").strip()
-    return bool(own_id) and split_arxiv_id(own_id)[0] != arxiv_id
+    own_id = str(raw.get("id", "") or "").strip().lower()
+    return from_arxiv or own_id.startswith("oai:arxiv.org:")
 
 
 def _doi_link(raw: feedparser.FeedParserDict) -> str:

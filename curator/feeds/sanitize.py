@@ -28,8 +28,17 @@ URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # Their text content is code or styling, never prose worth keeping.
 DROP_CONTENT_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math"}
+# Plain text is what drafts, embeddings and ranking read: a figure's caption describes a picture the reader
+# of a blurb never sees (Substack opens most posts with one), so it is left out of the text, and a form's
+# labels and buttons are not prose either. The sanitized HTML keeps both.
+TEXT_DROP_CONTENT_TAGS = DROP_CONTENT_TAGS | {"figcaption", "form", "button"}
 
-_BLOCK_END = re.compile(r"(?i)</(p|div|li|h[1-6]|blockquote|pre|tr|section|article)>|<br\s*/?>")
+# figcaption and figure too: a caption run into the paragraph after it ("...sizes.Every team...") makes
+# one bogus sentence of the two.
+_BLOCK_END = re.compile(
+    r"(?i)</(p|div|li|h[1-6]|blockquote|pre|tr|section|article|figure|figcaption|dd|dt|header|footer|aside)>"
+    r"|<br\s*/?>"
+)
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -92,7 +101,7 @@ def html_to_text(fragment: str) -> str:
     # itself stays: without it every <div> would stay open and the HTML parser, whose cost grows with
     # the square of the nesting depth, would see a flat page of 40,000 divs as 40,000 levels deep.
     marked = _BLOCK_END.sub("\n\n\\g<0>", fragment or "")
-    cleaned = nh3.clean(marked, tags=set(), clean_content_tags=DROP_CONTENT_TAGS)
+    cleaned = nh3.clean(marked, tags=set(), clean_content_tags=TEXT_DROP_CONTENT_TAGS)
     text = html.unescape(cleaned)
     # Text that *spelled* a tag (&lt;script&gt;) decodes into one; it is markup noise, never prose.
     text = _TAG.sub("", text)

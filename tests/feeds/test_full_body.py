@@ -8,8 +8,9 @@ import pytest
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Entry
 from curator.ranking import embed
-from summarizer import drafting, prompts
+from summarizer import drafting, fallback, prompts
 from summarizer.models import Draft
+from summarizer.postprocess import normalize_whitespace
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 
@@ -55,3 +56,56 @@ def test_a_post_that_carries_no_body_is_still_drafted_from_its_teaser(make_sourc
     assert prompts.source_for(teaser_only).body.startswith("Pruning easy examples")
     with_body = Entry.objects.get(title="Why warmup still matters for Adam")
     assert prompts.source_for(with_body).body.startswith("Learning-rate warmup is often treated as folklore.")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "title", "first_sentence"),
+    [
+        (
+            "substack.xml",
+            "Why your reward model stops helping after 2,000 steps",
+            "Every team that trains with a learned reward model sees the same curve.",
+        ),
+        (
+            "atom_blog.xml",
+            "Teaching a gripper to fold towels & shirts",
+            "Cloth is the hardest object our robots handle",
+        ),
+        (
+            "german_blog.xml",
+            "Warum kleine Sprachmodelle häufiger halluzinieren",
+            "Kleine Sprachmodelle erfinden deutlich häufiger Fakten als große.",
+        ),
+        (
+            "japanese_blog.xml",
+            "小さな言語モデルはなぜ事実を作り出すのか",
+            "小さな言語モデルは大きなモデルよりも事実を作り出すことが多い。",
+        ),
+    ],
+)
+def test_substack_atom_and_non_english_posts_are_drafted_from_their_body(
+    fixture, title, first_sentence, make_source, settings
+):
+    settings.SUMMARIZER_MODEL = ""
+    assert ingest_source(make_source(fixture, fetch_full_text=False)).new == 1
+    post = Entry.objects.get(title=title)
+    assert post.kind == Entry.Kind.POST and post.authors
+    assert len(post.abstract) < 200  # the teaser or summary
+    assert first_sentence in post.full_text
+    drafting.draft_entries([post.pk])
+    draft = Draft.objects.get(entry=post).text
+    # Every sentence of the extract is the body's own, none the teaser's.
+    for sentence in fallback.candidate_sentences(draft):
+        assert sentence in normalize_whitespace(post.full_text), sentence
+    assert post.abstract not in draft
+    # A figure's caption describes a picture the reader never sees: it is not text to draft from.
+    assert "Reward against steps" not in post.full_text and "Reward against steps" not in draft
+
+
+def test_a_subheading_is_not_glued_to_the_sentence_after_it(make_source, settings):
+    settings.SUMMARIZER_MODEL = ""
+    ingest_source(make_source("wordpress.xml", fetch_full_text=False))
+    post = Entry.objects.get(title__startswith="What we learned")
+    assert "\n\nWhat we would do differently\n\n" in post.full_text  # the <h2> of the body
+    drafting.draft_entries([post.pk])
+    assert "What we would do differently" not in Draft.objects.get(entry=post).text

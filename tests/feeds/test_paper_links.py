@@ -3,16 +3,25 @@ first: the paper keeps its title, authors and abstract, the post stays its own e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from curator.feeds.ingest import ingest_source
 from curator.feeds.models import Entry
+from curator.feeds.parse import parse_feed
 from curator.ranking.models import StoryMembership
 from curator.ranking.stories import assign_stories
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback")]
 
 PAPER_TITLE = "Sparse Autoencoders Find Shared Features Across Vision Transformers"
+
+
+# A post with a guid of its own; a link blog whose guid is the arXiv link itself; a feed without guids.
+POSTS = ["blog_links_paper.xml", "linkblog_guid_is_link.xml", "linkblog_no_guid.xml"]
 
 
 def _check(paper_first_or_post_first: list[str], make_source) -> None:
@@ -34,9 +43,20 @@ def _check(paper_first_or_post_first: list[str], make_source) -> None:
     assert story_of[post.pk] == story_of[paper.pk]
 
 
-def test_post_first_then_paper(make_source):
-    _check(["blog_links_paper.xml", "arxiv_listing_today.rss"], make_source)
+@pytest.mark.parametrize("post", POSTS)
+def test_post_first_then_paper(post, make_source):
+    _check([post, "arxiv_listing_today.rss"], make_source)
 
 
-def test_paper_first_then_post(make_source):
-    _check(["arxiv_listing_today.rss", "blog_links_paper.xml"], make_source)
+@pytest.mark.parametrize("post", POSTS)
+def test_paper_first_then_post(post, make_source):
+    _check(["arxiv_listing_today.rss", post], make_source)
+
+
+def test_a_copy_of_an_arxiv_listing_elsewhere_is_still_the_paper():
+    """An item carrying arXiv's own OAI id is arXiv's record even when served from another host."""
+    listing = (FIXTURES / "arxiv_listing_today.rss").read_text()
+    mirrored = listing.replace("http://rss.arxiv.org/rss/cs.LG", "https://mirror.example/cs.LG")
+    feed = parse_feed(mirrored.encode(), "https://mirror.example/cs.LG")
+    papers = [e for e in feed.entries if e.arxiv_id]
+    assert len(papers) == 5 and {e.kind for e in papers} == {"paper"}

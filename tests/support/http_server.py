@@ -15,7 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 LAST_MODIFIED = "Mon, 02 Nov 2026 10:00:00 GMT"
-TYPES = {".xml": "application/xml", ".rdf": "application/rdf+xml", ".rss": "application/rss+xml", ".html": "text/html"}
+TYPES = {
+    ".json": "application/feed+json",
+    ".xml": "application/xml",
+    ".rdf": "application/rdf+xml",
+    ".rss": "application/rss+xml",
+    ".html": "text/html",
+}
 
 
 @dataclass
