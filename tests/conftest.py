@@ -6,7 +6,6 @@ import datetime
 import io
 import itertools
 import os
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ from tests.factories import create_member, make_text_entry, role_group
 from tests.support.fake_openai import Script, fake_server
 from tests.support.http_server import FixtureServer
 from tests.support.link_server import LinkServer, running_link_server
+from tests.support.ports import free_port
 from tests.support.smtp_server import SMTPServer, apply_mailing_settings, running_smtp_server, use_private_cache
 from tests.support.tiny_models import build_causal, build_seq2seq
 
@@ -135,12 +135,8 @@ class Broker:
         kombu.pools.reset()
 
     def down(self) -> None:
-        import socket
 
-        with socket.socket() as probe:  # a port nothing listens on: connections are refused at once
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.point_at(f"redis://127.0.0.1:{port}/0")
+        self.point_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens: connections are refused at once
 
     def up(self) -> None:
         self.point_at(self.redis_url)
@@ -172,15 +168,12 @@ class DatabaseOutage:
     """The database made unreachable for every thread: its port swapped for one nothing listens on."""
 
     def __init__(self) -> None:
-        import socket
 
         from django.db import connection
 
         self.connection = connection
         self.port = connection.settings_dict["PORT"]  # the dict every thread's connection is made from
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.closed_port = probe.getsockname()[1]
+        self.closed_port = free_port()
 
     def down(self) -> None:
         self.connection.close()
@@ -340,9 +333,7 @@ def link_check_settings(settings) -> Iterator[None]:
 @pytest.fixture
 def closed_port() -> int:
     """A port on 127.0.0.1 that nothing listens on: a dead host."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture

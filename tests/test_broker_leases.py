@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import uuid
 
@@ -13,6 +12,7 @@ import redis
 
 from curator import broker_leases
 from curator.celery import app as celery_app
+from tests.support.ports import free_port
 from tests.support.waiting import wait_until
 
 
@@ -64,9 +64,7 @@ def test_it_renews_six_times_per_lease():
 
 
 def test_it_keeps_renewing_after_the_broker_was_unreachable(monkeypatch, caplog):
-    with socket.socket() as sock:  # a port nothing listens on: the broker is down
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # a port nothing listens on: the broker is down
     monkeypatch.setitem(celery_app.conf, "broker_url", f"redis://127.0.0.1:{port}/0")
     broker_leases.hold("held-while-down")
     stop = threading.Event()

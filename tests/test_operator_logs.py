@@ -6,7 +6,6 @@ import importlib.util
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -18,6 +17,7 @@ from django.conf import settings
 from curator import views
 from curator.log_filters import HousekeepingAtDebug
 from tests.support.paths import REPO, database_url_for_subprocess
+from tests.support.ports import free_port
 from tests.support.waiting import wait_until
 
 LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: WARNING/curator\.probe\] the web says so$")
@@ -64,12 +64,6 @@ def test_an_expected_fault_is_one_line():
 
 
 ANY_LINE = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: (DEBUG|INFO|WARNING|ERROR|CRITICAL)/[\w.]+\] ")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_gunicorn_prints_its_own_lines_and_the_access_log_in_the_same_format(transactional_db, tmp_path):
@@ -121,7 +115,7 @@ def _status(port: int, path: str) -> int | None:
 
 def test_gunicorns_format_is_the_projects():
     spec = importlib.util.spec_from_file_location("gunicorn_conf", REPO / "gunicorn.conf.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     assert module.LOG_FORMAT == settings.LOG_FORMAT
     assert "%(t)s" not in module.access_log_format  # the time is the line's, not twice

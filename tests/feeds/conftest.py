@@ -20,4 +20,3 @@ def _fresh_limiter() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _only_our_receivers(without_entries_created_receivers: None) -> None:
     """Feed tests check what feeds does; other apps' reactions to new entries (drafting) are theirs to test."""
-

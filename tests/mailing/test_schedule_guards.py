@@ -64,7 +64,7 @@ def test_a_reordered_pick_counts_as_a_change_too(send_permissions):
     assert schedule.start_due_sends(DUE).refused == [issue.pk]
 
 
-def written_by(issue: Issue, writer, link: str = "") -> Pick:  # type: ignore[no-untyped-def]
+def written_by(issue: Issue, writer, link: str = "") -> Pick:
     """The issue's first pick, written and approved by `writer`, who has `link` on their profile."""
     pick = Pick.objects.filter(issue=issue).order_by("section__position", "position").first()
     assert pick is not None and pick.byline

@@ -110,7 +110,7 @@ def test_it_reconnects_after_a_dropped_connection_and_continues_the_batch(issue,
 
 
 def test_it_loses_nobody_when_the_server_is_down(issue, settings):
-    from tests.support.smtp_server import free_port
+    from tests.support.ports import free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-import socket
 
 import pytest
 from django.core import mail
@@ -16,6 +15,7 @@ from curator.mailing import signups, subscriptions
 from curator.mailing.models import SignUp, Subscriber
 from curator.mailing.tasks import send_signup_confirmation
 from curator.outbox.models import OutboxMessage
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -234,9 +234,7 @@ def test_a_tagged_address_is_kept_as_typed(client, django_capture_on_commit_call
 
 
 def test_the_resend_window_holds_while_the_cache_is_down(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     first = signups.record("mia@example.com", "")
     second = signups.record("mia+again@example.com", "")
     settings.CACHES = {

@@ -17,6 +17,7 @@ from django.utils import timezone
 from curator.mailing import signup_limits
 from curator.mailing.models import Subscriber
 from tests.support.paths import REPO
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -157,13 +158,10 @@ def test_it_keeps_counters_in_redis_when_redis_url_is_set_else_in_memory(redis_u
 def test_it_refuses_sign_ups_while_the_cache_server_is_down(
     client, django_capture_on_commit_callbacks, settings, caplog
 ):
-    import socket
 
     from curator.mailing.models import SignUp
 
-    with socket.socket() as probe:  # a port nothing listens on: Redis "down"
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # a port nothing listens on: Redis "down"
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
     }

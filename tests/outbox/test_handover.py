@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from datetime import timedelta
 
@@ -16,14 +15,9 @@ from curator.mailing.tasks import send_confirmation
 from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
 from curator.outbox.tasks import sweep_outbox
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def pending(email: str = "ada@example.org") -> Subscriber:
@@ -109,7 +103,7 @@ def test_it_sends_a_confirmation_once_when_a_row_is_handed_over_twice(broker, ma
 
 def test_it_lets_a_failed_confirmation_retry_under_the_same_task_id(broker, mailoutbox, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()  # the SMTP server is down
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # the SMTP server is down
     message = handover.enqueue(send_confirmation, pending().pk)
     broker.purge()
     with pytest.raises(Retry):  # autoretry_for: the mail server could not be reached

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.db import connection
 from django_celery_beat.models import PeriodicTask
@@ -14,6 +12,7 @@ from curator.mailing.tasks import send_confirmation
 from curator.outbox import handover
 from curator.outbox.models import OutboxMessage
 from curator.outbox.tasks import sweep_on_worker_start
+from tests.support.ports import free_port
 
 
 @pytest.mark.django_db
@@ -32,9 +31,7 @@ def test_it_sweeps_at_worker_start_in_a_thread(transactional_db, broker):
 
 
 def test_it_lets_the_worker_start_when_the_database_is_down(transactional_db, caplog):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     old = connection.settings_dict["PORT"]
     connection.settings_dict["PORT"] = port  # the sweep thread opens its own connection from these settings
     try:

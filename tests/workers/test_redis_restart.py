@@ -12,15 +12,10 @@ import pytest
 from kombu import Connection
 
 from curator.feeds.tasks import ingest_source
+from tests.support.ports import free_port
 from tests.support.waiting import wait_until
 
 REDIS_SERVER = "/usr/bin/redis-server"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PrivateRedis:
