@@ -60,7 +60,7 @@ test: install
 # tests/browser/conftest.py marks its whole folder e2e).
 test-fast: install
 	$(BIN)/ruff check .
-	$(TEST_ENV) $(BIN)/pytest -m "not worker and not e2e" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -m "not worker and not e2e and not real_weights" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/curator.sqlite3 var/outbox
