@@ -124,6 +124,14 @@ def test_it_fits_the_dashboard_and_the_busiest_lists_on_a_laptop_screen(busy_des
             if name == "dashboard":
                 assert page.locator("#card-issue").is_visible() and page.locator("#card-sources").is_visible()
                 assert "Django administration" not in page.content()
+                # Form fields stay inside their card (the team's Suggest a link box once ran over its edge).
+                spill = page.evaluate(
+                    """() => [...document.querySelectorAll('.desk-card input, .desk-card button')]
+                        .filter(el => el.getBoundingClientRect().right > el.closest('.desk-card')
+                            .getBoundingClientRect().right + 0.5).map(el => el.name || el.textContent)"""
+                )
+                assert page.locator(".desk-card input[name=url]").count() == 1
+                assert spill == []
             if name == "entry":
                 # Drafts first, technical fields folded away at the bottom.
                 drafts_y = page.locator("#drafts").bounding_box()["y"]
