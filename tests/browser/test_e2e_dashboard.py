@@ -17,7 +17,7 @@ from curator.feeds.models import Entry, IngestRun, Source
 from curator.mailing.models import Subscriber
 from curator.ranking.models import Relevance, Story, StoryMembership
 from summarizer.models import Draft
-from tests.support.browser import log_in, shot
+from tests.support.browser import assert_fits, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -89,17 +89,6 @@ def busy_desk(django_user_model):
     Pick.objects.create(issue=issue, section=issue.sections.first(), entry=entry, title=entry.title, blurb="")
     Subscriber.objects.bulk_create(Subscriber(email=f"r{i}@example.org", status="active") for i in range(40))
     return admin_user
-
-
-def assert_fits(browser_page, name: str) -> None:
-    """Neither the page nor a change list's own scroll box (Django's .results) scrolls sideways."""
-    shot(browser_page, name)
-    sizes = browser_page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert sizes[0] <= sizes[1], f"{name} scrolls sideways: {sizes}"
-    boxes = browser_page.locator("#changelist-form .results")
-    if boxes.count():
-        inner = boxes.first.evaluate("el => [el.scrollWidth, el.clientWidth]")
-        assert inner[0] <= inner[1], f"{name}: the list scrolls sideways inside its box: {inner}"
 
 
 def test_it_fits_the_dashboard_and_the_busiest_lists_on_a_laptop_screen(busy_desk, live_server, page) -> None:

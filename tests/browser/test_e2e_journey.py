@@ -27,7 +27,7 @@ from curator.feeds.models import Entry, Source
 from curator.mailing import scheduler
 from curator.mailing.models import Delivery, ScheduledSend, Subscriber
 from summarizer.models import Draft
-from tests.support.browser import drag, log_in, settled, shot, submit
+from tests.support.browser import assert_fits, drag, log_in, settled, shot, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -67,17 +67,6 @@ def month(transactional_db, django_user_model, live_server, settings):
     return entries, issue
 
 
-def fits(tab, name: str) -> None:
-    """Neither the page nor a change list's own scroll box scrolls sideways; the shot shows the window."""
-    tab.screenshot(path=f"var/e2e/journey-{name}.png")
-    width, client = tab.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width <= client, f"{name} scrolls sideways: {width} > {client}"
-    boxes = tab.locator("#changelist-form .results")
-    if boxes.count():
-        inner, box = boxes.first.evaluate("el => [el.scrollWidth, el.clientWidth]")
-        assert inner <= box, f"{name}: the list scrolls sideways inside its box: {inner} > {box}"
-
-
 def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server, page):
     entries, issue = month
     ids = [entry.pk for entry in entries]
@@ -87,7 +76,7 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     # The dashboard says what is waiting and where to go.
     expect(page.locator("#card-triage")).to_contain_text("12")
     expect(page.locator("#card-issue")).to_contain_text(f"Recommended Reading — {issue.month:%B %Y}")
-    fits(page, "01-dashboard")
+    assert_fits(page, "journey-01-dashboard")
     submit(page, "#open-desk")
 
     # Ten decisions by keyboard: three adds, a slip undone, the rest shortlisted or rejected.
@@ -99,7 +88,7 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     expect(page.locator("#desk-status")).not_to_have_class(re.compile("is-error|is-conflict"))
     expect(page.locator("#desk-remaining")).to_have_text("2")
     assert page.evaluate("window.__marker") == "one page", "the desk reloaded the page"
-    fits(page, "02-desk")
+    assert_fits(page, "journey-02-desk")
     triage = dict(Entry.objects.values_list("pk", "triage"))
     assert [triage[pk] for pk in ids] == [
         "picked",  # a
@@ -121,9 +110,9 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
 
     # The lists an editor falls back to fit the screen as well.
     page.goto(f"{live_server.url}{reverse('admin:feeds_entry_changelist')}")
-    fits(page, "03-triage-list")
+    assert_fits(page, "journey-03-triage-list")
     page.goto(f"{live_server.url}{reverse('admin:feeds_source_changelist')}")
-    fits(page, "04-sources")
+    assert_fits(page, "journey-04-sources")
 
     # The issue page: picks under their sections, reordered by dragging, without a reload.
     page.goto(f"{live_server.url}{reverse('admin:editions_issue_change', args=[issue.pk])}")
@@ -137,7 +126,7 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     expect(page.locator("#order-status")).to_have_text(re.compile(r"^Moved"))
     assert page.evaluate("window.__marker") == "issue page", "reordering reloaded the page"
     assert list(section.picks.order_by("position").values_list("pk", flat=True)) == expected
-    fits(page, "05-issue-page")
+    assert_fits(page, "journey-05-issue-page")
 
     # A full issue: folded cards keep ten picks on one screen, so the last drags straight to the top.
     more = []
@@ -164,7 +153,7 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     drag(page, last.locator(".drag-handle"), first.locator(".issue-pick-head"))
     expect(page.locator("#order-status")).to_have_text(re.compile(r"^Moved"))
     assert list(section.picks.order_by("position").values_list("pk", flat=True)) == [order[-1], *order[:-1]]
-    fits(page, "05b-issue-page-folded")
+    assert_fits(page, "journey-05b-issue-page-folded")
 
     # Use this draft on a pick far down the page comes back to that pick, unfolded, with the new blurb.
     far = Pick.objects.get(entry=more[-2])
@@ -176,7 +165,7 @@ def test_an_editor_takes_the_month_from_dashboard_to_inboxes(month, live_server,
     assert 0 <= box["y"] < HEIGHT, f"back at {box['y']:.0f}px: not where the editor was"
     expect(card.locator("textarea[name$='-blurb']")).to_have_value(re.compile("^Draft 5: sparse attention"))
     assert page.evaluate("window.scrollY") > 300, "the page went back to the top"
-    fits(page, "05c-use-this-draft")
+    assert_fits(page, "journey-05c-use-this-draft")
 
     # Preview, mark ready, send.
     submit(page, "#preview-email")

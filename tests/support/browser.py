@@ -72,6 +72,17 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def assert_fits(page, name: str) -> None:
+    """Neither the page nor a change list's own scroll box (Django's .results) scrolls sideways; shot as `name`."""
+    shot(page, name)
+    width, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width <= client, f"{name} scrolls sideways: {width} > {client}"
+    boxes = page.locator("#changelist-form .results")
+    if boxes.count():
+        inner, box = boxes.first.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert inner <= box, f"{name}: the list scrolls sideways inside its box: {inner} > {box}"
+
+
 def submit(page, selector: str) -> None:
     """Click something that posts the page, and wait for the answer to load."""
     with page.expect_navigation():
