@@ -39,7 +39,7 @@ def link_in(message) -> str:
     return path
 
 
-# Item 3: one spelling per address, looked up as the unique index compares (on PostgreSQL).
+# One spelling per address, looked up as the unique index compares (on PostgreSQL).
 
 
 @pytest.mark.parametrize("status", ["pending", "active", "unsubscribed"])
@@ -83,7 +83,7 @@ def test_a_lost_insert_race_reads_the_winners_row(monkeypatch):
     assert Subscriber.objects.count() == 1
 
 
-# Item 4 and 13: the same request path and answer for every valid address.
+# The same request path and answer for every valid address.
 
 
 def _shape(queries: list[dict]) -> list[str]:
@@ -126,7 +126,7 @@ def test_the_worker_mails_nobody_who_is_already_active(client, django_capture_on
     assert Subscriber.objects.get().name == "Ann"
 
 
-# Item 5: scanners fetch links; only the page's button confirms.
+# Scanners fetch links; only the page's button confirms.
 
 
 @pytest.mark.parametrize(("method", "agent"), SCANNERS)
@@ -156,7 +156,7 @@ def test_a_link_mailed_before_opaque_tokens_shows_the_button_too(client):
     assert Subscriber.objects.get().status == "active"
 
 
-# Issue 21: an opaque token, and a way out before the first issue.
+# An opaque token, and a way out before the first issue.
 
 
 def test_the_link_carries_an_opaque_token_not_the_address(client, django_capture_on_commit_callbacks):
@@ -186,7 +186,7 @@ def test_an_invalid_address_is_reported_once(client, django_capture_on_commit_ca
     assert response.content.count(b"Enter a valid email address") == 1
 
 
-# Item 8: a name applies only when its sign-up is confirmed; the latest confirmed one wins.
+# A name applies only when its sign-up is confirmed; the latest confirmed one wins.
 
 
 def test_an_attackers_name_never_reaches_the_owner(client, django_capture_on_commit_callbacks, settings):
@@ -203,7 +203,7 @@ def test_an_attackers_name_never_reaches_the_owner(client, django_capture_on_com
     assert Subscriber.objects.get().name == "Kate M."
 
 
-# Item 10: variants of one inbox share one confirmation window; addresses stay as typed.
+# Variants of one inbox share one confirmation window; addresses stay as typed.
 
 
 def test_address_variants_of_one_inbox_get_one_confirmation(client, django_capture_on_commit_callbacks):
@@ -230,7 +230,7 @@ def test_a_tagged_address_is_kept_as_typed(client, django_capture_on_commit_call
     assert mail.outbox[0].to == ["Kate+News@example.com"]
 
 
-# Item 12: the resend window holds in the database while the cache is down.
+# The resend window holds in the database while the cache is down.
 
 
 def test_the_resend_window_holds_while_the_cache_is_down(settings):
