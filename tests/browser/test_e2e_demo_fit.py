@@ -16,7 +16,8 @@ from tests.support.browser import assert_fits, log_in
 
 
 @pytest.fixture
-def demo(transactional_db, settings, tmp_path) -> str:
+def demo(roles, settings, tmp_path) -> str:
+    """The demo as `make run` loads it; `roles` restores the groups an earlier transactional test flushed."""
     settings.VAR_DIR = tmp_path
     settings.SUMMARIZER_MODEL = ""  # the demo drafts offline
     call_command("load_demo", verbosity=0)
