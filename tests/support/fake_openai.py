@@ -93,7 +93,7 @@ def fake_server(script: Script) -> Iterator[str]:
     """Serve `script` on a free local port; yields the API base (http://127.0.0.1:PORT/v1)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"
