@@ -56,11 +56,14 @@ test: install
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-# The fast lane: everything but the real Celery workers and the browser (markers in pyproject.toml;
-# tests/browser/conftest.py marks its whole folder e2e).
+# The fast lane: everything but the real Celery workers, the browser and the real weights (the root
+# conftest marks the folders tests/workers and tests/browser), on TEST_PROCESSES processes (pytest-xdist;
+# each takes its own test database and Redis database, tests/support/parallel.py). `make test` stays one
+# process: the worker lane measures takeovers and timeouts that a busy neighbour would skew.
+TEST_PROCESSES ?= 2
 test-fast: install
 	$(BIN)/ruff check .
-	$(TEST_ENV) $(BIN)/pytest -m "not worker and not e2e and not real_weights" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal -m "not worker and not e2e and not real_weights" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/curator.sqlite3 var/outbox

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,12 +29,32 @@ from curator.ranking.demo import read_demo_rows
 from summarizer.models import Draft
 
 pytestmark = pytest.mark.django_db
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the suite's own users have
 
 
 @pytest.fixture(autouse=True)
 def _demo_var_dir(settings, tmp_path) -> None:
     settings.VAR_DIR = tmp_path
     settings.SUMMARIZER_MODEL = ""  # the demo drafts offline
+
+
+@pytest.fixture(scope="class")
+def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Path]:
+    """One `load_demo` for a class of checks that only read it or change it inside their own test.
+
+    Loading takes seconds; each test still runs in its own savepoint inside this transaction, which
+    is rolled back after the class, so the rest of the suite never sees the demo. Yields the
+    directory holding the demo's login file.
+    """
+    var_dir = tmp_path_factory.mktemp("demo")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(VAR_DIR=var_dir, SUMMARIZER_MODEL="", PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=StringIO())
+        yield var_dir
+        transaction.set_rollback(True)
 
 
 def test_it_loads_entries_drafts_issues_and_subscribers(capsys) -> None:
@@ -63,28 +87,6 @@ def counts() -> tuple[int, ...]:
     return (*(model.objects.count() for model in models), Entry.objects.filter(triage=Entry.Triage.NEW).count())
 
 
-def test_it_changes_nothing_when_run_again(capsys) -> None:
-    call_command("load_demo")
-    before, sent_mail = counts(), len(mail.outbox)
-    call_command("load_demo")
-    assert counts() == before
-    assert len(mail.outbox) == sent_mail, "the sent issue is not sent twice"
-    assert "0 new entries" in capsys.readouterr().out.splitlines()[-2]
-
-
-def test_it_leaves_a_week_of_new_entries_in_several_topics() -> None:
-    call_command("load_demo")
-    week_ago = timezone.now() - dt.timedelta(days=7)
-    waiting = Entry.objects.filter(
-        triage=Entry.Triage.NEW, published_at__gte=week_ago, published_at__lte=timezone.now()
-    )
-    assert waiting.count() >= 40
-    topic_of = {row["title"]: row["topic"] for row in read_demo_rows()}
-    topics = Counter(topic_of.get(title) for title in waiting.values_list("title", flat=True))
-    assert len([t for t, n in topics.items() if t and n >= 10]) >= 2, topics
-    assert not Entry.objects.filter(triage=Entry.Triage.NEW, published_at__lt=week_ago).exists()
-
-
 def test_the_sent_issue_was_delivered_to_every_demo_subscriber() -> None:
     call_command("load_demo")
     sent = Issue.objects.get(status=Issue.Status.SENT)
@@ -96,67 +98,6 @@ def test_the_sent_issue_was_delivered_to_every_demo_subscriber() -> None:
         Subscriber.objects.values_list("email", flat=True)
     )
     assert sent.sent_at is not None and all(d.sent_at for d in sent.deliveries.all())
-
-
-def test_the_sent_issue_page_shows_the_true_counts(client, tmp_path) -> None:
-    call_command("load_demo")
-    assert client.login(username="demo", password=(tmp_path / "demo-login.txt").read_text())
-    sent = Issue.objects.get(status=Issue.Status.SENT)
-    html = client.get(reverse("admin:editions_issue_change", args=[sent.pk])).content.decode()
-    fields = dict(re.findall(r'<span data-field="(\w+)">([^<]*)</span>', html))
-    assert fields == {"status": "sent", "sent": "3", "failed": "0", "pending": "0", "total": "3"}
-
-
-def test_the_current_issue_has_picks_in_two_sections() -> None:
-    call_command("load_demo")
-    current = Issue.objects.get(status=Issue.Status.DRAFT)
-    assert current.month == timezone.localdate().replace(day=1)
-    assert current.picks.values("section").distinct().count() >= 2
-    assert current.due_at is not None and current.due_at > timezone.now()  # reminders have a date to work to
-
-
-def test_the_newsroom_has_three_bylines_two_suggestions_and_picks_in_several_states() -> None:
-    from curator.team.marks import progress
-    from curator.team.models import Assignment, Member, Suggestion
-
-    call_command("load_demo")
-    assert Member.objects.exclude(display_name="").count() >= 3
-    assert Suggestion.objects.exclude(note="").values("user").distinct().count() == 2
-    states = set(Assignment.objects.values_list("state", flat=True))
-    assert {"claimed", "written", "approved"} <= states
-    current = Issue.objects.get(status=Issue.Status.DRAFT)
-    lines = [row.line for row in progress(current)]
-    assert "Chris: 0 of 1 written" in lines and "Keita: 1 of 1 written" in lines
-
-
-def test_offline_ingest_fetches_the_demo_sources_from_the_bundled_files(settings, monkeypatch) -> None:
-    call_command("load_demo")
-    settings.FEEDS_LOCAL_DIR = str(DEMO_DATA)
-
-    def no_dns(host: str, port: int) -> list[str]:
-        raise AssertionError(f"the offline demo looked up {host}")
-
-    monkeypatch.setattr(fetch, "system_resolver", no_dns)
-    before = Entry.objects.count()
-    out = StringIO()
-    call_command("ingest", "--all", stdout=out)  # raises CommandError (exit status 1) if any source failed
-    assert "0 failed" in out.getvalue()
-    new = Entry.objects.filter(source__name="Attention Span (demo blog)")
-    assert new.count() == 3 and Entry.objects.count() == before + 3
-    assert set(Source.objects.filter(active=True).values_list("last_status", flat=True)) <= {
-        Source.Status.OK,
-        Source.Status.NOT_MODIFIED,
-    }
-
-
-def test_without_local_feeds_the_demo_sources_fail_and_the_command_says_so(settings, monkeypatch) -> None:
-    call_command("load_demo")
-    settings.FEEDS_LOCAL_DIR = ""
-    monkeypatch.setattr(fetch, "system_resolver", lambda host, port: [])  # as with no network at all
-    err = StringIO()
-    with pytest.raises(CommandError, match="4 of 4 sources failed"):
-        call_command("ingest", "--all", stdout=StringIO(), stderr=err)
-    assert "Attention Span (demo blog) (id " in err.getvalue()
 
 
 def test_last_months_issue_holds_nothing_published_this_month_in_the_site_time_zone(settings) -> None:
@@ -185,23 +126,93 @@ def test_last_months_issue_holds_nothing_published_this_month_in_the_site_time_z
         assert all(pick.entry.published_at < boundary for pick in sent.picks.select_related("entry"))
 
 
-def test_it_shows_the_sent_demo_issue_in_the_public_archive(client) -> None:
-    call_command("load_demo")
-    sent = Issue.objects.get(status=Issue.Status.SENT)
-    listing = client.get("/")
-    assert listing.status_code == 200
-    assert sent.short_name in listing.content.decode()
+@pytest.mark.usefixtures("loaded_demo")
+class TestTheLoadedDemo:
+    """Checks of what one load leaves behind; each test's own changes are undone after it."""
 
+    def test_it_changes_nothing_when_run_again(self, capsys) -> None:
+        before, sent_mail = counts(), len(mail.outbox)
+        call_command("load_demo")
+        assert counts() == before
+        assert len(mail.outbox) == sent_mail, "the sent issue is not sent twice"
+        assert "0 new entries" in capsys.readouterr().out.splitlines()[-2]
 
-def test_the_sent_issue_picks_carry_topics_with_public_pages(client) -> None:
-    from curator.search.models import Topic
+    def test_it_leaves_a_week_of_new_entries_in_several_topics(self) -> None:
+        week_ago = timezone.now() - dt.timedelta(days=7)
+        waiting = Entry.objects.filter(
+            triage=Entry.Triage.NEW, published_at__gte=week_ago, published_at__lte=timezone.now()
+        )
+        assert waiting.count() >= 40
+        topic_of = {row["title"]: row["topic"] for row in read_demo_rows()}
+        topics = Counter(topic_of.get(title) for title in waiting.values_list("title", flat=True))
+        assert len([t for t, n in topics.items() if t and n >= 10]) >= 2, topics
+        assert not Entry.objects.filter(triage=Entry.Triage.NEW, published_at__lt=week_ago).exists()
 
-    call_command("load_demo")
-    call_command("load_demo")  # a second run adds nothing
-    interpretability = Topic.objects.get(slug="interpretability")
-    titles = set(interpretability.picks.values_list("entry__title", flat=True))
-    assert "Sparse dictionaries recover features hidden in superposition" in titles
-    assert interpretability.picks.count() == 3
-    assert all(topic.picks.exists() for topic in Topic.objects.all())
-    page = client.get("/topics/interpretability/")
-    assert page.status_code == 200 and "Sparse dictionaries recover features" in page.content.decode()
+    def test_the_sent_issue_page_shows_the_true_counts(self, client, loaded_demo: Path) -> None:
+        assert client.login(username="demo", password=(loaded_demo / "demo-login.txt").read_text())
+        sent = Issue.objects.get(status=Issue.Status.SENT)
+        html = client.get(reverse("admin:editions_issue_change", args=[sent.pk])).content.decode()
+        fields = dict(re.findall(r'<span data-field="(\w+)">([^<]*)</span>', html))
+        assert fields == {"status": "sent", "sent": "3", "failed": "0", "pending": "0", "total": "3"}
+
+    def test_the_current_issue_has_picks_in_two_sections(self) -> None:
+        current = Issue.objects.get(status=Issue.Status.DRAFT)
+        assert current.month == timezone.localdate().replace(day=1)
+        assert current.picks.values("section").distinct().count() >= 2
+        assert current.due_at is not None and current.due_at > timezone.now()  # reminders have a date to work to
+
+    def test_the_newsroom_has_three_bylines_two_suggestions_and_picks_in_several_states(self) -> None:
+        from curator.team.marks import progress
+        from curator.team.models import Assignment, Member, Suggestion
+
+        assert Member.objects.exclude(display_name="").count() >= 3
+        assert Suggestion.objects.exclude(note="").values("user").distinct().count() == 2
+        states = set(Assignment.objects.values_list("state", flat=True))
+        assert {"claimed", "written", "approved"} <= states
+        current = Issue.objects.get(status=Issue.Status.DRAFT)
+        lines = [row.line for row in progress(current)]
+        assert "Chris: 0 of 1 written" in lines and "Keita: 1 of 1 written" in lines
+
+    def test_offline_ingest_fetches_the_demo_sources_from_the_bundled_files(self, settings, monkeypatch) -> None:
+        settings.FEEDS_LOCAL_DIR = str(DEMO_DATA)
+
+        def no_dns(host: str, port: int) -> list[str]:
+            raise AssertionError(f"the offline demo looked up {host}")
+
+        monkeypatch.setattr(fetch, "system_resolver", no_dns)
+        before = Entry.objects.count()
+        out = StringIO()
+        call_command("ingest", "--all", stdout=out)  # raises CommandError (exit status 1) if any source failed
+        assert "0 failed" in out.getvalue()
+        new = Entry.objects.filter(source__name="Attention Span (demo blog)")
+        assert new.count() == 3 and Entry.objects.count() == before + 3
+        assert set(Source.objects.filter(active=True).values_list("last_status", flat=True)) <= {
+            Source.Status.OK,
+            Source.Status.NOT_MODIFIED,
+        }
+
+    def test_without_local_feeds_the_demo_sources_fail_and_the_command_says_so(self, settings, monkeypatch) -> None:
+        settings.FEEDS_LOCAL_DIR = ""
+        monkeypatch.setattr(fetch, "system_resolver", lambda host, port: [])  # as with no network at all
+        err = StringIO()
+        with pytest.raises(CommandError, match="4 of 4 sources failed"):
+            call_command("ingest", "--all", stdout=StringIO(), stderr=err)
+        assert "Attention Span (demo blog) (id " in err.getvalue()
+
+    def test_it_shows_the_sent_demo_issue_in_the_public_archive(self, client) -> None:
+        sent = Issue.objects.get(status=Issue.Status.SENT)
+        listing = client.get("/")
+        assert listing.status_code == 200
+        assert sent.short_name in listing.content.decode()
+
+    def test_the_sent_issue_picks_carry_topics_with_public_pages(self, client) -> None:
+        from curator.search.models import Topic
+
+        call_command("load_demo")  # a second run adds nothing
+        interpretability = Topic.objects.get(slug="interpretability")
+        titles = set(interpretability.picks.values_list("entry__title", flat=True))
+        assert "Sparse dictionaries recover features hidden in superposition" in titles
+        assert interpretability.picks.count() == 3
+        assert all(topic.picks.exists() for topic in Topic.objects.all())
+        page = client.get("/topics/interpretability/")
+        assert page.status_code == 200 and "Sparse dictionaries recover features" in page.content.decode()

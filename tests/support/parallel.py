@@ -12,6 +12,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 REDIS_DATABASES = 16
+GIVEN_REDIS_URL = os.environ.get("REDIS_URL", "")  # before this process took its own database
 
 
 def worker_redis_url(url: str, worker: str) -> str:
