@@ -163,6 +163,18 @@ class Broker:
             celery_app.tasks[headers["task"]].apply(args, kwargs, task_id=headers["id"], throw=True)
             ran.append(headers["id"])
 
+    def recover(self) -> list[str]:
+        """The broker is back: a sweep hands over what waited, the worker runs it, a second sweep finds nothing."""
+        from curator.outbox import handover
+        from curator.outbox.models import OutboxMessage
+
+        self.up()
+        assert handover.sweep().waiting == 0
+        ran = self.run_queued()
+        assert handover.sweep().handed_over == 0 and self.run_queued() == []
+        assert not OutboxMessage.objects.filter(handed_over_at__isnull=True).exists()
+        return ran
+
 
 class DatabaseOutage:
     """The database made unreachable for every thread: its port swapped for one nothing listens on."""

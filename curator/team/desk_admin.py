@@ -62,7 +62,7 @@ class _GroupConcat(Aggregate):
 def _joined(name: Any) -> Aggregate:
     """Names joined by ", " in the order they came; PostgreSQL orders them, SQLite keeps row order."""
     if connection.vendor == "postgresql":
-        return StringAgg(name, ", ", ordering="created_at")
+        return StringAgg(name, ", ", order_by="created_at")
     return _GroupConcat(name, Value(", "))
 
 

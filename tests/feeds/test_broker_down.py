@@ -13,16 +13,7 @@ from curator.outbox.models import OutboxMessage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("allow_loopback")]
 
-LATER = "Queued; workers will pick it up when the queue is back."
-
-
-def recover(broker) -> list[str]:
-    """The broker is back: a sweep hands over what waited, the worker runs it, a second sweep finds nothing."""
-    broker.up()
-    assert handover.sweep().waiting == 0
-    ran = broker.run_queued()
-    assert handover.sweep().handed_over == 0 and broker.run_queued() == []
-    return ran
+LATER = handover.QUEUED_LATER  # the admin message for work queued while the broker is down
 
 
 def test_it_fetches_now_once_the_broker_is_back(admin_client, make_source, broker):
@@ -34,7 +25,7 @@ def test_it_fetches_now_once_the_broker_is_back(admin_client, make_source, broke
     assert response.status_code == 200
     assert f"Queued 1 source for fetching. {LATER}" in response.content.decode()
     assert not IngestRun.objects.exists()
-    recover(broker)
+    broker.recover()
     assert list(IngestRun.objects.values_list("source", "trigger")) == [(source.pk, "admin")]
 
 
@@ -63,7 +54,7 @@ def test_it_runs_a_selected_periodic_task_once_the_broker_is_back(admin_client, 
     assert response.status_code == 200
     assert f"1 task queued. {LATER}" in response.content.decode()
     assert OutboxMessage.objects.get().queue == "ingest"
-    recover(broker)
+    broker.recover()
     assert list(IngestRun.objects.values_list("source", "trigger")) == [(source.pk, "schedule")]
 
 
@@ -83,5 +74,5 @@ def test_it_keeps_the_scheduled_fan_out_while_the_broker_is_down(make_source, br
     broker.down()
     assert ingest_all() == 2  # the scheduled run, inside a worker that just lost the broker: no exception
     assert OutboxMessage.objects.filter(handed_over_at__isnull=True).count() == 2
-    recover(broker)
+    broker.recover()
     assert sorted(IngestRun.objects.values_list("source", flat=True)) == sorted(s.pk for s in sources)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from urllib.parse import quote
 
 import pytest
@@ -18,19 +17,6 @@ TEASER_FEED = """<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Odd links</title><link>https://odd.example/</link>
 <item><title>Octal loopback</title><link>{link}</link><guid>odd-1</guid><description>Short.</description></item>
 </channel></rss>"""
-
-
-@pytest.fixture
-def connections(monkeypatch) -> list[tuple]:
-    attempts: list[tuple] = []
-    real = socket.create_connection
-
-    def spy(address, *args, **kwargs):
-        attempts.append(address)
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", spy)
-    return attempts
 
 
 def serve(server: FixtureServer, path: str, body: str, content_type: str = "application/rss+xml") -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from urllib.parse import quote
 
 import pytest
@@ -46,20 +45,6 @@ BLOCKED_HOSTS = [
     "2130706433",  # 127.0.0.1 written as one decimal number
     "localhost",
 ]
-
-
-@pytest.fixture
-def connections(monkeypatch) -> list[tuple]:
-    """Every TCP connection attempt the process makes (the real call still happens)."""
-    attempts: list[tuple] = []
-    real = socket.create_connection
-
-    def spy(address, *args, **kwargs):
-        attempts.append(address)
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", spy)
-    return attempts
 
 
 @pytest.fixture

@@ -18,17 +18,7 @@ from tests.factories import make_issue, make_subscribers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LATER = "Queued; workers will pick it up when the queue is back."
-
-
-def recover(broker) -> list[str]:
-    """The broker is back: a sweep hands over what waited, the worker runs it, a second sweep finds nothing."""
-    broker.up()
-    assert handover.sweep().waiting == 0
-    ran = broker.run_queued()
-    assert handover.sweep().handed_over == 0 and broker.run_queued() == []
-    assert not OutboxMessage.objects.filter(handed_over_at__isnull=True).exists()
-    return ran
+LATER = handover.QUEUED_LATER  # the admin message for work queued while the broker is down
 
 
 def test_it_signs_up_and_confirms_once_the_broker_is_back(client, broker):
@@ -39,7 +29,7 @@ def test_it_signs_up_and_confirms_once_the_broker_is_back(client, broker):
     # The request only recorded the sign-up; the worker decides about the address once it runs.
     assert SignUp.objects.get().email == "ada@example.org" and not Subscriber.objects.exists()
     assert OutboxMessage.objects.get().handed_over_at is None and mail.outbox == []
-    recover(broker)
+    broker.recover()
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
 
@@ -58,7 +48,7 @@ def test_it_resends_a_confirmation_once_when_a_pending_reader_signs_up_again(cli
     broker.down()
     response = client.post(reverse("mailing:subscribe"), {"email": "ada@example.org"}, follow=True)
     assert response.status_code == 200 and "briefly unavailable" in response.content.decode()
-    recover(broker)
+    broker.recover()
     assert [m.to for m in mail.outbox] == [["ada@example.org"], ["ada@example.org"]]
     assert Subscriber.objects.count() == 1
 
@@ -77,7 +67,7 @@ def test_it_imports_pending_readers_and_confirms_them_once_the_broker_is_back(ad
     assert handover.sweep().waiting == 0
     broker.run_queued()  # the import: it stores the rows and queues their confirmations
     assert Subscriber.objects.filter(status=Subscriber.Status.PENDING).count() == 2
-    recover(broker)
+    broker.recover()
     assert sorted(m.to[0] for m in mail.outbox) == ["b@example.org", "c@example.org"]
 
 
@@ -92,7 +82,7 @@ def test_it_starts_a_send_and_delivers_once_the_broker_is_back(client, send_perm
     assert f"to 3 subscribers. {LATER}" in response.content.decode()
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENDING
     assert Delivery.objects.filter(issue=issue, status="queued").count() == 3 and mail.outbox == []
-    recover(broker)
+    broker.recover()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers)
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT
 
@@ -109,7 +99,7 @@ def test_it_resumes_a_paused_send_once_the_broker_is_back(client, send_permissio
     assert response.status_code == 200
     assert f"Sending resumed. {LATER}" in response.content.decode()
     assert not Issue.objects.get(pk=issue.pk).paused
-    recover(broker)
+    broker.recover()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers)
 
 

@@ -8,16 +8,7 @@ from django.urls import reverse
 from curator.outbox import handover
 from summarizer.models import DecodingProfile, Draft
 
-LATER = "Queued; workers will pick it up when the queue is back."
-
-
-def recover(broker) -> list[str]:
-    """The broker is back: a sweep hands over what waited, the worker runs it, a second sweep finds nothing."""
-    broker.up()
-    assert handover.sweep().waiting == 0
-    ran = broker.run_queued()
-    assert handover.sweep().handed_over == 0 and broker.run_queued() == []
-    return ran
+LATER = handover.QUEUED_LATER  # the admin message for work queued while the broker is down
 
 
 def test_it_drafts_with_a_profile_once_the_broker_is_back(transactional_db, admin_client, make_entry, broker):
@@ -31,7 +22,7 @@ def test_it_drafts_with_a_profile_once_the_broker_is_back(transactional_db, admi
     assert response.status_code == 200
     assert f"Drafting 2 entries with profile “Greedy”. {LATER}" in response.content.decode()
     assert not Draft.objects.exists()
-    recover(broker)
+    broker.recover()
     assert sorted(Draft.objects.filter(profile=greedy).values_list("entry", flat=True)) == [e.pk for e in entries]
 
 
@@ -44,5 +35,5 @@ def test_it_drafts_one_entry_again_once_the_broker_is_back(transactional_db, adm
     )
     assert response.status_code == 200
     assert LATER in response.content.decode()
-    recover(broker)
+    broker.recover()
     assert list(Draft.objects.values_list("entry", "profile")) == [(entry.pk, contrastive.pk)]
