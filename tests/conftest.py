@@ -20,7 +20,7 @@ from curator.celery import app as celery_app
 from curator.feeds.fetch import limiter
 from curator.feeds.models import Entry, Source
 from summarizer import engine, server
-from tests.factories import create_member, make_text_entry, role_group
+from tests.factories import FAST_HASHERS, create_member, make_text_entry, role_group
 from tests.support.fake_openai import Script, fake_server
 from tests.support.http_server import FixtureServer
 from tests.support.link_server import LinkServer, running_link_server
@@ -53,7 +53,7 @@ def _eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
     """Named users have passwords; the production hasher would spend a second on each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,9 @@ from curator.mailing.models import Subscriber
 from curator.team.models import Assignment
 from tests.support.sample_texts import PAPER_ABSTRACT, POST_TEXT
 
+# Every test's users hash their passwords with this (tests/conftest.py): the production hasher spends a second on each.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 def role_group(name: str) -> Group:
     """The group from the editions migration; re-created when a transactional test flushed it."""

@@ -27,9 +27,9 @@ from curator.mailing import control
 from curator.mailing.models import Delivery, Subscriber
 from curator.ranking.demo import read_demo_rows
 from summarizer.models import Draft
+from tests.factories import FAST_HASHERS
 
 pytestmark = pytest.mark.django_db
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as the suite's own users have
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def loaded_demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
     var_dir = tmp_path_factory.mktemp("demo")
     with (
         django_db_blocker.unblock(),
-        override_settings(VAR_DIR=var_dir, SUMMARIZER_MODEL="", PASSWORD_HASHERS=FAST_HASHER),
+        override_settings(VAR_DIR=var_dir, SUMMARIZER_MODEL="", PASSWORD_HASHERS=FAST_HASHERS),
         transaction.atomic(),
     ):
         call_command("load_demo", stdout=StringIO())

@@ -412,8 +412,7 @@ def crawl_everything(client: Client) -> Crawl:
 
 
 @pytest.fixture
-def hostile_site(db, editor, django_user_model, settings) -> tuple[Client, dict]:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def hostile_site(db, editor, django_user_model) -> tuple[Client, dict]:
     seeded = seed_every_model(editor)
     empty = [
         model._meta.label_lower

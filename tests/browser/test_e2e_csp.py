@@ -45,8 +45,7 @@ def browser_page() -> Iterator:
 
 
 @pytest.fixture
-def site(db, django_user_model, settings) -> dict:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def site(db, django_user_model) -> dict:
     django_user_model.objects.create_superuser("root", "root@example.org", "root-password")
     source = Source.objects.create(name="Blog", url="https://blog.example.org/feed")
     entry = Entry.objects.create(

@@ -28,7 +28,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def newsroom(transactional_db, django_user_model, settings):
     call_command("sync_roles", stdout=io.StringIO())
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.FEEDS_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     chris = django_user_model.objects.create_user("chris", "chris@example.org", "chris-password", is_staff=True)
     chris.groups.add(Group.objects.get(name="Contributor"))
